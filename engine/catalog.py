@@ -1,0 +1,207 @@
+"""Reference data: the curated catalogs in resources/catalogs and API prices from genai-prices.
+
+genai-prices ships its price data compiled into the wheel; we read that bundled snapshot and
+never call its network updater (``UpdatePrices``), so the app stays offline.  Its data module
+takes ~0.4 s to import, so it is loaded lazily, on the first API price look-up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from engine.model.catalog_entries import (
+    BaseModelEntry,
+    CatalogEntry,
+    CatalogOverrides,
+    EmbeddingModelEntry,
+    GpuEntry,
+    VectorStoreEntry,
+)
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+CATALOG_DIR = RESOURCES / "catalogs"
+
+E = TypeVar("E", bound=CatalogEntry)
+
+
+class CatalogError(LookupError):
+    """An id that no catalog entry (shipped or overridden) has."""
+
+
+@dataclass(frozen=True)
+class Catalog(Generic[E]):
+    """One catalog: shipped entries with the project's overrides laid over them."""
+
+    name: str
+    version: str
+    entries: Mapping[str, E]
+    overridden: frozenset[str] = frozenset()
+
+    def get(self, entry_id: str) -> E:
+        try:
+            return self.entries[entry_id]
+        except KeyError:
+            raise CatalogError(
+                f"{self.name}: no entry {entry_id!r} (known: {', '.join(sorted(self.entries))})"
+            ) from None
+
+    def is_overridden(self, entry_id: str) -> bool:
+        return entry_id in self.overridden
+
+    def __iter__(self) -> Iterator[E]:
+        return iter(self.entries.values())
+
+    def with_overrides(self, overrides: Mapping[str, E]) -> Catalog[E]:
+        if not overrides:
+            return self
+        return Catalog(
+            self.name,
+            self.version,
+            {**self.entries, **overrides},
+            self.overridden | frozenset(overrides),
+        )
+
+
+def _load(file_name: str, entry_type: type[E]) -> Catalog[E]:
+    raw: dict[str, Any] = json.loads((CATALOG_DIR / file_name).read_text(encoding="utf-8"))
+    entries = {}
+    for item in raw["entries"]:
+        entry = entry_type.model_validate(item)
+        entries[entry.id] = entry
+    return Catalog(raw["catalog"], raw["version"], entries)
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    gpus: Catalog[GpuEntry]
+    base_models: Catalog[BaseModelEntry]
+    vector_stores: Catalog[VectorStoreEntry]
+    embedding_models: Catalog[EmbeddingModelEntry]
+
+    def with_overrides(self, overrides: CatalogOverrides) -> Catalogs:
+        return Catalogs(
+            self.gpus.with_overrides(overrides.gpus),
+            self.base_models.with_overrides(overrides.base_models),
+            self.vector_stores.with_overrides(overrides.vector_stores),
+            self.embedding_models.with_overrides(overrides.embedding_models),
+        )
+
+
+@cache
+def shipped_catalogs() -> Catalogs:
+    """The catalogs that ship with this version of the app (read once)."""
+    return Catalogs(
+        _load("gpus.json", GpuEntry),
+        _load("base_models.json", BaseModelEntry),
+        _load("vector_stores.json", VectorStoreEntry),
+        _load("embedding_models.json", EmbeddingModelEntry),
+    )
+
+
+def catalogs_for(overrides: CatalogOverrides) -> Catalogs:
+    return shipped_catalogs().with_overrides(overrides)
+
+
+# --- API prices (genai-prices) -------------------------------------------------------------
+
+
+class ApiPrice(BaseModel):
+    """Per-million-token USD prices of one API model, as the bundled genai-prices data has them."""
+
+    ref: str
+    provider: str
+    model: str
+    name: str
+    input_per_million_usd: float
+    output_per_million_usd: float
+    context_window: int | None
+    checked: str
+
+
+@cache
+def price_data_version() -> str:
+    try:
+        return f"genai-prices {metadata.version('genai-prices')} (bundled snapshot)"
+    except metadata.PackageNotFoundError:  # pragma: no cover - frozen app without metadata
+        return "genai-prices (bundled snapshot)"
+
+
+@cache
+def api_models() -> dict[str, ApiPrice]:
+    """Every API model with plain input/output token prices, keyed 'provider:model'.
+
+    Models priced only per request, per image, or with long-context tiers are kept at their
+    base tier.  Models with no current token price are left out.
+    """
+    from genai_prices.data import providers  # ~0.4 s import: keep it off the start-up path
+
+    now = datetime.now(tz=UTC)
+    out: dict[str, ApiPrice] = {}
+    for provider in providers:
+        for model in provider.models:
+            prices = _current_prices(model.prices, now)
+            if prices is None:
+                continue
+            inp = _as_float(getattr(prices, "input_mtok", None))
+            outp = _as_float(getattr(prices, "output_mtok", None))
+            if inp is None or outp is None:
+                continue
+            ref = f"{provider.id}:{model.id}"
+            out[ref] = ApiPrice(
+                ref=ref,
+                provider=provider.name,
+                model=model.id,
+                name=model.name or model.id,
+                input_per_million_usd=inp,
+                output_per_million_usd=outp,
+                context_window=model.context_window,
+                checked=_checked_date(model.price_comments),
+            )
+    return out
+
+
+def api_price(ref: str) -> ApiPrice:
+    try:
+        return api_models()[ref]
+    except KeyError:
+        raise CatalogError(
+            f"API model {ref!r} is not in the bundled price data ({price_data_version()}); "
+            "type its prices instead"
+        ) from None
+
+
+def _current_prices(prices: Any, now: datetime) -> Any:
+    if not isinstance(prices, list):
+        return prices
+    chosen = None
+    for conditional in prices:  # ConditionalPrice, ordered oldest first
+        constraint = conditional.constraint
+        start = getattr(constraint, "start_date", None)
+        if start is None or start <= now.date():
+            chosen = conditional.prices
+    return chosen
+
+
+def _as_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    base = getattr(value, "base", value)  # TieredPrices → its base tier
+    try:
+        return float(base)
+    except (TypeError, ValueError):
+        return None
+
+
+def _checked_date(comment: str | None) -> str:
+    found: list[str] = re.findall(r"\d{4}-\d{2}-\d{2}", comment or "")
+    return max(found, default="")

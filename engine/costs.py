@@ -1,0 +1,786 @@
+"""Cost of each strategy, every component separately (SPEC §3.2).
+
+    TCO_s(Q) = one_time_s + Σ_month [ monthly_s(Q_m) + Q_m × per_query_s ] + retrains_s × retrain_s
+
+A strategy is a :class:`CostModel`: its components, each a one-time sum, a per-retrain sum, a
+per-query price, or a monthly cost that may depend on the month's volume (self-hosted replicas
+and vector-store minimums make it a step function).  The same model produces the breakdown at
+the scenario's volume, the TCO curves and the crossovers, so the figures always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.context import (
+    DAYS_PER_MONTH,
+    HOURS_ALWAYS_ON,
+    HOURS_BUSINESS,
+    Context,
+    figure,
+    opt,
+    v,
+)
+from engine.hardware import ServingPlan, TrainingPlan, serving_plan, training_plan
+from engine.model.results import CostComponent, Figure
+from engine.model.scenario import (
+    COST_COMPONENTS,
+    STRATEGY_NAMES,
+    Availability,
+    ServingMode,
+    TrainingVenue,
+)
+
+Array = NDArray[np.float64]
+MonthlyFn = Callable[[Array], Array]
+
+
+@dataclass
+class Component:
+    key: str
+    kind: str  # one_time | monthly | per_query | per_retrain
+    figure: Figure  # the value at the scenario's volume (month 1 for monthly)
+    amount: float = 0.0  # one_time / per_query / per_retrain amount, or a flat monthly amount
+    monthly_fn: MonthlyFn | None = None  # volume-dependent monthly cost
+    overridden: bool = False
+
+    def monthly(self, q: Array) -> Array:
+        if self.monthly_fn is not None:
+            return self.monthly_fn(q)
+        return np.full_like(q, self.amount)
+
+
+@dataclass
+class CostModel:
+    strategy: str
+    components: list[Component]
+    retrain_months: list[int]  # month index (0-based) of each retrain inside the horizon
+    growth: Array  # volume multiplier per month: (1 + g)^m
+    figures: dict[str, Figure] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    serving: ServingPlan | None = None
+    one_time: float = field(init=False)
+    per_query: float = field(init=False)
+    per_retrain: float = field(init=False)
+
+    def of_kind(self, kind: str) -> list[Component]:
+        return [c for c in self.components if c.kind == kind]
+
+    def __post_init__(self) -> None:
+        # Sums used on every TCO evaluation, computed once (the crossover search calls tco()
+        # many times per edit).
+        self.one_time = sum(c.amount for c in self.of_kind("one_time"))
+        self.per_query = sum(c.amount for c in self.of_kind("per_query"))
+        self.per_retrain = sum(c.amount for c in self.of_kind("per_retrain"))
+        monthly = self.of_kind("monthly")
+        self._monthly_flat = sum(c.amount for c in monthly if c.monthly_fn is None)
+        self._monthly_fns = [c.monthly_fn for c in monthly if c.monthly_fn is not None]
+        self._months = len(self.growth)
+        self._flat_growth = bool(np.all(self.growth == 1.0))
+
+    def monthly_matrix(self, q0: Array) -> Array:
+        """Running cost of every month (rows: base volumes q0, columns: months)."""
+        q = q0[:, None] * self.growth[None, :]
+        total = q * self.per_query + self._monthly_flat
+        for fn in self._monthly_fns:
+            total = total + fn(q)
+        return total
+
+    def tco(self, q0: Array) -> Array:
+        """Total cost over the horizon for each base monthly volume in ``q0``."""
+        fixed = self.one_time + len(self.retrain_months) * self.per_retrain
+        if self._flat_growth:  # every month alike: one month × horizon
+            month = q0 * self.per_query + self._monthly_flat
+            for fn in self._monthly_fns:
+                month = month + fn(q0)
+            flat: Array = fixed + self._months * month
+            return flat
+        grown: Array = fixed + self.monthly_matrix(q0).sum(axis=1)
+        return grown
+
+    def cumulative(self, q0: float) -> Array:
+        """Cumulative spend at the end of each month (one-time spend paid in month 1)."""
+        monthly = self.monthly_matrix(np.array([q0], dtype=float))[0]
+        lumps = np.zeros_like(monthly)
+        for month in self.retrain_months:
+            lumps[month] += self.per_retrain
+        return self.one_time + np.cumsum(monthly + lumps)
+
+    def monthly_fixed_at(self, q0: float) -> float:
+        q = np.array([q0], dtype=float)
+        return float(sum(c.monthly(q)[0] for c in self.of_kind("monthly")))
+
+    def results(self) -> list[CostComponent]:
+        return [
+            CostComponent(key=c.key, kind=c.kind, figure=c.figure, overridden=c.overridden)  # type: ignore[arg-type]
+            for c in self.components
+        ]
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+def growth_vector(ctx: Context) -> Array:
+    months = round(v(ctx.scenario.workload.horizon_months))
+    g = v(ctx.scenario.workload.monthly_growth_pct) / 100.0
+    factors: Array = np.power(1.0 + g, np.arange(months, dtype=float))
+    return factors
+
+
+def retrain_months(ctx: Context, interval_days: float) -> list[int]:
+    """Retrains strictly inside the horizon: at interval, 2×interval, … (< horizon)."""
+    horizon_days = round(v(ctx.scenario.workload.horizon_months)) * DAYS_PER_MONTH
+    count = max(0, math.ceil(horizon_days / interval_days - 1e-9) - 1)
+    return [min(int(k * interval_days / DAYS_PER_MONTH), 10**9) for k in range(1, count + 1)]
+
+
+def _component(
+    ctx: Context,
+    strategy: str,
+    key: str,
+    computed: Figure,
+    *,
+    monthly_fn: MonthlyFn | None = None,
+) -> Component:
+    """A computed component, replaced by the scenario's flat override when one is given."""
+    label, kind, unit = COST_COMPONENTS[key]
+    override = ctx.scenario.cost_overrides.get(f"{strategy}.{key}")
+    unit = unit.replace("money", ctx.money)
+    if override is not None:
+        fig = figure(
+            f"{strategy}.{key}",
+            label,
+            override,
+            unit,
+            "flat figure entered by the consultant (override)",
+            {"computed value it replaces": (computed.value, unit)},
+            note=f"Computed would be {computed.value:,.2f}: {computed.formula}",
+        )
+        return Component(key, kind, fig, amount=override, overridden=True)
+    return Component(key, kind, computed, amount=computed.value, monthly_fn=monthly_fn)
+
+
+def _training_components(
+    ctx: Context, strategy: str, examples_share: float, interval_days: float
+) -> tuple[list[Component], dict[str, Figure], list[str], list[int]]:
+    s = ctx.scenario
+    ft, kn = s.fine_tuning, s.knowledge
+    money = ctx.money
+    rate = v(s.workload.engineering_rate_per_hour)
+    examples = v(kn.training_examples) * examples_share
+    tokens = examples * v(kn.tokens_per_example)
+    epochs, runs = v(ft.epochs), v(ft.trial_runs)
+    share = v(ft.retrain_data_share_pct) / 100.0
+    figures: dict[str, Figure] = {}
+    warnings: list[str] = []
+    model = ctx.base_model(ft.base_model)
+
+    if ft.venue is TrainingVenue.gpus:
+        gpu = ctx.gpu(ft.training_gpu)
+        price, price_source = ctx.gpu_hour_price(gpu, ft.training_gpu_hour_price)
+        plan: TrainingPlan = training_plan(
+            model,
+            gpu,
+            ft.method,
+            ft.activation_recomputation,
+            tokens,
+            epochs,
+            v(ft.mfu),
+            round(v(ft.training_gpu_count)),
+        )
+        overhead = v(ft.overhead_gpu_hours_per_run)
+        gpu_hours = (plan.gpu_hours_per_run + overhead) * runs
+        figures["training_flops"] = figure(
+            f"{strategy}.training_flops",
+            "Training compute per run",
+            plan.flops_per_run,
+            "FLOP",
+            "c × N × D × epochs (c = 6 full, 4 LoRA/QLoRA, +2 with recomputation)",
+            {
+                "c": (plan.flops_factor, "FLOP/param/token"),
+                "N (parameters)": (model.parameters_billion * 1e9, "params"),
+                "D (training tokens)": (tokens, "tokens"),
+                "epochs": (epochs, ""),
+            },
+        )
+        figures["training_gpu_hours"] = figure(
+            f"{strategy}.training_gpu_hours",
+            "Training GPU-hours (all runs)",
+            gpu_hours,
+            "GPU-hours",
+            "(FLOPs ÷ (peak FLOP/s × MFU) ÷ 3600 + job overhead) × trial runs",
+            {
+                "peak": (gpu.peak_bf16_dense_tflops, "TFLOP/s dense BF16"),
+                "GPU": (gpu.name, ""),
+                "MFU": (v(ft.mfu), ""),
+                "job overhead": (overhead, "GPU-hours/run"),
+                "trial runs": (runs, ""),
+            },
+        )
+        figures["training_memory"] = figure(
+            f"{strategy}.training_memory",
+            "Training memory",
+            plan.memory_bytes / 1e9,
+            "GB",
+            "N × bytes per parameter (16 full, 2 LoRA, 0.6 QLoRA) × 1.2 overhead",
+            {"N": (model.parameters_billion * 1e9, "params"), "method": (ft.method.value, "")},
+        )
+        figures["training_gpus"] = figure(
+            f"{strategy}.training_gpus",
+            "Training GPUs used",
+            plan.gpus_used,
+            "GPUs",
+            "max(GPUs requested, minimum whose memory fits the model, rounded to a power of 2)",
+            {
+                "requested": (round(v(ft.training_gpu_count)), "GPUs"),
+                "minimum": (plan.min_gpus, "GPUs"),
+                "memory per GPU": (gpu.memory_gb, "GB"),
+            },
+        )
+        figures["training_wall_hours"] = figure(
+            f"{strategy}.training_wall_hours",
+            "Training wall-clock time (all runs)",
+            gpu_hours / plan.gpus_used,
+            "hours",
+            "GPU-hours ÷ GPUs used",
+            {"GPU-hours": (gpu_hours, "GPU-hours"), "GPUs": (plan.gpus_used, "")},
+        )
+        overridden = f"{strategy}.training_compute" in ctx.scenario.cost_overrides
+        if plan.gpus_used > round(v(ft.training_gpu_count)) and not overridden:
+            warnings.append(
+                f"{model.name} with {ft.method.value} needs {plan.memory_bytes / 1e9:,.0f} GB to "
+                f"train: raised training GPUs from {round(v(ft.training_gpu_count))} to "
+                f"{plan.gpus_used} × {gpu.name}."
+            )
+        compute = figure(
+            f"{strategy}.training_compute",
+            "Training compute",
+            gpu_hours * price,
+            money,
+            "GPU-hours × price per GPU-hour",
+            {
+                "GPU-hours": (gpu_hours, "GPU-hours"),
+                "price": (price, f"{money}/GPU-hour"),
+                "price source": (price_source, ""),
+            },
+        )
+        retrain_compute = ((plan.gpu_hours_per_run * share) + overhead) * price
+        retrain_compute_formula = (
+            "(GPU-hours of one run × share of data retrained + job overhead) × price"
+        )
+    else:
+        price_m = v(ft.managed_price_per_million_training_tokens)
+        compute = figure(
+            f"{strategy}.training_compute",
+            "Training (managed API)",
+            price_m * tokens * epochs * runs / 1e6,
+            money,
+            "price per M training tokens × tokens × epochs × trial runs ÷ 1e6",
+            {
+                "price": (price_m, f"{money}/M tokens"),
+                "training tokens": (tokens, "tokens"),
+                "epochs": (epochs, ""),
+                "trial runs": (runs, ""),
+            },
+        )
+        retrain_compute = price_m * tokens * share * epochs / 1e6
+        retrain_compute_formula = "price per M tokens × tokens × share retrained × epochs ÷ 1e6"
+
+    labelling = v(kn.labelling_cost_per_example)
+    lump = v(kn.data_preparation_lump_sum)
+    prep = figure(
+        f"{strategy}.data_preparation",
+        "Data preparation",
+        examples * labelling + lump,
+        money,
+        "examples × cost per example + lump sum",
+        {
+            "examples": (examples, "examples"),
+            "cost per example": (labelling, money),
+            "lump sum": (lump, money),
+        },
+    )
+    eng_hours = v(ft.engineering_hours)
+    engineering = figure(
+        f"{strategy}.engineering",
+        "Engineering set-up",
+        eng_hours * rate,
+        money,
+        "hours × engineering rate",
+        {"hours": (eng_hours, "h"), "rate": (rate, f"{money}/h")},
+    )
+    retrain_hours = v(ft.retrain_engineering_hours)
+    retrain = figure(
+        f"{strategy}.retrain",
+        "Each retrain",
+        retrain_compute + examples * share * labelling + retrain_hours * rate,
+        money,
+        f"{retrain_compute_formula} + examples × share × cost per example + hours × rate",
+        {
+            "compute": (retrain_compute, money),
+            "share retrained": (share * 100, "%"),
+            "examples": (examples, ""),
+            "engineering hours": (retrain_hours, "h"),
+        },
+    )
+    months = retrain_months(ctx, interval_days)
+    figures["retrains"] = figure(
+        f"{strategy}.retrains",
+        "Retrains within the horizon",
+        len(months),
+        "retrains",
+        "⌈horizon days ÷ interval⌉ − 1 (retrains strictly inside the horizon)",
+        {
+            "interval": (interval_days, "days"),
+            "horizon": (round(v(s.workload.horizon_months)) * DAYS_PER_MONTH, "days"),
+        },
+    )
+    comps = [
+        _component(ctx, strategy, "training_compute", compute),
+        _component(ctx, strategy, "data_preparation", prep),
+        _component(ctx, strategy, "engineering", engineering),
+        _component(ctx, strategy, "retrain", retrain),
+    ]
+    return comps, figures, warnings, months
+
+
+def effective_retrain_interval(ctx: Context) -> tuple[float, str]:
+    """The fine-tuning retrain interval, shortened to meet the freshness target if asked."""
+    ft = ctx.scenario.fine_tuning
+    interval = v(ft.retrain_interval_days)
+    if not ft.retrain_to_meet_freshness:
+        return interval, ""
+    target = v(ctx.scenario.requirements.freshness_target_days)
+    lead = v(ft.lead_time_days)
+    if target <= lead:
+        return interval, (
+            f"The freshness target ({target:g} days) is shorter than the retrain lead time "
+            f"({lead:g} days): no retrain cadence can meet it; kept the {interval:g}-day interval."
+        )
+    needed = max(1.0, target - lead)
+    if needed < interval:
+        return needed, (
+            f"Retrain interval shortened from {interval:g} to {needed:g} days to meet the "
+            f"{target:g}-day freshness target (interval + {lead:g}-day lead time ≤ target)."
+        )
+    return interval, ""
+
+
+# --- serving -------------------------------------------------------------------------------
+
+
+def _serving_components(
+    ctx: Context, strategy: str, served_model_id: str, context_tokens: float
+) -> tuple[list[Component], dict[str, Figure], ServingPlan | None]:
+    s = ctx.scenario
+    option = s.serving.for_strategy(strategy)
+    money = ctx.money
+    prompt_out = v(s.workload.output_tokens_per_query)
+    figures: dict[str, Figure] = {}
+    zero_unit = {"per_query": f"{money}/query", "monthly": f"{money}/month"}
+    if option.mode is ServingMode.api:
+        inp, out, source = ctx.api_prices(option)
+        gen = figure(
+            f"{strategy}.generation",
+            "Generation (API tokens)",
+            (context_tokens * inp + prompt_out * out) / 1e6,
+            f"{money}/query",
+            "(input tokens × input price + output tokens × output price) ÷ 1e6",
+            {
+                "input tokens": (context_tokens, "tokens"),
+                "output tokens": (prompt_out, "tokens"),
+                "input price": (inp, f"{money}/M tokens"),
+                "output price": (out, f"{money}/M tokens"),
+                "price source": (source, ""),
+            },
+        )
+        none = figure(
+            f"{strategy}.serving",
+            "Self-hosted serving (GPUs)",
+            0.0,
+            zero_unit["monthly"],
+            "not self-hosted: the API price covers serving",
+        )
+        return (
+            [
+                _component(ctx, strategy, "serving", none),
+                _component(ctx, strategy, "generation", gen),
+            ],
+            figures,
+            None,
+        )
+
+    model = ctx.base_model(served_model_id)
+    gpu = ctx.gpu(option.gpu)
+    price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price)
+    hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
+    plan = serving_plan(
+        model,
+        gpu,
+        bytes_per_param=v(option.bytes_per_parameter),
+        prompt_tokens=context_tokens,
+        output_tokens=prompt_out,
+        streams=round(v(option.concurrent_streams_per_replica)),
+        bandwidth_efficiency=v(option.bandwidth_efficiency),
+        mfu=v(option.inference_mfu),
+        hours_per_month=hours,
+        gpu_hour_price=price,
+    )
+    peak = v(s.workload.peak_to_average_load)
+    q0 = v(s.workload.queries_per_month)
+    replicas = float(plan.replicas(np.array([q0]), peak)[0])
+    monthly = float(plan.monthly_cost(np.array([q0]), peak)[0])
+    figures["serving_replicas"] = figure(
+        f"{strategy}.serving_replicas",
+        "Replicas at the scenario's volume",
+        replicas,
+        "replicas",
+        "max(1, ⌈peak output tokens/s needed ÷ output tokens/s one replica sustains⌉)",
+        {
+            "queries": (q0, "queries/month"),
+            "peak-to-average": (peak, "×"),
+            "serving hours": (hours, "h/month"),
+            "needed at peak": (q0 / (hours * 3600) * peak * prompt_out, "tokens/s"),
+            "one replica": (plan.replica_tokens_per_s, "tokens/s"),
+        },
+    )
+    figures["serving_gpus_per_replica"] = figure(
+        f"{strategy}.serving_gpus_per_replica",
+        "GPUs per replica",
+        plan.gpus_per_replica,
+        "GPUs",
+        "⌈(weights + KV cache of all streams) × 1.2 ÷ GPU memory⌉, rounded up to a power of 2",
+        {
+            "model": (model.name, ""),
+            "weights": (model.parameters_billion * v(option.bytes_per_parameter), "GB"),
+            "memory needed": (plan.memory_needed_bytes / 1e9, "GB"),
+            "GPU": (gpu.name, ""),
+            "GPU memory": (gpu.memory_gb, "GB"),
+        },
+    )
+    figures["decode_tokens_per_s"] = figure(
+        f"{strategy}.decode_tokens_per_s",
+        "Decode speed (one request)",
+        plan.single_stream_tokens_per_s,
+        "tokens/s",
+        "GPUs × bandwidth × efficiency ÷ (weight bytes + KV-cache bytes read per token)",
+        {
+            "bandwidth": (gpu.memory_bandwidth_tb_s, "TB/s per GPU"),
+            "GPUs": (plan.gpus_per_replica, ""),
+            "efficiency": (v(option.bandwidth_efficiency), ""),
+            "weights": (model.parameters_billion * v(option.bytes_per_parameter), "GB"),
+        },
+    )
+    serving = figure(
+        f"{strategy}.serving",
+        "Self-hosted serving (GPUs)",
+        monthly,
+        f"{money}/month",
+        "replicas × GPUs per replica × serving hours × price per GPU-hour",
+        {
+            "replicas": (replicas, ""),
+            "GPUs per replica": (plan.gpus_per_replica, ""),
+            "hours": (hours, "h/month"),
+            "price": (price, f"{money}/GPU-hour"),
+            "price source": (price_source, ""),
+        },
+    )
+    gen = figure(
+        f"{strategy}.generation",
+        "Generation (API tokens)",
+        0.0,
+        f"{money}/query",
+        "self-hosted: generation is paid for by the GPUs",
+    )
+
+    def serving_fn(q: Array) -> Array:
+        return plan.monthly_cost(q, peak)
+
+    return (
+        [
+            _component(ctx, strategy, "serving", serving, monthly_fn=serving_fn),
+            _component(ctx, strategy, "generation", gen),
+        ],
+        figures,
+        plan,
+    )
+
+
+# --- retrieval -----------------------------------------------------------------------------
+
+
+def embedding_price(ctx: Context) -> tuple[float, str]:
+    rag = ctx.scenario.rag
+    typed = opt(rag.embedding_price_per_million_tokens)
+    if typed is not None:
+        return typed, "typed"
+    entry = ctx.catalogs.embedding_models.get(rag.embedding_model)
+    return ctx.from_usd(
+        entry.usd_per_million_tokens
+    ), f"catalog: {entry.source}, as of {entry.as_of}"
+
+
+def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component], dict[str, Figure]]:
+    s = ctx.scenario
+    rag, kn = s.rag, s.knowledge
+    money = ctx.money
+    emb_price, emb_source = embedding_price(ctx)
+    emb = ctx.catalogs.embedding_models.get(rag.embedding_model)
+    store = ctx.catalogs.vector_stores.get(rag.vector_store)
+    corpus = v(kn.corpus_tokens)
+    chunks = math.ceil(corpus / v(rag.chunk_tokens))
+    change = v(kn.corpus_change_pct_per_month) / 100.0
+    bytes_per_chunk = emb.dimensions * 4 + v(rag.metadata_bytes_per_chunk)
+    storage_gb = chunks * bytes_per_chunk / 1e9
+    figures = {
+        "chunks": figure(
+            f"{strategy}.chunks",
+            "Vectors stored",
+            chunks,
+            "vectors",
+            "⌈corpus tokens ÷ chunk size⌉",
+            {"corpus": (corpus, "tokens"), "chunk": (v(rag.chunk_tokens), "tokens")},
+        ),
+        "storage_gb": figure(
+            f"{strategy}.storage_gb",
+            "Vector-store storage",
+            storage_gb,
+            "GB",
+            "vectors × (dimensions × 4 bytes + text and metadata bytes) ÷ 1e9",
+            {
+                "vectors": (chunks, ""),
+                "dimensions": (emb.dimensions, ""),
+                "metadata": (v(rag.metadata_bytes_per_chunk), "bytes"),
+            },
+        ),
+    }
+
+    corpus_embedding = figure(
+        f"{strategy}.corpus_embedding",
+        "Embedding the corpus",
+        corpus * emb_price / 1e6,
+        money,
+        "corpus tokens × embedding price ÷ 1e6",
+        {
+            "corpus": (corpus, "tokens"),
+            "price": (emb_price, f"{money}/M tokens"),
+            "price source": (emb_source, ""),
+        },
+    )
+    reembed = figure(
+        f"{strategy}.reembedding",
+        "Re-embedding changed documents",
+        corpus * change * emb_price / 1e6,
+        f"{money}/month",
+        "corpus tokens × share changed per month × embedding price ÷ 1e6",
+        {
+            "corpus": (corpus, "tokens"),
+            "changed": (change * 100, "%/month"),
+            "price": (emb_price, f"{money}/M tokens"),
+        },
+    )
+    query_tokens = v(s.workload.prompt_tokens_per_query)
+    query_emb = figure(
+        f"{strategy}.query_embedding",
+        "Query embedding",
+        query_tokens * emb_price / 1e6,
+        f"{money}/query",
+        "prompt tokens × embedding price ÷ 1e6",
+        {"tokens": (query_tokens, "tokens"), "price": (emb_price, f"{money}/M tokens")},
+    )
+    read_price = ctx.from_usd(store.read_usd_per_million_units)
+    retrieval = figure(
+        f"{strategy}.retrieval",
+        "Vector search reads",
+        store.read_units_per_query * read_price / 1e6,
+        f"{money}/query",
+        "read units per query × price per million read units ÷ 1e6",
+        {
+            "read units": (store.read_units_per_query, "units/query"),
+            "price": (read_price, f"{money}/M units"),
+            "store": (store.name, ""),
+            "source": (f"{store.source}, as of {store.as_of}", ""),
+        },
+    )
+    fixed = ctx.from_usd(store.fixed_monthly_usd)
+    storage_cost = storage_gb * ctx.from_usd(store.storage_usd_per_gb_month)
+    writes = chunks * change * store.write_units_per_vector
+    write_cost = writes * ctx.from_usd(store.write_usd_per_million_units) / 1e6
+    minimum = ctx.from_usd(store.minimum_monthly_usd)
+    base = fixed + storage_cost + write_cost
+    read_per_query = retrieval.value
+
+    def store_fn(q: Array) -> Array:
+        # Usage below the plan's minimum is topped up to the minimum (reads are billed per
+        # query in "retrieval"; the top-up belongs to the plan's fixed part).
+        return base + np.maximum(0.0, minimum - base - q * read_per_query)
+
+    q0 = v(s.workload.queries_per_month)
+    store_fig = figure(
+        f"{strategy}.vector_store",
+        "Vector store",
+        float(store_fn(np.array([q0]))[0]),
+        f"{money}/month",
+        "fixed + storage GB × price + writes × price, topped up to the plan's monthly minimum "
+        "(reads counted per query)",
+        {
+            "store": (store.name, ""),
+            "fixed": (fixed, f"{money}/month"),
+            "storage": (storage_cost, f"{money}/month"),
+            "writes": (write_cost, f"{money}/month"),
+            "minimum": (minimum, f"{money}/month"),
+            "pricing": (store.pricing_model, ""),
+        },
+    )
+    comps = [
+        _component(ctx, strategy, "corpus_embedding", corpus_embedding),
+        _component(ctx, strategy, "vector_store", store_fig, monthly_fn=store_fn),
+        _component(ctx, strategy, "reembedding", reembed),
+        _component(ctx, strategy, "query_embedding", query_emb),
+        _component(ctx, strategy, "retrieval", retrieval),
+    ]
+    return comps, figures
+
+
+def _rag_engineering(ctx: Context, strategy: str) -> Component:
+    rate = v(ctx.scenario.workload.engineering_rate_per_hour)
+    hours = v(ctx.scenario.rag.engineering_hours)
+    fig = figure(
+        f"{strategy}.engineering",
+        "Engineering set-up",
+        hours * rate,
+        ctx.money,
+        "hours × engineering rate",
+        {"hours": (hours, "h"), "rate": (rate, f"{ctx.money}/h")},
+    )
+    return _component(ctx, strategy, "engineering", fig)
+
+
+# --- the three strategies ------------------------------------------------------------------
+
+
+def fine_tuning_cost(ctx: Context) -> CostModel:
+    s = ctx.scenario
+    interval, note = effective_retrain_interval(ctx)
+    comps, figures, warnings, months = _training_components(ctx, "fine_tuning", 1.0, interval)
+    if note:
+        warnings.append(note)
+    serve, serve_figs, plan = _serving_components(
+        ctx, "fine_tuning", s.fine_tuning.base_model, v(s.workload.prompt_tokens_per_query)
+    )
+    figures.update(serve_figs)
+    figures["retrain_interval_days"] = figure(
+        "fine_tuning.retrain_interval_days",
+        "Retrain interval used",
+        interval,
+        "days",
+        "the retrain interval, shortened to meet the freshness target when asked",
+        {"entered": (v(s.fine_tuning.retrain_interval_days), "days")},
+        note=note,
+    )
+    return CostModel(
+        "fine_tuning", comps + serve, months, growth_vector(ctx), figures, warnings, plan
+    )
+
+
+def rag_cost(ctx: Context) -> CostModel:
+    s = ctx.scenario
+    retrieval, figures = _retrieval_components(ctx, "rag")
+    context = v(s.workload.prompt_tokens_per_query) + v(s.rag.top_k) * v(s.rag.chunk_tokens)
+    serve, serve_figs, plan = _serving_components(
+        ctx, "rag", s.serving.rag.self_hosted_model, context
+    )
+    figures.update(serve_figs)
+    figures["prompt_tokens"] = figure(
+        "rag.prompt_tokens",
+        "Input tokens per query",
+        context,
+        "tokens",
+        "prompt tokens + top-k × chunk size",
+        {
+            "prompt": (v(s.workload.prompt_tokens_per_query), "tokens"),
+            "top-k": (v(s.rag.top_k), "chunks"),
+            "chunk": (v(s.rag.chunk_tokens), "tokens"),
+        },
+    )
+    comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve]
+    return CostModel("rag", comps, [], growth_vector(ctx), figures, [], plan)
+
+
+def hybrid_cost(ctx: Context) -> CostModel:
+    s = ctx.scenario
+    share = v(s.hybrid.training_share_pct) / 100.0
+    training, figures, warnings, months = _training_components(
+        ctx, "hybrid", share, v(s.hybrid.retrain_interval_days)
+    )
+    # Engineering: the fine-tuning pipeline and the retrieval pipeline are both built.
+    ft_eng = training[2]
+    rag_eng = _rag_engineering(ctx, "hybrid")
+    if not ft_eng.overridden and not rag_eng.overridden:
+        total = ft_eng.amount + rag_eng.amount
+        rate = v(s.workload.engineering_rate_per_hour)
+        fig = figure(
+            "hybrid.engineering",
+            "Engineering set-up",
+            total,
+            ctx.money,
+            "(fine-tuning hours + RAG hours) × engineering rate",
+            {
+                "fine-tuning hours": (v(s.fine_tuning.engineering_hours), "h"),
+                "RAG hours": (v(s.rag.engineering_hours), "h"),
+                "rate": (rate, f"{ctx.money}/h"),
+            },
+        )
+        training[2] = Component("engineering", "one_time", fig, amount=total)
+    retrieval, rfigs = _retrieval_components(ctx, "hybrid")
+    figures.update(rfigs)
+    context = v(s.workload.prompt_tokens_per_query) + v(s.hybrid.top_k) * v(s.rag.chunk_tokens)
+    serve, serve_figs, plan = _serving_components(ctx, "hybrid", s.fine_tuning.base_model, context)
+    figures.update(serve_figs)
+    figures["prompt_tokens"] = figure(
+        "hybrid.prompt_tokens",
+        "Input tokens per query",
+        context,
+        "tokens",
+        "prompt tokens + hybrid top-k × chunk size",
+        {
+            "prompt": (v(s.workload.prompt_tokens_per_query), "tokens"),
+            "top-k": (v(s.hybrid.top_k), "chunks"),
+            "chunk": (v(s.rag.chunk_tokens), "tokens"),
+        },
+    )
+    comps = training + retrieval + serve
+    return CostModel("hybrid", comps, months, growth_vector(ctx), figures, warnings, plan)
+
+
+def cost_models(ctx: Context) -> dict[str, CostModel]:
+    return {"fine_tuning": fine_tuning_cost(ctx), "rag": rag_cost(ctx), "hybrid": hybrid_cost(ctx)}
+
+
+def tco_figure(ctx: Context, model: CostModel) -> Figure:
+    q0 = v(ctx.scenario.workload.queries_per_month)
+    tco = float(model.tco(np.array([q0]))[0])
+    months = len(model.growth)
+    money = ctx.money
+    return figure(
+        f"{model.strategy}.tco",
+        f"{STRATEGY_NAMES[model.strategy]} total cost over {months} months",
+        tco,
+        money,
+        "one-time + Σ months (monthly fixed + queries × per-query) + retrains × cost per retrain",
+        {
+            "one-time": (model.one_time, money),
+            "monthly fixed (month 1)": (model.monthly_fixed_at(q0), f"{money}/month"),
+            "per query": (model.per_query, f"{money}/query"),
+            "queries (month 1)": (q0, "queries/month"),
+            "growth": (v(ctx.scenario.workload.monthly_growth_pct), "%/month"),
+            "months": (months, ""),
+            "retrains": (len(model.retrain_months), ""),
+            "cost per retrain": (model.per_retrain, money),
+        },
+    )

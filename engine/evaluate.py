@@ -1,0 +1,196 @@
+"""evaluate(project, scenario) → Evaluation: the one entry point the GUI, CLI and report use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.catalog import CatalogError, catalogs_for, price_data_version
+from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
+from engine.context import Context, v
+from engine.costs import CostModel, cost_models, effective_retrain_interval, tco_figure
+from engine.crossover import find_crossovers, paybacks
+from engine.fit import fit_indicators, fit_score
+from engine.freshness import staleness_figures
+from engine.latency import latency_figures
+from engine.model.project import Project
+from engine.model.results import Evaluation, Score, StrategyResult
+from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.scoring import (
+    cost_scores,
+    freshness_score,
+    latency_score,
+    recommend,
+    weight_flip_points,
+    weighted_total,
+)
+
+Array = NDArray[np.float64]
+
+
+class EvaluationError(ValueError):
+    """The scenario cannot be evaluated (e.g. it names a catalog entry that does not exist)."""
+
+
+def context_for(project: Project, scenario: Scenario) -> Context:
+    return Context(
+        scenario=scenario,
+        catalogs=catalogs_for(project.catalog_overrides),
+        currency=project.currency,
+        usd_rate=project.usd_exchange_rate,
+    )
+
+
+def evaluate(project: Project, scenario: Scenario | str | None = None) -> Evaluation:
+    """The full evaluation of one scenario (the project's first when none is named)."""
+    return evaluate_with_curves(project, scenario, points=0)[0]
+
+
+def evaluate_with_curves(
+    project: Project,
+    scenario: Scenario | str | None = None,
+    points: int = 500,
+    volume_range: tuple[float, float] | None = None,
+) -> tuple[Evaluation, Curves]:
+    """The evaluation and the TCO curves for the chart, from one set of cost models."""
+    if not isinstance(scenario, Scenario):
+        scenario = project.scenario(scenario)
+    ctx = context_for(project, scenario)
+    try:
+        models = cost_models(ctx)
+        evaluation = _evaluate(ctx, models)
+        curves = _curves(scenario, models, points, volume_range)
+    except (CatalogError, ArithmeticError, OverflowError, ValueError) as exc:
+        raise EvaluationError(f"scenario {scenario.name!r}: {exc}") from exc
+    return evaluation, curves
+
+
+def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
+    s = ctx.scenario
+    q0 = v(s.workload.queries_per_month)
+    tco = {k: tco_figure(ctx, m) for k, m in models.items()}
+    costs = cost_scores({k: f.value for k, f in tco.items()}, ctx.money)
+    retrain_interval, _ = effective_retrain_interval(ctx)
+    req = s.requirements
+    weights = s.weights.as_dict()
+
+    partial: dict[str, dict[str, object]] = {}
+    scores: dict[str, dict[str, Score]] = {}
+    excluded: dict[str, list[str]] = {}
+    for key in STRATEGIES:
+        model = models[key]
+        prompt = _prompt_tokens(ctx, key)
+        ttft, total = latency_figures(ctx, key, prompt, model.serving)
+        average, worst = staleness_figures(ctx, key, retrain_interval)
+        verdicts = compliance_verdicts(ctx, key)
+        indicators = fit_indicators(ctx, key)
+        comp_value, comp_reason = compliance_score(verdicts)
+        fit_value, fit_reason = fit_score(indicators)
+        scores[key] = {
+            "cost": costs[key],
+            "latency": latency_score(
+                total.value, ttft.value, v(req.latency_target_s), v(req.ttft_target_s)
+            ),
+            "freshness": freshness_score(worst.value, average.value, v(req.freshness_target_days)),
+            "compliance": Score(criterion="compliance", value=comp_value, reason=comp_reason),
+            "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
+        }
+        excluded[key] = excluded_by_compliance(verdicts)
+        partial[key] = {
+            "ttft": ttft,
+            "total": total,
+            "average": average,
+            "worst": worst,
+            "verdicts": verdicts,
+            "indicators": indicators,
+        }
+
+    crossovers = find_crossovers(models)
+    flips = weight_flip_points(scores, weights, excluded)
+    recommendation = recommend(scores, weights, excluded, crossovers, q0, flips)
+
+    strategies = {}
+    for key in STRATEGIES:
+        model, p = models[key], partial[key]
+        strategies[key] = StrategyResult(
+            key=key,  # type: ignore[arg-type]
+            name=STRATEGY_NAMES[key],
+            components=model.results(),
+            one_time=model.one_time,
+            monthly_fixed=model.monthly_fixed_at(q0),
+            per_query=model.per_query,
+            retrains=len(model.retrain_months),
+            tco=tco[key],
+            latency_ttft=p["ttft"],  # type: ignore[arg-type]
+            latency_total=p["total"],  # type: ignore[arg-type]
+            staleness_average=p["average"],  # type: ignore[arg-type]
+            staleness_worst=p["worst"],  # type: ignore[arg-type]
+            compliance=p["verdicts"],  # type: ignore[arg-type]
+            fit=p["indicators"],  # type: ignore[arg-type]
+            scores=scores[key],
+            total_score=weighted_total(scores[key], weights),
+            excluded=bool(excluded[key]),
+            exclusion_reasons=excluded[key],
+            figures=model.figures,
+            warnings=model.warnings,
+        )
+    warnings = sorted({w for m in models.values() for w in m.warnings})
+    return Evaluation(
+        scenario=s.name,
+        currency=ctx.currency,
+        horizon_months=len(models["rag"].growth),
+        queries_per_month=q0,
+        strategies=strategies,
+        crossovers=crossovers,
+        paybacks=paybacks(models, q0),
+        flip_points=flips,
+        recommendation=recommendation,
+        price_data_version=price_data_version(),
+        warnings=warnings,
+    )
+
+
+def _prompt_tokens(ctx: Context, key: str) -> float:
+    s = ctx.scenario
+    prompt = v(s.workload.prompt_tokens_per_query)
+    if key == "rag":
+        return prompt + v(s.rag.top_k) * v(s.rag.chunk_tokens)
+    if key == "hybrid":
+        return prompt + v(s.hybrid.top_k) * v(s.rag.chunk_tokens)
+    return prompt
+
+
+@dataclass(frozen=True)
+class Curves:
+    """TCO against base monthly volume for the three strategies (for the crossover chart)."""
+
+    volumes: Array
+    tco: dict[str, Array]
+    horizon_months: int
+
+    def per_month(self) -> dict[str, Array]:
+        return {k: t / self.horizon_months for k, t in self.tco.items()}
+
+
+def default_volume_range(q0: float) -> tuple[float, float]:
+    """Three decades either side of today's volume, within 1 – 10¹³ queries/month."""
+    lo = max(1.0, q0 / 1000.0)
+    hi = min(1e13, max(q0, 1.0) * 1000.0)
+    return lo, hi
+
+
+def _curves(
+    scenario: Scenario,
+    models: dict[str, CostModel],
+    points: int,
+    volume_range: tuple[float, float] | None,
+) -> Curves:
+    lo, hi = volume_range or default_volume_range(v(scenario.workload.queries_per_month))
+    volumes = np.logspace(np.log10(lo), np.log10(hi), points) if points else np.zeros(0)
+    return Curves(
+        volumes=volumes,
+        tco={k: m.tco(volumes) for k, m in models.items()},
+        horizon_months=len(models["rag"].growth),
+    )

@@ -1,0 +1,855 @@
+"""The inputs of one scenario, grouped the way a consultant thinks (SPEC §3.1).
+
+Units are in the field names or in the ``unit`` metadata; every field has a description that the
+forms show as a tooltip, saying what it means and where the default comes from.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from engine.model.base import Estimate, Section, Strict, quantity
+
+STRATEGIES: tuple[str, ...] = ("fine_tuning", "rag", "hybrid")
+STRATEGY_NAMES: dict[str, str] = {
+    "fine_tuning": "Fine-tuning",
+    "rag": "RAG",
+    "hybrid": "Hybrid",
+}
+StrategyKey = Literal["fine_tuning", "rag", "hybrid"]
+
+
+class Workload(Section):
+    section_title = "Workload"
+
+    queries_per_month: Estimate = quantity(
+        20_000,
+        unit="queries/month",
+        le=1e13,
+        label="Queries per month",
+        description="Questions the system answers per month today (month 1 of the horizon). "
+        "The crossover chart varies this; everything else stays as entered.",
+    )
+    prompt_tokens_per_query: Estimate = quantity(
+        400,
+        unit="tokens",
+        ge=1,
+        le=2_000_000,
+        integer=True,
+        label="Prompt tokens per query",
+        description="System prompt + user question, before any retrieved context is added. "
+        "A support question with a short system prompt is typically 200–600 tokens.",
+    )
+    output_tokens_per_query: Estimate = quantity(
+        300,
+        unit="tokens",
+        ge=1,
+        le=1_000_000,
+        integer=True,
+        label="Output tokens per query",
+        description="Length of a typical answer. 300 tokens is about 225 English words.",
+    )
+    peak_to_average_load: Estimate = quantity(
+        3.0,
+        unit="×",
+        ge=1,
+        le=1000,
+        decimals=2,
+        label="Peak-to-average load",
+        description="Busiest hour's query rate divided by the average rate over serving hours. "
+        "Sizes self-hosted replicas. Office-hours traffic is typically 2–4×.",
+    )
+    monthly_growth_pct: Estimate = quantity(
+        0.0,
+        unit="%/month",
+        le=100,
+        decimals=2,
+        label="Monthly growth",
+        description="Compound growth of query volume per month over the horizon.",
+    )
+    horizon_months: Estimate = quantity(
+        12,
+        unit="months",
+        ge=1,
+        le=600,
+        integer=True,
+        label="Horizon",
+        description="Period the total cost of ownership (TCO) is summed over. The seed article "
+        "compares year-one totals, hence 12.",
+    )
+    engineering_rate_per_hour: Estimate = quantity(
+        150.0,
+        unit="money/hour",
+        le=100_000,
+        decimals=2,
+        label="Engineering rate",
+        description="Fully loaded cost of one engineering hour (in-house or contractor). "
+        "Multiplies every engineering-hours input.",
+    )
+
+
+class QueryVariety(StrEnum):
+    narrow = "narrow"
+    moderate = "moderate"
+    broad = "broad"
+
+
+class Knowledge(Section):
+    section_title = "Knowledge & freshness"
+
+    corpus_documents: Estimate = quantity(
+        5_000,
+        unit="documents",
+        le=1e10,
+        integer=True,
+        label="Corpus documents",
+        description="Documents the answers are drawn from (manuals, tickets, policies…).",
+    )
+    corpus_tokens: Estimate = quantity(
+        10_000_000,
+        unit="tokens",
+        le=1e14,
+        label="Corpus size",
+        description="Total tokens in the corpus. Roughly 1.3 tokens per English word; a 10-page "
+        "document is about 6,000 tokens.",
+    )
+    corpus_change_pct_per_month: Estimate = quantity(
+        5.0,
+        unit="%/month",
+        le=100,
+        decimals=2,
+        label="Corpus changed per month",
+        description="Share of the corpus added or edited each month; RAG re-embeds it. Web "
+        "calculators use about 5%/month for living documentation.",
+    )
+    fact_change_interval_days: Estimate = quantity(
+        30,
+        unit="days",
+        ge=0.01,
+        le=36_500,
+        decimals=2,
+        label="Material facts change every",
+        description="How often a fact that answers depend on changes (a price, a policy, a "
+        "product version). Short intervals favour retrieval.",
+    )
+    training_examples: Estimate = quantity(
+        5_000,
+        unit="examples",
+        le=1e10,
+        integer=True,
+        label="Labelled examples",
+        description="Question/answer pairs available for supervised fine-tuning. Seed's rule of "
+        "thumb: <100 risky, ~1,000 reliable, ≥10,000 excellent.",
+    )
+    tokens_per_example: Estimate = quantity(
+        700,
+        unit="tokens",
+        ge=1,
+        le=2_000_000,
+        integer=True,
+        label="Tokens per example",
+        description="Prompt + answer tokens in one training example.",
+    )
+    labelling_cost_per_example: Estimate = quantity(
+        2.0,
+        unit="money/example",
+        le=100_000,
+        decimals=2,
+        label="Labelling cost per example",
+        description="Cost to collect, clean and review one training example. Seed: data "
+        "preparation often exceeds GPU costs.",
+    )
+    data_preparation_lump_sum: Estimate = quantity(
+        0.0,
+        unit="money",
+        le=1e12,
+        decimals=2,
+        label="Data preparation (lump sum)",
+        description="A fixed data-preparation cost on top of the per-example cost (tooling, a "
+        "data-cleaning contract…).",
+    )
+    out_of_domain_pct: Estimate = quantity(
+        10.0,
+        unit="%",
+        le=100,
+        decimals=1,
+        label="Out-of-domain queries",
+        description="Share of questions outside the documented domain. Fine-tuned models "
+        "struggle on these (seed); retrieval degrades more gracefully.",
+    )
+    answers_in_documents_pct: Estimate = quantity(
+        85.0,
+        unit="%",
+        le=100,
+        decimals=1,
+        label="Answers found in documents",
+        description="Share of questions whose answer is written down in the corpus. RAG "
+        "cannot answer what the documents do not contain.",
+    )
+    needs_fixed_style: bool = Field(
+        default=False,
+        description="Answers must follow a fixed format, tone or schema (forms, JSON, house "
+        "style). Fine-tuning teaches behaviour well; retrieval does not.",
+    )
+    query_variety: QueryVariety = Field(
+        default=QueryVariety.moderate,
+        description="How varied the questions are. Fine-tuning suits repeating patterns; RAG "
+        "suits wide-ranging questions (seed).",
+    )
+
+
+class FineTuneMethod(StrEnum):
+    full = "full"
+    lora = "lora"
+    qlora = "qlora"
+
+
+class TrainingVenue(StrEnum):
+    gpus = "gpus"
+    managed_api = "managed_api"
+
+
+class FineTuningSetup(Section):
+    section_title = "Fine-tuning setup"
+
+    base_model: str = Field(
+        default="llama-3.1-8b",
+        min_length=1,
+        max_length=200,
+        description="Base model to fine-tune (from the base-model catalog): sets the parameter "
+        "count used for training compute, memory and self-hosted serving.",
+    )
+    method: FineTuneMethod = Field(
+        default=FineTuneMethod.lora,
+        description="Full fine-tuning updates every weight (≈6·N FLOPs per token, ≈16 bytes of "
+        "GPU memory per parameter); LoRA trains small adapters (≈4·N FLOPs/token, ≈2 "
+        "bytes/param); QLoRA also quantises the frozen weights to 4 bits (≈0.6 bytes/param).",
+    )
+    activation_recomputation: bool = Field(
+        default=False,
+        description="Recompute activations in the backward pass to save memory: +2·N FLOPs per "
+        "token (EleutherAI, Transformer Math 101).",
+    )
+    venue: TrainingVenue = Field(
+        default=TrainingVenue.gpus,
+        description="Train on own or rented GPUs (compute from FLOPs), or through a managed "
+        "fine-tuning API billed per training token.",
+    )
+    training_gpu: str = Field(
+        default="h100-sxm",
+        min_length=1,
+        max_length=200,
+        description="GPU type for training (from the GPU catalog).",
+    )
+    training_gpu_count: Estimate = quantity(
+        1,
+        unit="GPUs",
+        ge=1,
+        le=100_000,
+        integer=True,
+        label="Training GPUs",
+        description="GPUs used for training. If the model does not fit in their memory the "
+        "engine raises the count to the minimum that fits, and says so.",
+    )
+    training_gpu_hour_price: Estimate | None = Field(
+        default=None,
+        description="Price per GPU-hour for training; empty = the catalog's on-demand price.",
+        json_schema_extra={"unit": "money/GPU-hour", "minimum": 0, "maximum": 1e6},
+    )
+    mfu: Estimate = quantity(
+        0.40,
+        unit="fraction",
+        ge=0.01,
+        le=1.0,
+        decimals=2,
+        step=0.05,
+        label="Model FLOPs utilisation",
+        description="Share of the GPU's peak FLOP/s actually achieved in training. Literature: "
+        "0.35–0.5 for large-scale training (llm-analysis README); whitepaper peaks are never met.",
+    )
+    overhead_gpu_hours_per_run: Estimate = quantity(
+        0.5,
+        unit="GPU-hours",
+        le=1e6,
+        decimals=2,
+        label="Job overhead per run",
+        description="Start-up, checkpointing and evaluation time billed per training run on "
+        "top of the pure compute.",
+    )
+    managed_price_per_million_training_tokens: Estimate = quantity(
+        3.0,
+        unit="money/M tokens",
+        le=1e5,
+        decimals=3,
+        label="Managed API training price",
+        description="Managed fine-tuning price per million training tokens (billed × epochs). "
+        "OpenAI gpt-4o-mini fine-tuning: $3.00/M training tokens (openai.com/api/pricing).",
+    )
+    epochs: Estimate = quantity(
+        3,
+        unit="epochs",
+        ge=1,
+        le=1000,
+        integer=True,
+        label="Epochs",
+        description="Passes over the training data. Seed: 1–5.",
+    )
+    trial_runs: Estimate = quantity(
+        3,
+        unit="runs",
+        ge=1,
+        le=1000,
+        integer=True,
+        label="Trial runs",
+        description="Training runs per model delivered, including hyper-parameter search and "
+        "failed runs. Multiplies training compute.",
+    )
+    engineering_hours: Estimate = quantity(
+        80,
+        unit="hours",
+        le=1e7,
+        label="Engineering (set-up)",
+        description="Hours to build the training pipeline, evaluation and deployment once.",
+    )
+    retrain_interval_days: Estimate = quantity(
+        90,
+        unit="days",
+        ge=1,
+        le=36_500,
+        decimals=1,
+        label="Retrain every",
+        description="How often the model is retrained to absorb new knowledge. Seed: yearly for "
+        "stable domains, monthly or weekly for volatile ones.",
+    )
+    retrain_to_meet_freshness: bool = Field(
+        default=False,
+        description="Shorten the retrain interval as far as the freshness target needs (worst-"
+        "case staleness = interval + lead time ≤ target); the extra retrains are costed.",
+    )
+    retrain_data_share_pct: Estimate = quantity(
+        30.0,
+        unit="%",
+        le=100,
+        decimals=1,
+        label="Data retrained",
+        description="Share of the training set that is new or relabelled and trained on at each "
+        "retrain (incremental fine-tuning). Scales retrain compute and labelling.",
+    )
+    retrain_engineering_hours: Estimate = quantity(
+        8,
+        unit="hours",
+        le=1e6,
+        label="Engineering per retrain",
+        description="Hours to run, evaluate and deploy one retrain.",
+    )
+    lead_time_days: Estimate = quantity(
+        5,
+        unit="days",
+        le=3650,
+        decimals=1,
+        label="Retrain lead time",
+        description="Days from new facts to a deployed model: collect and label data, train, "
+        "evaluate, deploy. Adds to staleness.",
+    )
+
+
+class RagSetup(Section):
+    section_title = "RAG setup"
+
+    embedding_model: str = Field(
+        default="openai-text-embedding-3-small",
+        min_length=1,
+        max_length=200,
+        description="Embedding model (from the embedding catalog): price per token, vector "
+        "dimensions, latency.",
+    )
+    embedding_price_per_million_tokens: Estimate | None = Field(
+        default=None,
+        description="Embedding price per million tokens; empty = the catalog's price.",
+        json_schema_extra={"unit": "money/M tokens", "minimum": 0, "maximum": 1e5},
+    )
+    chunk_tokens: Estimate = quantity(
+        500,
+        unit="tokens",
+        ge=16,
+        le=100_000,
+        integer=True,
+        label="Chunk size",
+        description="Tokens per indexed chunk. 256–1,024 is common.",
+    )
+    top_k: Estimate = quantity(
+        5,
+        unit="chunks",
+        le=1000,
+        integer=True,
+        label="Chunks per prompt (top-k)",
+        description="Retrieved chunks added to every prompt: each adds a chunk's tokens to the "
+        "input bill and to prefill latency.",
+    )
+    vector_store: str = Field(
+        default="pinecone-serverless",
+        min_length=1,
+        max_length=200,
+        description="Vector store plan (from the vector-store catalog).",
+    )
+    metadata_bytes_per_chunk: Estimate = quantity(
+        2_000,
+        unit="bytes",
+        le=1e7,
+        integer=True,
+        label="Stored text+metadata per chunk",
+        description="Bytes stored beside each vector (the chunk text and its metadata). Adds "
+        "to vector-store storage.",
+    )
+    retrieval_latency_ms: Estimate | None = Field(
+        default=None,
+        description="Vector search latency seen by the application (p50); empty = the "
+        "catalog's typical figure. Seed: 50–200 ms.",
+        json_schema_extra={"unit": "ms", "minimum": 0, "maximum": 600_000},
+    )
+    reindex_interval_days: Estimate = quantity(
+        1,
+        unit="days",
+        ge=0.0001,
+        le=36_500,
+        decimals=3,
+        label="Re-index every",
+        description="How often changed documents are re-embedded and upserted (0.0007 days ≈ "
+        "one minute, i.e. streaming).",
+    )
+    ingestion_lag_days: Estimate = quantity(
+        0.5,
+        unit="days",
+        le=3650,
+        decimals=2,
+        label="Ingestion lag",
+        description="Delay from a document changing to it being searchable in a re-index run.",
+    )
+    engineering_hours: Estimate = quantity(
+        120,
+        unit="hours",
+        le=1e7,
+        label="Engineering (set-up)",
+        description="Hours to build ingestion, chunking, retrieval, evaluation and citations.",
+    )
+
+
+class HybridSetup(Section):
+    section_title = "Hybrid setup"
+
+    top_k: Estimate = quantity(
+        3,
+        unit="chunks",
+        le=1000,
+        integer=True,
+        label="Chunks per prompt (top-k)",
+        description="Hybrid retrieves facts but the fine-tuned model already knows the domain's "
+        "style and vocabulary, so it usually needs fewer chunks than plain RAG.",
+    )
+    training_share_pct: Estimate = quantity(
+        100.0,
+        unit="%",
+        le=100,
+        decimals=1,
+        label="Training data used",
+        description="Share of the labelled examples used to fine-tune the hybrid's model "
+        "(a style/format-only run needs fewer). Scales its compute and labelling.",
+    )
+    retrain_interval_days: Estimate = quantity(
+        365,
+        unit="days",
+        ge=1,
+        le=36_500,
+        decimals=1,
+        label="Retrain every",
+        description="Facts come through retrieval, so the hybrid's model is retrained only for "
+        "drift in behaviour or style: yearly is typical.",
+    )
+
+
+class ServingMode(StrEnum):
+    api = "api"
+    self_hosted = "self_hosted"
+
+
+class Availability(StrEnum):
+    always_on = "always_on"
+    business_hours = "business_hours"
+
+
+class ServingOption(Section):
+    """How one strategy's answers are generated: a priced API, or our own GPUs."""
+
+    mode: ServingMode = Field(
+        default=ServingMode.api,
+        description="API: pay per token to a provider. Self-hosted: rent GPUs and run the "
+        "model yourself (replicas sized from peak load).",
+    )
+    api_model: str = Field(
+        default="openai:gpt-4o-mini",
+        min_length=1,
+        max_length=300,
+        description="API model as provider:model from the genai-prices catalog; its prices are "
+        "used unless typed below.",
+    )
+    api_input_price_per_million: Estimate | None = Field(
+        default=None,
+        description="Typed input price per million tokens; empty = the catalog's price.",
+        json_schema_extra={"unit": "money/M tokens", "minimum": 0, "maximum": 1e5},
+    )
+    api_output_price_per_million: Estimate | None = Field(
+        default=None,
+        description="Typed output price per million tokens; empty = the catalog's price.",
+        json_schema_extra={"unit": "money/M tokens", "minimum": 0, "maximum": 1e5},
+    )
+    api_price_multiplier: Estimate = quantity(
+        1.0,
+        unit="×",
+        ge=0,
+        le=100,
+        decimals=2,
+        label="Price multiplier",
+        description="Multiplies the catalog prices. Fine-tuned models on provider APIs cost "
+        "more: OpenAI ft:gpt-4o-mini is 2× the base price (genai-prices data).",
+    )
+    api_time_to_first_token_s: Estimate = quantity(
+        0.5,
+        unit="s",
+        le=600,
+        decimals=3,
+        label="Time to first token",
+        description="Provider's queueing + network time before prefill (p50). Typical 0.2–1 s.",
+    )
+    api_prefill_tokens_per_s: Estimate = quantity(
+        5_000,
+        unit="tokens/s",
+        ge=1,
+        le=1e8,
+        label="Prefill rate",
+        description="Prompt tokens the provider processes per second (p50).",
+    )
+    api_decode_tokens_per_s: Estimate = quantity(
+        80,
+        unit="tokens/s",
+        ge=0.1,
+        le=1e6,
+        decimals=1,
+        label="Decode rate",
+        description="Output tokens per second per request (p50). Published figures for small "
+        "hosted models are 50–150 tokens/s.",
+    )
+    self_hosted_model: str = Field(
+        default="llama-3.1-8b",
+        min_length=1,
+        max_length=200,
+        description="Model served when self-hosting RAG (fine-tuning and hybrid serve their "
+        "fine-tuned base model).",
+    )
+    gpu: str = Field(
+        default="l40s",
+        min_length=1,
+        max_length=200,
+        description="GPU type for self-hosted serving (from the GPU catalog).",
+    )
+    gpu_hour_price: Estimate | None = Field(
+        default=None,
+        description="Price per GPU-hour for serving; empty = the catalog's on-demand price.",
+        json_schema_extra={"unit": "money/GPU-hour", "minimum": 0, "maximum": 1e6},
+    )
+    bytes_per_parameter: Estimate = quantity(
+        2.0,
+        unit="bytes",
+        ge=0.25,
+        le=4,
+        decimals=2,
+        step=0.5,
+        label="Bytes per weight",
+        description="Serving precision: 2 for 16-bit, 1 for 8-bit, 0.5 for 4-bit quantisation.",
+    )
+    availability: Availability = Field(
+        default=Availability.always_on,
+        description="Always on (730 h/month, at least one replica) or business hours only "
+        "(220 h/month: 10 h × 22 days).",
+    )
+    concurrent_streams_per_replica: Estimate = quantity(
+        16,
+        unit="streams",
+        ge=1,
+        le=4096,
+        integer=True,
+        label="Concurrent requests per replica",
+        description="Requests one replica serves at once (continuous batching). Decode is "
+        "memory-bound, so batching multiplies throughput until compute or KV memory runs out.",
+    )
+    bandwidth_efficiency: Estimate = quantity(
+        0.6,
+        unit="fraction",
+        ge=0.01,
+        le=1.0,
+        decimals=2,
+        step=0.05,
+        label="Memory-bandwidth efficiency",
+        description="Share of peak memory bandwidth achieved in decode (llm-analysis: 0.9 is an "
+        "aggressive target; KV-cache reads and overheads lower it).",
+    )
+    inference_mfu: Estimate = quantity(
+        0.5,
+        unit="fraction",
+        ge=0.01,
+        le=1.0,
+        decimals=2,
+        step=0.05,
+        label="Prefill FLOPs utilisation",
+        description="Share of peak FLOP/s achieved in prefill (llm-analysis: up to 0.7 for "
+        "inference).",
+    )
+
+
+def _serving_default(mode: ServingMode, api_model: str, multiplier: float = 1.0) -> ServingOption:
+    return ServingOption(
+        mode=mode, api_model=api_model, api_price_multiplier=Estimate(likely=multiplier)
+    )
+
+
+class Serving(Strict):
+    fine_tuning: ServingOption = Field(
+        default_factory=lambda: _serving_default(ServingMode.self_hosted, "openai:gpt-4o-mini"),
+        description="How the fine-tuned model is served.",
+    )
+    rag: ServingOption = Field(
+        default_factory=lambda: _serving_default(ServingMode.api, "openai:gpt-4o-mini"),
+        description="How RAG answers are generated.",
+    )
+    hybrid: ServingOption = Field(
+        default_factory=lambda: _serving_default(ServingMode.self_hosted, "openai:gpt-4o-mini"),
+        description="How the hybrid's fine-tuned model is served.",
+    )
+
+    def for_strategy(self, key: str) -> ServingOption:
+        option: ServingOption = getattr(self, key)
+        return option
+
+
+class Need(StrEnum):
+    not_required = "not_required"
+    preferred = "preferred"
+    hard = "hard"
+
+
+COMPLIANCE_ITEMS: dict[str, str] = {
+    "cite_sources": "Answers must cite their sources (audit trail)",
+    "data_residency": "Data must stay on-premise / in region (no third-party API)",
+    "right_to_erasure": "Right to erasure of personal data (GDPR Art. 17)",
+    "access_control": "Per-user / per-tenant access control on documents",
+    "regulated_training_data": "Training data contains personal or regulated data",
+    "reproducibility": "Outputs must be reproducible and versioned (model risk management)",
+    "vendor_deprecation": "Vendor model deprecation must not break the system",
+}
+
+
+def _need(item: str, help_text: str) -> Any:
+    return Field(
+        default=Need.not_required,
+        description=f"{COMPLIANCE_ITEMS[item]}. {help_text}",
+    )
+
+
+class Compliance(Strict):
+    cite_sources: Need = _need(
+        "cite_sources", "Retrieval keeps the passage behind each answer; weights do not."
+    )
+    data_residency: Need = _need(
+        "data_residency", "Fails any strategy that sends data to a third-party API."
+    )
+    right_to_erasure: Need = _need(
+        "right_to_erasure",
+        "Deleting a document is immediate; removing it from weights needs a retrain.",
+    )
+    access_control: Need = _need(
+        "access_control",
+        "Retrieval can filter documents per user; a fine-tuned model cannot "
+        "un-know what it was trained on.",
+    )
+    regulated_training_data: Need = _need(
+        "regulated_training_data", "Fine-tuned models can memorise and regurgitate training data."
+    )
+    reproducibility: Need = _need(
+        "reproducibility", "Every answer must be traceable to a pinned model and data version."
+    )
+    vendor_deprecation: Need = _need(
+        "vendor_deprecation", "Managed fine-tunes die with their base model."
+    )
+
+
+class Requirements(Section):
+    section_title = "Requirements & compliance"
+
+    latency_target_s: Estimate = quantity(
+        4.0,
+        unit="s",
+        ge=0.01,
+        le=3600,
+        decimals=2,
+        label="Full-answer latency target",
+        description="Acceptable p50 time to the complete answer.",
+    )
+    ttft_target_s: Estimate = quantity(
+        1.5,
+        unit="s",
+        ge=0.01,
+        le=3600,
+        decimals=2,
+        label="Time-to-first-token target",
+        description="Acceptable p50 time until the answer starts streaming.",
+    )
+    freshness_target_days: Estimate = quantity(
+        7,
+        unit="days",
+        ge=0.001,
+        le=36_500,
+        decimals=2,
+        label="Maximum acceptable staleness",
+        description="Oldest a fact may be in an answer (worst case) before it counts as stale.",
+    )
+    compliance: Compliance = Field(
+        default_factory=Compliance,
+        description="The compliance checklist: each ticked item is a requirement; 'hard' "
+        "excludes a strategy that fails it.",
+    )
+
+
+class Weights(Section):
+    section_title = "Criteria weights"
+
+    cost: Estimate = quantity(
+        35, unit="points", le=100, label="Cost", description="Weight of total cost of ownership."
+    )
+    latency: Estimate = quantity(
+        15, unit="points", le=100, label="Latency", description="Weight of answer latency."
+    )
+    freshness: Estimate = quantity(
+        15, unit="points", le=100, label="Freshness", description="Weight of knowledge freshness."
+    )
+    compliance: Estimate = quantity(
+        20,
+        unit="points",
+        le=100,
+        label="Compliance",
+        description="Weight of the compliance checklist.",
+    )
+    fit: Estimate = quantity(
+        15,
+        unit="points",
+        le=100,
+        label="Fit",
+        description="Weight of the fit indicators (examples, variety, style, documents).",
+    )
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Weights:
+        if sum(self.as_dict().values()) <= 0:
+            raise ValueError("at least one criterion weight must be above zero")
+        return self
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name).likely for name in CRITERIA}
+
+
+CRITERIA: tuple[str, ...] = ("cost", "latency", "freshness", "compliance", "fit")
+
+# Every cost component that can be given a flat override, by strategy.  The engine computes all
+# of them; an override replaces the computed figure (the seed article works this way).
+COST_COMPONENTS: dict[str, tuple[str, str, str]] = {
+    # id: (label, kind, unit)  kind ∈ one_time | monthly | per_query | per_retrain
+    "training_compute": ("Training compute", "one_time", "money"),
+    "data_preparation": ("Data preparation", "one_time", "money"),
+    "engineering": ("Engineering set-up", "one_time", "money"),
+    "corpus_embedding": ("Embedding the corpus", "one_time", "money"),
+    "retrain": ("Each retrain", "per_retrain", "money/retrain"),
+    "vector_store": ("Vector store", "monthly", "money/month"),
+    "reembedding": ("Re-embedding changed documents", "monthly", "money/month"),
+    "serving": ("Self-hosted serving (GPUs)", "monthly", "money/month"),
+    "query_embedding": ("Query embedding", "per_query", "money/query"),
+    "retrieval": ("Vector search reads", "per_query", "money/query"),
+    "generation": ("Generation (API tokens)", "per_query", "money/query"),
+}
+
+STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
+    "fine_tuning": (
+        "training_compute",
+        "data_preparation",
+        "engineering",
+        "retrain",
+        "serving",
+        "generation",
+    ),
+    "rag": (
+        "corpus_embedding",
+        "engineering",
+        "vector_store",
+        "reembedding",
+        "serving",
+        "query_embedding",
+        "retrieval",
+        "generation",
+    ),
+    "hybrid": (
+        "training_compute",
+        "data_preparation",
+        "engineering",
+        "corpus_embedding",
+        "retrain",
+        "vector_store",
+        "reembedding",
+        "serving",
+        "query_embedding",
+        "retrieval",
+        "generation",
+    ),
+}
+
+OVERRIDE_KEYS: frozenset[str] = frozenset(
+    f"{s}.{c}" for s, comps in STRATEGY_COMPONENTS.items() for c in comps
+)
+
+
+class Scenario(Strict):
+    name: str = Field(
+        default="Base case",
+        min_length=1,
+        max_length=200,
+        description="Short name of the scenario (e.g. 'today', 'in two years', 'pessimistic').",
+    )
+    description: str = Field(
+        default="", max_length=20_000, description="What this scenario assumes."
+    )
+    workload: Workload = Field(default_factory=Workload)
+    knowledge: Knowledge = Field(default_factory=Knowledge)
+    fine_tuning: FineTuningSetup = Field(default_factory=FineTuningSetup)
+    rag: RagSetup = Field(default_factory=RagSetup)
+    hybrid: HybridSetup = Field(default_factory=HybridSetup)
+    serving: Serving = Field(default_factory=Serving)
+    requirements: Requirements = Field(default_factory=Requirements)
+    weights: Weights = Field(default_factory=Weights)
+    cost_overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description="Flat figures that replace computed cost components, keyed "
+        "'strategy.component' (e.g. 'rag.generation': 0.11 per query). The seed article's "
+        "scenarios are entered this way.",
+    )
+
+    @field_validator("cost_overrides")
+    @classmethod
+    def _known_components(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - OVERRIDE_KEYS)
+        if unknown:
+            raise ValueError(
+                f"unknown cost component {unknown[0]!r}; known: {', '.join(sorted(OVERRIDE_KEYS))}"
+            )
+        for key, number in value.items():
+            if not 0 <= number <= 1e15:
+                raise ValueError(f"override {key!r} = {number:g} is outside 0 – 1e15")
+        return value

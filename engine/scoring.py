@@ -1,0 +1,270 @@
+"""Criterion scores, the weighted total, the recommendation and what would change it (SPEC §3.6).
+
+Scores are 0–100 per strategy and criterion, each with its reason:
+- cost: cheapest TCO scores 100; others 100 × cheapest ÷ their TCO;
+- latency: 100 at or under the target (full answer and first token), falling linearly to 0 at
+  three times the target;
+- freshness: 100 when worst-case staleness meets the target, else 100 × target ÷ worst;
+- compliance and fit: from engine.compliance and engine.fit.
+The weighted total is Σ weight × score ÷ Σ weights.  A strategy that fails a hard compliance
+requirement is excluded from the recommendation (it stays visible, marked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from engine.model.results import Crossover, FlipPoint, Recommendation, Score
+from engine.model.scenario import CRITERIA, STRATEGY_NAMES
+
+LATENCY_ZERO_AT = 3.0  # × target: a strategy this slow scores 0 on latency
+
+
+def cost_scores(tco: Mapping[str, float], money: str) -> dict[str, Score]:
+    cheapest_key = min(tco, key=lambda k: tco[k])
+    cheapest = tco[cheapest_key]
+    out = {}
+    for key, value in tco.items():
+        if value <= 0 or key == cheapest_key:
+            score, reason = 100.0, f"Cheapest total cost ({money} {value:,.0f})."
+        else:
+            score = 100.0 * cheapest / value
+            reason = (
+                f"Total cost {money} {value:,.0f} is {value / max(cheapest, 1e-12):,.2f}× the "
+                f"cheapest ({STRATEGY_NAMES[cheapest_key]}, {money} {cheapest:,.0f})."
+            )
+        out[key] = Score(criterion="cost", value=max(0.0, min(100.0, score)), reason=reason)
+    return out
+
+
+def _linear(value: float, target: float) -> float:
+    if value <= target:
+        return 100.0
+    return max(0.0, 100.0 * (LATENCY_ZERO_AT * target - value) / ((LATENCY_ZERO_AT - 1) * target))
+
+
+def latency_score(total_s: float, ttft_s: float, total_target: float, ttft_target: float) -> Score:
+    s_total, s_ttft = _linear(total_s, total_target), _linear(ttft_s, ttft_target)
+    score = min(s_total, s_ttft)
+    if score >= 100:
+        reason = (
+            f"Meets both targets: full answer {total_s:.2f} s (target {total_target:g} s), "
+            f"first token {ttft_s:.2f} s (target {ttft_target:g} s)."
+        )
+    elif s_total <= s_ttft:
+        reason = f"Full answer takes {total_s:.2f} s against a {total_target:g} s target."
+    else:
+        reason = f"First token after {ttft_s:.2f} s against a {ttft_target:g} s target."
+    return Score(criterion="latency", value=score, reason=reason)
+
+
+def freshness_score(worst_days: float, average_days: float, target_days: float) -> Score:
+    if worst_days <= target_days:
+        return Score(
+            criterion="freshness",
+            value=100.0,
+            reason=f"Facts at most {worst_days:,.1f} days old (average {average_days:,.1f}); "
+            f"target {target_days:g} days.",
+        )
+    return Score(
+        criterion="freshness",
+        value=100.0 * target_days / worst_days,
+        reason=f"Facts can be {worst_days:,.1f} days old (average {average_days:,.1f}) against "
+        f"a {target_days:g}-day target.",
+    )
+
+
+def weighted_total(scores: Mapping[str, Score], weights: Mapping[str, float]) -> float:
+    total_weight = sum(weights.values())
+    return sum(weights[c] * scores[c].value for c in CRITERIA) / total_weight
+
+
+@dataclass(frozen=True)
+class Ranking:
+    winner: str | None
+    runner_up: str | None
+    totals: dict[str, float]
+
+
+def rank(totals: Mapping[str, float], excluded: Mapping[str, bool]) -> Ranking:
+    eligible = sorted((k for k in totals if not excluded[k]), key=lambda k: -totals[k])
+    winner = eligible[0] if eligible else None
+    runner = eligible[1] if len(eligible) > 1 else None
+    return Ranking(winner, runner, dict(totals))
+
+
+def recommend(
+    scores: Mapping[str, Mapping[str, Score]],
+    weights: Mapping[str, float],
+    excluded: Mapping[str, list[str]],
+    crossovers: list[Crossover],
+    q0: float,
+    flips: list[FlipPoint],
+) -> Recommendation:
+    totals = {k: weighted_total(s, weights) for k, s in scores.items()}
+    ranking = rank(totals, {k: bool(v) for k, v in excluded.items()})
+    change = _what_would_change(ranking, crossovers, q0, flips, excluded)
+    if ranking.winner is None:
+        return Recommendation(
+            strategy=None,
+            name="No strategy qualifies",
+            runner_up=None,
+            margin=0.0,
+            reasons=[f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r],
+            rationale="Every strategy fails at least one hard compliance requirement. Relax a "
+            "requirement (mark it preferred) or change the set-up (e.g. self-host the model).",
+            what_would_change=change,
+        )
+    win = ranking.winner
+    name = STRATEGY_NAMES[win]
+    reasons: list[str] = []
+    if ranking.runner_up is None:
+        margin = 100.0
+        rationale = f"{name} is the only strategy that meets every hard requirement."
+        reasons = [f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r]
+    else:
+        other = ranking.runner_up
+        margin = totals[win] - totals[other]
+        total_w = sum(weights.values())
+        # The criteria that contribute most to the winner's lead, in points of the total.
+        gains = sorted(
+            CRITERIA,
+            key=lambda c: -(weights[c] * (scores[win][c].value - scores[other][c].value)),
+        )
+        for criterion in gains[:3]:
+            lead = weights[criterion] * (
+                scores[win][criterion].value - scores[other][criterion].value
+            )
+            if lead <= 0:
+                break
+            reasons.append(
+                f"{criterion.capitalize()} (+{lead / total_w:.1f} points): "
+                f"{scores[win][criterion].reason}"
+            )
+        for key, why in excluded.items():
+            if why:
+                reasons.append(f"{STRATEGY_NAMES[key]} is excluded: {why[0]}")
+        closeness = (
+            "a clear lead" if margin >= 10 else "a modest lead" if margin >= 3 else "a narrow lead"
+        )
+        top = gains[0]
+        rationale = (
+            f"{name} scores {totals[win]:.1f} of 100 against {STRATEGY_NAMES[other]}'s "
+            f"{totals[other]:.1f} — {closeness} of {margin:.1f} points with the weights given. "
+            f"Its biggest advantage is {top}: {scores[win][top].reason}"
+        )
+        if margin < 3:
+            rationale += " The margin is small: check the assumptions under 'what would change it'."
+    return Recommendation(
+        strategy=win,
+        name=name,
+        runner_up=ranking.runner_up,
+        margin=margin,
+        reasons=reasons,
+        rationale=rationale,
+        what_would_change=change,
+    )
+
+
+def _what_would_change(
+    ranking: Ranking,
+    crossovers: list[Crossover],
+    q0: float,
+    flips: list[FlipPoint],
+    excluded: Mapping[str, list[str]],
+) -> list[str]:
+    out: list[str] = []
+    if crossovers:
+        below = [c for c in crossovers if c.queries_per_month <= q0]
+        above = [c for c in crossovers if c.queries_per_month > q0]
+        if above:
+            out.append(
+                f"Next cost crossover above today's {q0:,.0f} queries/month: {above[0].label}."
+            )
+        if below:
+            out.append(f"Nearest cost crossover below today's volume: {below[-1].label}.")
+    else:
+        out.append(
+            "The cost curves do not cross between 1 and 10¹³ queries/month: the cost "
+            "order does not depend on volume."
+        )
+    out.extend(f.description for f in flips)
+    for key, why in excluded.items():
+        if why:
+            out.append(
+                f"{STRATEGY_NAMES[key]} would compete if this requirement were not hard: {why[0]}"
+            )
+    return out
+
+
+def weight_flip_points(
+    scores: Mapping[str, Mapping[str, Score]],
+    weights: Mapping[str, float],
+    excluded: Mapping[str, list[str]],
+) -> list[FlipPoint]:
+    """For each weight, the value in 0–100 (others fixed) at which the recommendation changes.
+
+    A total is (rest_s + w × score_s) ÷ (rest_w + w), so two strategies tie at exactly one w
+    (:func:`_solve_weight`); each candidate tie is checked by ranking just past it.
+    """
+    flags = {k: bool(v) for k, v in excluded.items()}
+    current = rank({k: weighted_total(s, weights) for k, s in scores.items()}, flags).winner
+    if current is None:
+        return []
+    out: list[FlipPoint] = []
+    for criterion in CRITERIA:
+        w0 = weights[criterion]
+        best: tuple[float, str] | None = None
+        for other in scores:
+            if other == current or flags[other]:
+                continue
+            w_tie = _solve_weight(scores, weights, criterion, current, other)
+            if w_tie is None or not 0.0 <= w_tie <= 100.0 or abs(w_tie - w0) < 1e-9:
+                continue
+            step = 1e-6 * (1 if w_tie > w0 else -1)
+            trial = {**weights, criterion: w_tie + step}
+            if sum(trial.values()) <= 0:
+                continue
+            new = rank({k: weighted_total(s, trial) for k, s in scores.items()}, flags).winner
+            if new is None or new == current:
+                continue
+            if best is None or abs(w_tie - w0) < abs(best[0] - w0):
+                best = (w_tie, new)
+        if best is None:
+            continue
+        value, new = best
+        direction = "rose above" if value > w0 else "fell below"
+        out.append(
+            FlipPoint(
+                parameter=f"weights.{criterion}",
+                label=f"{criterion.capitalize()} weight",
+                current=w0,
+                value=value,
+                unit="points",
+                new_winner=new,
+                description=f"{STRATEGY_NAMES[new]} would be recommended if the {criterion} "
+                f"weight {direction} {value:.1f} (now {w0:g}).",
+            )
+        )
+    return out
+
+
+def _solve_weight(
+    scores: Mapping[str, Mapping[str, Score]],
+    weights: Mapping[str, float],
+    criterion: str,
+    a: str,
+    b: str,
+) -> float | None:
+    """The weight w of ``criterion`` at which strategies a and b have equal totals.
+
+    total_s(w) = (rest_s + w × score_s) ÷ (rest_w + w): equal totals ⇔ rest_a + w·s_a =
+    rest_b + w·s_b (the denominators are the same).
+    """
+    rest_a = sum(weights[c] * scores[a][c].value for c in CRITERIA if c != criterion)
+    rest_b = sum(weights[c] * scores[b][c].value for c in CRITERIA if c != criterion)
+    sa, sb = scores[a][criterion].value, scores[b][criterion].value
+    if sa == sb:
+        return None
+    return (rest_b - rest_a) / (sa - sb)
