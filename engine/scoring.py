@@ -136,11 +136,11 @@ def recommend(
             lead = weights[criterion] * (
                 scores[win][criterion].value - scores[other][criterion].value
             )
-            if lead <= 0:
+            if lead / total_w < 0.05:  # would print as +0.0 points
                 break
             reasons.append(
-                f"{criterion.capitalize()} (+{lead / total_w:.1f} points): "
-                f"{scores[win][criterion].reason}"
+                f"{criterion.capitalize()} (+{lead / total_w:.1f} points over "
+                f"{STRATEGY_NAMES[other]}): {scores[win][criterion].reason}"
             )
         for key, why in excluded.items():
             if why:

@@ -1,0 +1,105 @@
+"""`ftrag` on the command line, as a script would use it (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.templates import template_names, template_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ftrag(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gui.launcher", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def test_eval_json_has_the_documented_shape() -> None:
+    done = ftrag("eval", str(template_path("seed-enterprise")), "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    [scenario] = doc["scenarios"]
+    assert scenario["name"] == "Article inputs"
+    for key in ("fine_tuning", "rag", "hybrid"):
+        s = scenario["strategies"][key]
+        for field in (
+            "one_time",
+            "monthly_fixed",
+            "per_query",
+            "tco",
+            "latency_seconds",
+            "staleness_days",
+            "compliance",
+            "score",
+        ):
+            assert field in s
+    assert scenario["strategies"]["rag"]["tco"] == pytest.approx(1_326_000)
+    crossing = [c for c in scenario["crossovers"] if c["between"] == ["fine_tuning", "rag"]]
+    assert crossing[0]["queries_per_month"] == pytest.approx(17_045.4545, rel=1e-6)
+    assert scenario["recommendation"]["strategy"] == "fine_tuning"
+    assert scenario["recommendation"]["reasons"]
+
+
+def test_eval_text_is_a_readable_summary() -> None:
+    done = ftrag("eval", str(template_path("seed-small-company")))
+    assert done.returncode == 0
+    assert "Fine-tuning cheaper than RAG above 833 queries/month" in done.stdout
+    assert "USD 1,700" in done.stdout and "USD 1,920" in done.stdout
+
+
+def test_same_input_same_output() -> None:
+    path = str(template_path("support-assistant"))
+    assert ftrag("eval", path, "--json").stdout == ftrag("eval", path, "--json").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("eval", "/no/such/file.ftrag"), "no such file"),
+        (("eval",), "the following arguments are required"),
+        (("eval", str(template_path("support-assistant")), "--scenario", "Nope"), "no scenario"),
+        (("new", "--template", "nope", "-o", "/tmp/x.ftrag"), "no template named 'nope'"),
+        (("frobnicate-not-a-file.ftrag", "--bogus"), ""),
+    ][:4],
+)
+def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    done = ftrag(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert message in done.stderr
+
+
+def test_bad_file_contents_are_refused_with_the_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ftrag"
+    bad.write_text('{"format": "ftrag", "schema_version": 1, "project": {"title": 5}}')
+    done = ftrag("eval", str(bad))
+    assert done.returncode == 2
+    assert "project.title" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_new_writes_a_template_that_evaluates(tmp_path: Path) -> None:
+    out = tmp_path / "p.ftrag"
+    for name in template_names():
+        assert ftrag("new", "--template", name, "-o", str(out), "--force").returncode == 0
+        assert ftrag("eval", str(out)).returncode == 0
+    assert ftrag("new", "-o", str(out)).returncode == 2  # exists, no --force
+
+
+def test_version_schema_and_templates() -> None:
+    assert ftrag("--version").stdout.startswith("FTRAG Advisor ")
+    schema = json.loads(ftrag("schema").stdout)
+    assert schema["properties"]["format"] == {"const": "ftrag"}
+    listing = ftrag("templates").stdout
+    assert all(name in listing for name in template_names())

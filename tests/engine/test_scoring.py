@@ -1,0 +1,61 @@
+"""Scores, the recommendation and its flip points."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.evaluate import evaluate
+from engine.model import Project
+from engine.scoring import freshness_score, latency_score
+from engine.templates import load_template
+
+
+def with_weight(project: Project, criterion: str, value: float) -> Project:
+    data = project.model_dump()
+    data["scenarios"][0]["weights"][criterion] = value
+    return Project.model_validate(data)
+
+
+@pytest.mark.parametrize("template", ["seed-enterprise", "support-assistant", "seed-small-company"])
+def test_each_weight_flip_point_really_flips_the_recommendation(template: str) -> None:
+    project = load_template(template)
+    ev = evaluate(project)
+    if template == "seed-enterprise":  # a close call: some weight flips it
+        assert ev.flip_points
+    for flip in ev.flip_points:
+        criterion = flip.parameter.split(".")[1]
+        step = 0.05 if flip.value > flip.current else -0.05
+        before = evaluate(with_weight(project, criterion, flip.value - step))
+        after = evaluate(with_weight(project, criterion, flip.value + step))
+        assert before.recommendation.strategy == ev.recommendation.strategy
+        assert after.recommendation.strategy == flip.new_winner
+
+
+def test_latency_score_is_full_at_target_and_zero_at_three_times() -> None:
+    assert latency_score(4.0, 1.0, 4.0, 1.5).value == 100
+    assert latency_score(12.0, 1.0, 4.0, 1.5).value == 0
+    assert latency_score(8.0, 1.0, 4.0, 1.5).value == pytest.approx(50)
+
+
+def test_freshness_score() -> None:
+    assert freshness_score(7, 3.5, 7).value == 100
+    assert freshness_score(14, 7, 7).value == pytest.approx(50)
+
+
+def test_recommendation_explains_itself_in_sentences() -> None:
+    ev = evaluate(load_template("seed-enterprise"))
+    rec = ev.recommendation
+    assert rec.strategy == "fine_tuning"
+    assert rec.rationale.startswith("Fine-tuning scores")
+    assert any(r.startswith("Cost (+") and "over RAG" in r for r in rec.reasons)
+    assert any("17,045 queries/month" in w for w in rec.what_would_change)
+
+
+def test_hard_requirement_excludes_and_is_reported() -> None:
+    project = load_template("seed-enterprise")
+    data = project.model_dump()
+    data["scenarios"][0]["requirements"]["compliance"]["cite_sources"] = "hard"
+    ev = evaluate(Project.model_validate(data))
+    assert ev.strategies["fine_tuning"].excluded
+    assert ev.recommendation.strategy in {"rag", "hybrid"}
+    assert any("Fine-tuning is excluded" in r for r in ev.recommendation.reasons)
