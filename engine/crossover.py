@@ -32,15 +32,21 @@ def _pairs() -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(STRATEGIES) for b in STRATEGIES[i + 1 :]]
 
 
+def _fill_zeros_from_next(sign: Array) -> Array:
+    """Exact ties on the grid take the sign of the next non-tied point (vectorised)."""
+    n = len(sign)
+    index = np.where(sign != 0, np.arange(n), n)
+    following = np.minimum.accumulate(index[::-1])[::-1]
+    padded = np.append(sign, 0.0)
+    filled: Array = padded[following]
+    return filled
+
+
 def find_crossovers(models: dict[str, CostModel], grid: Array = GRID) -> list[Crossover]:
     tco = {key: model.tco(grid) for key, model in models.items()}
     brackets: list[tuple[str, str, int]] = []
     for a, b in _pairs():
-        sign = np.sign(tco[a] - tco[b])
-        # Exact zeros on the grid belong to the side that follows them.
-        for i in range(len(sign) - 2, -1, -1):
-            if sign[i] == 0:
-                sign[i] = sign[i + 1]
+        sign = _fill_zeros_from_next(np.sign(tco[a] - tco[b]))
         brackets += [(a, b, int(i)) for i in np.nonzero(sign[:-1] * sign[1:] < 0)[0]]
     if not brackets:
         return []

@@ -1,34 +1,38 @@
 """What the engine returns. Every number a person sees is a :class:`Figure`: value, unit, the
-formula in words and the inputs that produced it ("show your work")."""
+formula in words and the inputs that produced it ("show your work").
+
+Results are plain frozen dataclasses, not pydantic models: the engine builds them from values it
+has already checked (finite numbers, known keys), and an edit builds ~100 of them — pydantic
+construction alone would take longer than the 16 ms frame the GUI has to redraw in.  Their JSON
+shape is written explicitly by engine.report.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 
-
-class Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-
-class FigureInput(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureInput:
     name: str
     value: float | str
     unit: str = ""
 
 
-class Figure(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
     key: str
     label: str
     value: float
     unit: str
     formula: str
-    inputs: list[FigureInput] = Field(default_factory=list)
+    inputs: list[FigureInput] = field(default_factory=list)
     note: str = ""
 
 
-class CostComponent(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CostComponent:
     key: str
     kind: Literal["one_time", "monthly", "per_query", "per_retrain"]
     figure: Figure
@@ -38,7 +42,8 @@ class CostComponent(Result):
 Verdict = Literal["meets", "needs_mitigation", "fails"]
 
 
-class ComplianceVerdict(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComplianceVerdict:
     item: str
     requirement: str
     need: Literal["preferred", "hard"]
@@ -48,20 +53,27 @@ class ComplianceVerdict(Result):
     reference: str
 
 
-class FitIndicator(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FitIndicator:
     key: str
     label: str
     score: float
     reason: str
 
 
-class Score(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Score:
     criterion: str
-    value: float = Field(ge=0, le=100)
+    value: float
     reason: str
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.value <= 100.0:
+            raise ValueError(f"{self.criterion} score {self.value} is outside 0–100")
 
-class StrategyResult(Result):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrategyResult:
     key: Literal["fine_tuning", "rag", "hybrid"]
     name: str
     components: list[CostComponent]
@@ -84,21 +96,24 @@ class StrategyResult(Result):
     warnings: list[str]
 
 
-class Crossover(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Crossover:
     between: tuple[str, str]
     queries_per_month: float
     cheaper_above: str
     label: str
 
 
-class Payback(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Payback:
     strategy: str
     versus: str
     month: int | None
     label: str
 
 
-class FlipPoint(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlipPoint:
     parameter: str
     label: str
     current: float
@@ -108,7 +123,8 @@ class FlipPoint(Result):
     description: str
 
 
-class Recommendation(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recommendation:
     strategy: str | None
     name: str
     runner_up: str | None
@@ -118,7 +134,8 @@ class Recommendation(Result):
     what_would_change: list[str]
 
 
-class Evaluation(Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evaluation:
     scenario: str
     currency: str
     horizon_months: int

@@ -270,3 +270,10 @@ def test_likely_value_is_what_the_engine_uses() -> None:
     s = scenario(workload={"queries_per_month": {"likely": 1000, "low": 10, "high": 1e6}})
     assert v(s.workload.queries_per_month) == 1000
     assert evaluate(Project(scenarios=[s])).queries_per_month == 1000
+
+
+def test_grid_ties_take_the_sign_that_follows() -> None:
+    from engine.crossover import _fill_zeros_from_next
+
+    signs = np.array([1.0, 0.0, 0.0, -1.0, 0.0, 1.0, 0.0])
+    assert list(_fill_zeros_from_next(signs)) == [1, -1, -1, -1, 1, 1, 0]

@@ -1,0 +1,97 @@
+"""`make bench`: performance figures, printed as a table and written to build/bench.json.
+
+Timings are medians over repeated runs in this process (shared, noisy machines: read the
+figures as indications and compare runs on the same machine, never as pass/fail)."""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "build" / "bench.json"
+
+Row = dict[str, object]
+
+
+def timed(fn: Callable[[], object], repeat: int = 200, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000.0)
+    return samples
+
+
+def summary(name: str, samples: list[float], target: str = "") -> Row:
+    ordered = sorted(samples)
+    return {
+        "name": name,
+        "median_ms": statistics.median(ordered),
+        "p95_ms": ordered[int(0.95 * (len(ordered) - 1))],
+        "runs": len(ordered),
+        "target": target,
+    }
+
+
+def engine_rows() -> list[Row]:
+    from engine.evaluate import evaluate_with_curves
+    from engine.templates import load_template, template_names
+
+    rows = []
+    for name in template_names():
+        project = load_template(name)
+        scenario = project.scenarios[0]
+        samples = timed(lambda p=project, s=scenario: evaluate_with_curves(p, s, points=500))
+        rows.append(summary(f"evaluate+500-point curves: {name}", samples, "< 5 ms"))
+    return rows
+
+
+def gui_rows() -> list[Row]:
+    try:
+        from benchmarks.gui_bench import gui_rows as rows
+    except ImportError:
+        return []
+    return rows()
+
+
+def main() -> int:
+    rows = engine_rows() + gui_rows()
+    width = max(len(str(r["name"])) for r in rows)
+    print(f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  target")
+    for r in rows:
+        if "median_ms" in r:
+            print(
+                f"{r['name']!s:{width}s}  {r['median_ms']:8.3f}ms  {r['p95_ms']:8.3f}ms  "
+                f"{r['runs']:5d}  {r['target']}"
+            )
+        else:
+            print(
+                f"{r['name']!s:{width}s}  {r['value']!s:>10s}  {'':>10s}  {'':>5s}  {r['target']}"
+            )
+    OUT.parent.mkdir(exist_ok=True)
+    existing = json.loads(OUT.read_text()) if OUT.exists() else {}
+    existing.update(
+        {
+            "machine": {
+                "python": sys.version.split()[0],
+                "platform": platform.platform(),
+                "processor": platform.processor(),
+            },
+            "benchmarks": {str(r["name"]): r for r in rows},
+        }
+    )
+    OUT.write_text(json.dumps(existing, indent=2) + "\n")
+    print(f"\nwritten to {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
