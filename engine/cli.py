@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help="a .ftrag project file")
     ev.add_argument("--json", action="store_true", help="print the documented JSON shape")
     ev.add_argument("--scenario", help="only this scenario (by name)")
+    ev.add_argument(
+        "--samples",
+        type=_samples,
+        default=0,
+        help="add a Monte Carlo 'uncertainty' block with N samples (e.g. 5000)",
+    )
+    ev.add_argument("--seed", type=int, default=0, help="random seed of the Monte Carlo run")
 
     new = sub.add_parser("new", help="write a new project file from a template")
     new.add_argument("--template", default="support-assistant", help="template name")
@@ -54,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("templates", help="list the built-in templates")
     sub.add_parser("schema", help="print the JSON Schema of .ftrag files")
     return parser
+
+
+def _samples(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= n <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 0 and 1,000,000")
+    return n
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,6 +118,21 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         from engine.report import evaluation_json
 
+        blocks = [evaluation_json(e) for e in evaluations]
+        if args.samples:
+            from engine.uncertainty import analyse, uncertainty_json
+
+            for block, scenario, evaluation in zip(blocks, scenarios, evaluations, strict=True):
+                block["uncertainty"] = uncertainty_json(
+                    analyse(
+                        project,
+                        scenario,
+                        evaluation,
+                        samples=args.samples,
+                        seed=args.seed,
+                        distribution=project.distribution,
+                    )
+                )
         doc: dict[str, Any] = {
             "ftrag_eval_version": 1,
             "app_version": APP_VERSION,
@@ -110,7 +142,7 @@ def _eval(args: argparse.Namespace) -> int:
                 "client": project.client,
                 "currency": project.currency,
             },
-            "scenarios": [evaluation_json(e) for e in evaluations],
+            "scenarios": blocks,
         }
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from engine.catalog import ApiPrice, Catalogs, api_price
 from engine.model.base import Estimate
 from engine.model.catalog_entries import BaseModelEntry, GpuEntry
@@ -18,8 +21,21 @@ HOURS_BUSINESS = 220.0  # 10 h × 22 working days
 
 
 def v(estimate: Estimate) -> float:
-    """The likely value of an estimate (the deterministic engine's input)."""
+    """The likely value of an estimate (the deterministic engine's input).
+
+    In a Monte Carlo pass (engine.uncertainty) an estimate's ``likely`` holds a column of
+    samples instead, shape (N, 1): every formula in costs / hardware / latency / freshness is
+    written with numpy operations so the same code evaluates all samples at once.
+    """
     return estimate.likely
+
+
+def scalar(x: float | NDArray[np.float64]) -> float:
+    """A one-element result as a float; a column of samples is passed through unchanged."""
+    arr = np.asarray(x, dtype=float)
+    if arr.size == 1:
+        return float(arr.reshape(()))
+    return arr  # type: ignore[return-value]  # Monte Carlo pass: a column of samples
 
 
 def opt(estimate: Estimate | None) -> float | None:
@@ -42,7 +58,7 @@ def figure(
     return Figure(
         key=key,
         label=label,
-        value=float(value),
+        value=scalar(value),
         unit=unit,
         formula=formula,
         inputs=[FigureInput(name=n, value=val, unit=u) for n, (val, u) in items],
@@ -56,6 +72,7 @@ class Context:
     catalogs: Catalogs
     currency: str
     usd_rate: float  # project currency per USD
+    sampled: bool = False  # a Monte Carlo pass: estimates hold (N, 1) sample columns
 
     @property
     def money(self) -> str:

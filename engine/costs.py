@@ -10,7 +10,6 @@ the scenario's volume, the TCO curves and the crossovers, so the figures always 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from engine.context import (
     Context,
     figure,
     opt,
+    scalar,
     v,
 )
 from engine.hardware import ServingPlan, TrainingPlan, serving_plan, training_plan
@@ -52,7 +52,7 @@ class Component:
     def monthly(self, q: Array) -> Array:
         if self.monthly_fn is not None:
             return self.monthly_fn(q)
-        return np.full_like(q, self.amount)
+        return q * 0.0 + self.amount
 
 
 @dataclass
@@ -60,6 +60,7 @@ class CostModel:
     strategy: str
     components: list[Component]
     retrain_months: list[int]  # month index (0-based) of each retrain inside the horizon
+    retrain_count: float  # len(retrain_months); a sample column in a Monte Carlo pass
     growth: Array  # volume multiplier per month: (1 + g)^m
     figures: dict[str, Figure] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -84,8 +85,11 @@ class CostModel:
         self._flat_growth = bool(np.all(self.growth == 1.0))
 
     def monthly_matrix(self, q0: Array) -> Array:
-        """Running cost of every month (rows: base volumes q0, columns: months)."""
-        q = q0[:, None] * self.growth[None, :]
+        """Running cost of every month (rows: base volumes q0, columns: months).
+
+        ``q0`` is flattened to a column, so a (N, 1) column of sampled volumes lines up with
+        (N, 1) columns of sampled prices in a Monte Carlo pass."""
+        q = np.reshape(q0, (-1, 1)) * self.growth
         total = q * self.per_query + self._monthly_flat
         for fn in self._monthly_fns:
             total = total + fn(q)
@@ -93,15 +97,16 @@ class CostModel:
 
     def tco(self, q0: Array) -> Array:
         """Total cost over the horizon for each base monthly volume in ``q0``."""
-        fixed = self.one_time + len(self.retrain_months) * self.per_retrain
+        fixed = self.one_time + self.retrain_count * self.per_retrain
         if self._flat_growth:  # every month alike: one month × horizon
-            month = q0 * self.per_query + self._monthly_flat
+            q = np.reshape(q0, (-1, 1))
+            month = q * self.per_query + self._monthly_flat
             for fn in self._monthly_fns:
-                month = month + fn(q0)
-            flat: Array = fixed + self._months * month
-            return flat
-        grown: Array = fixed + self.monthly_matrix(q0).sum(axis=1)
-        return grown
+                month = month + fn(q)
+            total = fixed + self._months * month
+        else:
+            total = fixed + self.monthly_matrix(q0).sum(axis=1, keepdims=True)
+        return np.reshape(total, -1)
 
     def cumulative(self, q0: float) -> Array:
         """Cumulative spend at the end of each month (one-time spend paid in month 1)."""
@@ -112,8 +117,8 @@ class CostModel:
         return self.one_time + np.cumsum(monthly + lumps)
 
     def monthly_fixed_at(self, q0: float) -> float:
-        q = np.array([q0], dtype=float)
-        return float(sum(c.monthly(q)[0] for c in self.of_kind("monthly")))
+        q = np.reshape(q0, (-1, 1))
+        return scalar(sum(c.monthly(q) for c in self.of_kind("monthly")))
 
     def results(self) -> list[CostComponent]:
         return [
@@ -126,17 +131,29 @@ class CostModel:
 
 
 def growth_vector(ctx: Context) -> Array:
-    months = round(v(ctx.scenario.workload.horizon_months))
+    months = horizon_months(ctx)
     g = v(ctx.scenario.workload.monthly_growth_pct) / 100.0
     factors: Array = np.power(1.0 + g, np.arange(months, dtype=float))
     return factors
 
 
-def retrain_months(ctx: Context, interval_days: float) -> list[int]:
+def retrain_count(ctx: Context, interval_days: float) -> float:
     """Retrains strictly inside the horizon: at interval, 2×interval, … (< horizon)."""
-    horizon_days = round(v(ctx.scenario.workload.horizon_months)) * DAYS_PER_MONTH
-    count = max(0, math.ceil(horizon_days / interval_days - 1e-9) - 1)
-    return [min(int(k * interval_days / DAYS_PER_MONTH), 10**9) for k in range(1, count + 1)]
+    horizon_days = horizon_months(ctx) * DAYS_PER_MONTH
+    return np.maximum(0.0, np.ceil(horizon_days / interval_days - 1e-9) - 1.0)  # type: ignore[no-any-return]
+
+
+def retrain_months(ctx: Context, interval_days: float) -> list[int]:
+    """The month (0-based) of each retrain inside the horizon (for cumulative spend)."""
+    if ctx.sampled:
+        return []
+    count = int(retrain_count(ctx, interval_days))
+    return [int(k * interval_days / DAYS_PER_MONTH) for k in range(1, count + 1)]
+
+
+def horizon_months(ctx: Context) -> int:
+    """The horizon is a whole number of months and is never sampled (curves need one length)."""
+    return round(float(np.mean(v(ctx.scenario.workload.horizon_months))))
 
 
 def _component(
@@ -159,7 +176,9 @@ def _component(
             unit,
             "flat figure entered by the consultant (override)",
             {"computed value it replaces": (computed.value, unit)},
-            note=f"Computed would be {computed.value:,.2f}: {computed.formula}",
+            note=""
+            if ctx.sampled
+            else f"Computed would be {computed.value:,.2f}: {computed.formula}",
         )
         return Component(key, kind, fig, amount=override, overridden=True)
     return Component(key, kind, computed, amount=computed.value, monthly_fn=monthly_fn)
@@ -167,7 +186,7 @@ def _component(
 
 def _training_components(
     ctx: Context, strategy: str, examples_share: float, interval_days: float
-) -> tuple[list[Component], dict[str, Figure], list[str], list[int]]:
+) -> tuple[list[Component], dict[str, Figure], list[str], float]:
     s = ctx.scenario
     ft, kn = s.fine_tuning, s.knowledge
     money = ctx.money
@@ -191,7 +210,7 @@ def _training_components(
             tokens,
             epochs,
             v(ft.mfu),
-            round(v(ft.training_gpu_count)),
+            np.round(v(ft.training_gpu_count)),
         )
         overhead = v(ft.overhead_gpu_hours_per_run)
         gpu_hours = (plan.gpu_hours_per_run + overhead) * runs
@@ -237,7 +256,7 @@ def _training_components(
             "GPUs",
             "max(GPUs requested, minimum whose memory fits the model, rounded to a power of 2)",
             {
-                "requested": (round(v(ft.training_gpu_count)), "GPUs"),
+                "requested": (scalar(np.round(v(ft.training_gpu_count))), "GPUs"),
                 "minimum": (plan.min_gpus, "GPUs"),
                 "memory per GPU": (gpu.memory_gb, "GB"),
             },
@@ -251,11 +270,12 @@ def _training_components(
             {"GPU-hours": (gpu_hours, "GPU-hours"), "GPUs": (plan.gpus_used, "")},
         )
         overridden = f"{strategy}.training_compute" in ctx.scenario.cost_overrides
-        if plan.gpus_used > round(v(ft.training_gpu_count)) and not overridden:
+        requested = np.round(v(ft.training_gpu_count))
+        if not ctx.sampled and plan.gpus_used > requested and not overridden:
             warnings.append(
                 f"{model.name} with {ft.method.value} needs {plan.memory_bytes / 1e9:,.0f} GB to "
-                f"train: raised training GPUs from {round(v(ft.training_gpu_count))} to "
-                f"{plan.gpus_used} × {gpu.name}."
+                f"train: raised training GPUs from {requested:g} to "
+                f"{plan.gpus_used:g} × {gpu.name}."
             )
         compute = figure(
             f"{strategy}.training_compute",
@@ -328,16 +348,16 @@ def _training_components(
             "engineering hours": (retrain_hours, "h"),
         },
     )
-    months = retrain_months(ctx, interval_days)
+    count = retrain_count(ctx, interval_days)
     figures["retrains"] = figure(
         f"{strategy}.retrains",
         "Retrains within the horizon",
-        len(months),
+        count,
         "retrains",
         "⌈horizon days ÷ interval⌉ − 1 (retrains strictly inside the horizon)",
         {
             "interval": (interval_days, "days"),
-            "horizon": (round(v(s.workload.horizon_months)) * DAYS_PER_MONTH, "days"),
+            "horizon": (horizon_months(ctx) * DAYS_PER_MONTH, "days"),
         },
     )
     comps = [
@@ -346,7 +366,7 @@ def _training_components(
         _component(ctx, strategy, "engineering", engineering),
         _component(ctx, strategy, "retrain", retrain),
     ]
-    return comps, figures, warnings, months
+    return comps, figures, warnings, count
 
 
 def effective_retrain_interval(ctx: Context) -> tuple[float, str]:
@@ -357,6 +377,9 @@ def effective_retrain_interval(ctx: Context) -> tuple[float, str]:
         return interval, ""
     target = v(ctx.scenario.requirements.freshness_target_days)
     lead = v(ft.lead_time_days)
+    if ctx.sampled:  # the same rule, sample by sample
+        needed = np.maximum(1.0, target - lead)
+        return np.where(target > lead, np.minimum(interval, needed), interval), ""  # type: ignore[return-value]
     if target <= lead:
         return interval, (
             f"The freshness target ({target:g} days) is shorter than the retrain lead time "
@@ -425,7 +448,7 @@ def _serving_components(
         bytes_per_param=v(option.bytes_per_parameter),
         prompt_tokens=context_tokens,
         output_tokens=prompt_out,
-        streams=round(v(option.concurrent_streams_per_replica)),
+        streams=np.round(v(option.concurrent_streams_per_replica)),
         bandwidth_efficiency=v(option.bandwidth_efficiency),
         mfu=v(option.inference_mfu),
         hours_per_month=hours,
@@ -433,8 +456,8 @@ def _serving_components(
     )
     peak = v(s.workload.peak_to_average_load)
     q0 = v(s.workload.queries_per_month)
-    replicas = float(plan.replicas(np.array([q0]), peak)[0])
-    monthly = float(plan.monthly_cost(np.array([q0]), peak)[0])
+    replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
+    monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
     figures["serving_replicas"] = figure(
         f"{strategy}.serving_replicas",
         "Replicas at the scenario's volume",
@@ -533,7 +556,7 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
     emb = ctx.catalogs.embedding_models.get(rag.embedding_model)
     store = ctx.catalogs.vector_stores.get(rag.vector_store)
     corpus = v(kn.corpus_tokens)
-    chunks = math.ceil(corpus / v(rag.chunk_tokens))
+    chunks = np.ceil(corpus / v(rag.chunk_tokens))
     change = v(kn.corpus_change_pct_per_month) / 100.0
     bytes_per_chunk = emb.dimensions * 4 + v(rag.metadata_bytes_per_chunk)
     storage_gb = chunks * bytes_per_chunk / 1e9
@@ -618,13 +641,14 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
     def store_fn(q: Array) -> Array:
         # Usage below the plan's minimum is topped up to the minimum (reads are billed per
         # query in "retrieval"; the top-up belongs to the plan's fixed part).
-        return base + np.maximum(0.0, minimum - base - q * read_per_query)
+        topped: Array = base + np.maximum(0.0, minimum - base - q * read_per_query)
+        return topped
 
     q0 = v(s.workload.queries_per_month)
     store_fig = figure(
         f"{strategy}.vector_store",
         "Vector store",
-        float(store_fn(np.array([q0]))[0]),
+        scalar(store_fn(np.reshape(q0, (-1, 1)))),
         f"{money}/month",
         "fixed + storage GB × price + writes × price, topped up to the plan's monthly minimum "
         "(reads counted per query)",
@@ -667,7 +691,7 @@ def _rag_engineering(ctx: Context, strategy: str) -> Component:
 def fine_tuning_cost(ctx: Context) -> CostModel:
     s = ctx.scenario
     interval, note = effective_retrain_interval(ctx)
-    comps, figures, warnings, months = _training_components(ctx, "fine_tuning", 1.0, interval)
+    comps, figures, warnings, count = _training_components(ctx, "fine_tuning", 1.0, interval)
     if note:
         warnings.append(note)
     serve, serve_figs, plan = _serving_components(
@@ -683,9 +707,9 @@ def fine_tuning_cost(ctx: Context) -> CostModel:
         {"entered": (v(s.fine_tuning.retrain_interval_days), "days")},
         note=note,
     )
-    return CostModel(
-        "fine_tuning", comps + serve, months, growth_vector(ctx), figures, warnings, plan
-    )
+    months = retrain_months(ctx, interval)
+    growth = growth_vector(ctx)
+    return CostModel("fine_tuning", comps + serve, months, count, growth, figures, warnings, plan)
 
 
 def rag_cost(ctx: Context) -> CostModel:
@@ -709,15 +733,14 @@ def rag_cost(ctx: Context) -> CostModel:
         },
     )
     comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve]
-    return CostModel("rag", comps, [], growth_vector(ctx), figures, [], plan)
+    return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan)
 
 
 def hybrid_cost(ctx: Context) -> CostModel:
     s = ctx.scenario
     share = v(s.hybrid.training_share_pct) / 100.0
-    training, figures, warnings, months = _training_components(
-        ctx, "hybrid", share, v(s.hybrid.retrain_interval_days)
-    )
+    interval = v(s.hybrid.retrain_interval_days)
+    training, figures, warnings, count = _training_components(ctx, "hybrid", share, interval)
     # Engineering: the fine-tuning pipeline and the retrieval pipeline are both built.
     ft_eng = training[2]
     rag_eng = _rag_engineering(ctx, "hybrid")
@@ -755,7 +778,9 @@ def hybrid_cost(ctx: Context) -> CostModel:
         },
     )
     comps = training + retrieval + serve
-    return CostModel("hybrid", comps, months, growth_vector(ctx), figures, warnings, plan)
+    months = retrain_months(ctx, interval)
+    growth = growth_vector(ctx)
+    return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan)
 
 
 def cost_models(ctx: Context) -> dict[str, CostModel]:
@@ -764,7 +789,7 @@ def cost_models(ctx: Context) -> dict[str, CostModel]:
 
 def tco_figure(ctx: Context, model: CostModel) -> Figure:
     q0 = v(ctx.scenario.workload.queries_per_month)
-    tco = float(model.tco(np.array([q0]))[0])
+    tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
     months = len(model.growth)
     money = ctx.money
     return figure(
@@ -780,7 +805,7 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
             "queries (month 1)": (q0, "queries/month"),
             "growth": (v(ctx.scenario.workload.monthly_growth_pct), "%/month"),
             "months": (months, ""),
-            "retrains": (len(model.retrain_months), ""),
+            "retrains": (model.retrain_count, ""),
             "cost per retrain": (model.per_retrain, money),
         },
     )

@@ -121,7 +121,7 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
             one_time=model.one_time,
             monthly_fixed=model.monthly_fixed_at(q0),
             per_query=model.per_query,
-            retrains=len(model.retrain_months),
+            retrains=int(model.retrain_count),
             tco=tco[key],
             latency_ttft=p["ttft"],  # type: ignore[arg-type]
             latency_total=p["total"],  # type: ignore[arg-type]

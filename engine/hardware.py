@@ -10,7 +10,6 @@ memory), KV cache = 2·layers·kv_heads·head_dim·bytes per token, +20 % memory
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +45,10 @@ def kv_bytes_per_token(model: BaseModelEntry) -> float:
     return 2.0 * model.layers * model.kv_heads * model.head_dim * KV_BYTES_PER_VALUE
 
 
-def min_gpus_for(bytes_needed: float, gpu: GpuEntry) -> int:
+def min_gpus_for(bytes_needed: float, gpu: GpuEntry) -> float:
     """Smallest GPU count whose memory holds ``bytes_needed`` (tensor-parallel: a power of 2)."""
-    raw = max(1, math.ceil(bytes_needed / (gpu.memory_gb * 1e9) - 1e-9))
-    return 1 << (raw - 1).bit_length()
+    raw = np.maximum(1.0, np.ceil(bytes_needed / (gpu.memory_gb * 1e9) - 1e-9))
+    return 2.0 ** np.ceil(np.log2(raw))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,8 @@ class TrainingPlan:
     flops_per_run: float
     gpu_hours_per_run: float  # pure compute, before job overhead
     memory_bytes: float
-    min_gpus: int
-    gpus_used: int
+    min_gpus: float
+    gpus_used: float
     flops_factor: float
 
 
@@ -70,7 +69,7 @@ def training_plan(
     tokens: float,
     epochs: float,
     mfu: float,
-    gpus_requested: int,
+    gpus_requested: float,
 ) -> TrainingPlan:
     n = parameters(model)
     factor = FLOPS_PER_PARAM_TOKEN[method] + (RECOMPUTE_EXTRA if recompute else 0.0)
@@ -78,7 +77,9 @@ def training_plan(
     hours = flops / (gpu.peak_bf16_dense_tflops * 1e12 * mfu) / 3600.0
     memory = n * TRAIN_BYTES_PER_PARAM[method] * MEMORY_OVERHEAD
     min_gpus = min_gpus_for(memory, gpu)
-    return TrainingPlan(flops, hours, memory, min_gpus, max(min_gpus, gpus_requested), factor)
+    return TrainingPlan(
+        flops, hours, memory, min_gpus, np.maximum(min_gpus, gpus_requested), factor
+    )
 
 
 @dataclass(frozen=True)
@@ -87,14 +88,14 @@ class ServingPlan:
 
     model: BaseModelEntry
     gpu: GpuEntry
-    gpus_per_replica: int
+    gpus_per_replica: float
     memory_needed_bytes: float
     prefill_seconds: float
     decode_step_seconds: float  # one decode step with all streams busy
     single_stream_tokens_per_s: float  # decode rate of a lone request (p50 latency)
     busy_stream_tokens_per_s: float  # decode rate per stream at full batch
     seconds_per_query_busy: float  # how long a query occupies a stream at full batch
-    streams: int
+    streams: float
     hours_per_month: float
     gpu_hour_price: float
 
@@ -123,7 +124,7 @@ def serving_plan(
     bytes_per_param: float,
     prompt_tokens: float,
     output_tokens: float,
-    streams: int,
+    streams: float,
     bandwidth_efficiency: float,
     mfu: float,
     hours_per_month: float,
@@ -140,12 +141,12 @@ def serving_plan(
     prefill = 2.0 * n * prompt_tokens / peak_flops
     mean_context = prompt_tokens + output_tokens / 2.0
 
-    def step(batch: int) -> float:
+    def step(batch: float) -> float:
         # Roofline: a decode step reads all weights once plus every stream's KV cache, or is
         # limited by 2·N FLOPs per generated token, whichever is slower.
         memory_time = (weights + batch * mean_context * kv_token) / bandwidth
         compute_time = 2.0 * n * batch / peak_flops
-        return max(memory_time, compute_time)
+        return np.maximum(memory_time, compute_time)  # type: ignore[no-any-return]
 
     busy_step = step(streams)
     return ServingPlan(

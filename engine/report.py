@@ -6,10 +6,41 @@ The JSON shape is a contract (docs/cli-json.md); add keys, never rename or remov
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
+from engine.model.base import Estimate, field_meta
+from engine.model.catalog_entries import (
+    BaseModelEntry,
+    CatalogEntry,
+    EmbeddingModelEntry,
+    GpuEntry,
+    VectorStoreEntry,
+)
+from engine.model.project import Project
 from engine.model.results import Evaluation, Figure, StrategyResult
-from engine.model.scenario import CRITERIA, STRATEGIES
+from engine.model.scenario import (
+    COMPLIANCE_ITEMS,
+    COST_COMPONENTS,
+    CRITERIA,
+    STRATEGIES,
+    STRATEGY_NAMES,
+    FineTuningSetup,
+    HybridSetup,
+    Knowledge,
+    RagSetup,
+    Requirements,
+    Scenario,
+    Weights,
+    Workload,
+)
+
+if TYPE_CHECKING:
+    from engine.catalog import Catalog
 
 
 def money(value: float, currency: str) -> str:
@@ -174,3 +205,396 @@ def evaluation_text(e: Evaluation) -> str:
         lines.append(f"Note: {warning}")
     lines.append(f"Prices: {e.price_data_version}")
     return "\n".join(lines) + "\n"
+
+
+# --- Report content: pure data the PDF renderer lays out ---------------------------------------
+
+
+def inputs_digest(project: Project) -> str:
+    """SHA-256 (hex) of the project's canonical JSON: every input, title and notes included,
+    the save time and app version excluded, so a printed page ties to the file it came from
+    and the digest changes exactly when an input does."""
+    canonical = json.dumps(
+        project.model_dump(mode="json"),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assumption:
+    """One input as the consultant entered it (values raw; the renderer formats them).
+
+    ``value`` is the likely value of a number, the text of a choice or catalog id, a bool for a
+    switch, or None for a price left empty (the catalog's price is used: see ``source``).
+    """
+
+    path: str  # "workload.queries_per_month"
+    name: str  # the field name: "queries_per_month"
+    label: str  # the model's label metadata ("" when the field has none)
+    value: float | str | bool | None
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""  # as declared: "money/hour" means the project currency per hour
+    integer: bool = False
+    source: str = ""  # where a catalog-derived value comes from, with its as-of date
+    is_number: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssumptionGroup:
+    title: str
+    rows: list[Assumption]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReferenceEntry:
+    """A catalog entry a scenario uses, with its source and as-of date."""
+
+    catalog: str  # "GPU", "Base model", "Vector store", "Embedding model", "API model"
+    entry_id: str
+    name: str
+    used_for: list[str]
+    figures: list[tuple[str, float, str]]  # (label, value, unit) — USD prices as catalogued
+    source: str
+    as_of: str
+    overridden: bool = False
+
+
+# Inputs that only apply to one training venue or one serving mode: the report lists what the
+# scenario actually uses and says that the rest was left out.
+_MANAGED_ONLY = frozenset({"managed_price_per_million_training_tokens"})
+_GPUS_ONLY = frozenset(
+    {
+        "training_gpu",
+        "training_gpu_count",
+        "training_gpu_hour_price",
+        "mfu",
+        "overhead_gpu_hours_per_run",
+        "activation_recomputation",
+    }
+)
+_API_ONLY = frozenset(
+    {
+        "api_model",
+        "api_input_price_per_million",
+        "api_output_price_per_million",
+        "api_price_multiplier",
+        "api_time_to_first_token_s",
+        "api_prefill_tokens_per_s",
+        "api_decode_tokens_per_s",
+    }
+)
+_SELF_HOSTED_ONLY = frozenset(
+    {
+        "self_hosted_model",
+        "gpu",
+        "gpu_hour_price",
+        "bytes_per_parameter",
+        "availability",
+        "concurrent_streams_per_replica",
+        "bandwidth_efficiency",
+        "inference_mfu",
+    }
+)
+
+
+def _catalog_source(entry: CatalogEntry, overridden: bool) -> str:
+    if overridden:
+        return f"catalog: {entry.name} (overridden in this project), as of {entry.as_of}"
+    return f"catalog: {entry.name}, as of {entry.as_of}"
+
+
+def _section_rows(
+    section: BaseModel,
+    prefix: str,
+    skip: frozenset[str],
+    sources: dict[str, str],
+) -> list[Assumption]:
+    rows = []
+    for name in type(section).model_fields:
+        if name in skip:
+            continue
+        value = getattr(section, name)
+        meta = field_meta(type(section), name)
+        path = f"{prefix}.{name}"
+        common = {
+            "path": path,
+            "name": name,
+            "label": str(meta.get("label", "")),
+            "unit": str(meta.get("unit", "")),
+            "integer": bool(meta.get("integer", False)),
+            "source": sources.get(name, ""),
+        }
+        if isinstance(value, Estimate):
+            rows.append(
+                Assumption(
+                    value=value.likely,
+                    low=value.low,
+                    high=value.high,
+                    is_number=True,
+                    **common,  # type: ignore[arg-type]
+                )
+            )
+        elif value is None or isinstance(value, bool | str):
+            rows.append(Assumption(value=value, **common))  # type: ignore[arg-type]
+    return rows
+
+
+def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
+    """Every input of one scenario that the evaluation uses, grouped as the forms group them,
+    with the source and as-of date of every value that comes from a catalog."""
+    from engine.catalog import catalogs_for
+
+    cats = catalogs_for(project.catalog_overrides)
+
+    def source(catalog: Catalog[Any], entry_id: str) -> str:
+        try:
+            entry = catalog.get(entry_id)
+        except LookupError:
+            return "not in the catalog"
+        return _catalog_source(entry, catalog.is_overridden(entry_id))
+
+    s = scenario
+    ft = s.fine_tuning
+    ft_skip = _MANAGED_ONLY if ft.venue.value == "gpus" else _GPUS_ONLY
+    ft_sources = {
+        "base_model": source(cats.base_models, ft.base_model),
+        "training_gpu": source(cats.gpus, ft.training_gpu),
+    }
+    if ft.training_gpu_hour_price is None:
+        ft_sources["training_gpu_hour_price"] = ft_sources["training_gpu"]
+    rag_sources = {
+        "embedding_model": source(cats.embedding_models, s.rag.embedding_model),
+        "vector_store": source(cats.vector_stores, s.rag.vector_store),
+    }
+    if s.rag.embedding_price_per_million_tokens is None:
+        rag_sources["embedding_price_per_million_tokens"] = rag_sources["embedding_model"]
+    if s.rag.retrieval_latency_ms is None:
+        rag_sources["retrieval_latency_ms"] = rag_sources["vector_store"]
+
+    groups = [
+        AssumptionGroup(
+            title="Project",
+            rows=[
+                Assumption(path="currency", name="currency", label="", value=project.currency),
+                Assumption(
+                    path="usd_exchange_rate",
+                    name="usd_exchange_rate",
+                    label="",
+                    value=project.usd_exchange_rate,
+                    unit=f"{project.currency} per USD",
+                    is_number=True,
+                ),
+            ],
+        ),
+        AssumptionGroup(
+            title=Workload.section_title,
+            rows=_section_rows(s.workload, "workload", frozenset(), {}),
+        ),
+        AssumptionGroup(
+            title=Knowledge.section_title,
+            rows=_section_rows(s.knowledge, "knowledge", frozenset(), {}),
+        ),
+        AssumptionGroup(
+            title=FineTuningSetup.section_title,
+            rows=_section_rows(ft, "fine_tuning", ft_skip, ft_sources),
+            note="Inputs of the other training venue are not used and not listed.",
+        ),
+        AssumptionGroup(
+            title=RagSetup.section_title,
+            rows=_section_rows(s.rag, "rag", frozenset(), rag_sources),
+        ),
+        AssumptionGroup(
+            title=HybridSetup.section_title,
+            rows=_section_rows(s.hybrid, "hybrid", frozenset(), {}),
+        ),
+    ]
+    for key in STRATEGIES:
+        option = s.serving.for_strategy(key)
+        api = option.mode.value == "api"
+        skip = _SELF_HOSTED_ONLY if api else _API_ONLY
+        if key != "rag":  # fine-tuning and hybrid serve their own fine-tuned base model
+            skip = skip | {"self_hosted_model"}
+        serving_sources: dict[str, str] = {}
+        if api:
+            api_source = _api_model_source(option.api_model)
+            serving_sources["api_model"] = api_source
+            for price in ("api_input_price_per_million", "api_output_price_per_million"):
+                if getattr(option, price) is None:
+                    serving_sources[price] = api_source
+        else:
+            serving_sources["gpu"] = source(cats.gpus, option.gpu)
+            serving_sources["self_hosted_model"] = source(
+                cats.base_models, option.self_hosted_model
+            )
+            if option.gpu_hour_price is None:
+                serving_sources["gpu_hour_price"] = serving_sources["gpu"]
+        groups.append(
+            AssumptionGroup(
+                title=f"Serving: {STRATEGY_NAMES[key]}",
+                rows=_section_rows(option, f"serving.{key}", skip, serving_sources),
+                note="Inputs of the other serving mode are not used and not listed.",
+            )
+        )
+    req = s.requirements
+    groups.append(
+        AssumptionGroup(
+            title=Requirements.section_title,
+            rows=_section_rows(req, "requirements", frozenset({"compliance"}), {})
+            + [
+                Assumption(
+                    path=f"requirements.compliance.{item}",
+                    name=item,
+                    label=text,
+                    value=getattr(req.compliance, item).value,
+                )
+                for item, text in COMPLIANCE_ITEMS.items()
+            ],
+        )
+    )
+    groups.append(
+        AssumptionGroup(
+            title=Weights.section_title,
+            rows=_section_rows(s.weights, "weights", frozenset(), {}),
+        )
+    )
+    if s.cost_overrides:
+        groups.append(
+            AssumptionGroup(
+                title="Cost overrides (flat figures replacing computed components)",
+                rows=[
+                    Assumption(
+                        path=f"cost_overrides.{key}",
+                        name=key,
+                        label=f"{STRATEGY_NAMES[key.split('.')[0]]}: "
+                        f"{COST_COMPONENTS[key.split('.')[1]][0]}",
+                        value=number,
+                        unit=COST_COMPONENTS[key.split(".")[1]][2],
+                        is_number=True,
+                        source="override typed in the project",
+                    )
+                    for key, number in sorted(s.cost_overrides.items())
+                ],
+            )
+        )
+    return [g for g in groups if g.rows]
+
+
+def _api_model_source(ref: str) -> str:
+    from engine.catalog import api_price, price_data_version
+
+    try:
+        price = api_price(ref)
+    except LookupError:
+        return f"not in {price_data_version()}"
+    checked = f", checked {price.checked}" if price.checked else ""
+    return f"genai-prices: {price.provider} {price.name}{checked}"
+
+
+def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]:
+    """The catalog entries a scenario draws figures from, each once, with what uses it."""
+    from engine.catalog import api_price, catalogs_for, price_data_version
+
+    cats = catalogs_for(project.catalog_overrides)
+    s = scenario
+    uses: dict[tuple[str, str], list[str]] = {}
+
+    def use(catalog: str, entry_id: str, what: str) -> None:
+        uses.setdefault((catalog, entry_id), []).append(what)
+
+    if s.fine_tuning.venue.value == "gpus":
+        use("gpus", s.fine_tuning.training_gpu, "training")
+    use("base_models", s.fine_tuning.base_model, "fine-tuning base model")
+    use("embedding_models", s.rag.embedding_model, "embeddings")
+    use("vector_stores", s.rag.vector_store, "vector store")
+    for key in STRATEGIES:
+        option = s.serving.for_strategy(key)
+        name = STRATEGY_NAMES[key]
+        if option.mode.value == "api":
+            use("api", option.api_model, f"{name} serving")
+        else:
+            use("gpus", option.gpu, f"{name} serving")
+            if key == "rag":
+                use("base_models", option.self_hosted_model, "RAG serving model")
+
+    out: list[ReferenceEntry] = []
+    for (catalog, entry_id), used_for in uses.items():
+        if catalog == "api":
+            try:
+                price = api_price(entry_id)
+            except LookupError:
+                continue
+            out.append(
+                ReferenceEntry(
+                    catalog="API model",
+                    entry_id=entry_id,
+                    name=f"{price.provider} {price.name}",
+                    used_for=used_for,
+                    figures=[
+                        ("input", price.input_per_million_usd, "USD/M tokens"),
+                        ("output", price.output_per_million_usd, "USD/M tokens"),
+                    ],
+                    source=price_data_version(),
+                    as_of=price.checked,
+                )
+            )
+            continue
+        cat: Catalog[Any] = getattr(cats, catalog)
+        try:
+            entry = cat.get(entry_id)
+        except LookupError:
+            continue
+        out.append(
+            ReferenceEntry(
+                catalog=_CATALOG_NAMES[catalog],
+                entry_id=entry_id,
+                name=entry.name,
+                used_for=used_for,
+                figures=_entry_figures(entry),
+                source=entry.source,
+                as_of=entry.as_of,
+                overridden=cat.is_overridden(entry_id),
+            )
+        )
+    return out
+
+
+_CATALOG_NAMES = {
+    "gpus": "GPU",
+    "base_models": "Base model",
+    "vector_stores": "Vector store",
+    "embedding_models": "Embedding model",
+}
+
+
+def _entry_figures(entry: CatalogEntry) -> list[tuple[str, float, str]]:
+    if isinstance(entry, GpuEntry):
+        return [
+            ("peak dense BF16", entry.peak_bf16_dense_tflops, "TFLOP/s"),
+            ("memory", entry.memory_gb, "GB"),
+            ("bandwidth", entry.memory_bandwidth_tb_s, "TB/s"),
+            ("on demand", entry.on_demand_usd_per_hour, "USD/GPU-hour"),
+        ]
+    if isinstance(entry, BaseModelEntry):
+        return [
+            ("parameters", entry.parameters_billion, "billion"),
+            ("context", entry.context_window_tokens, "tokens"),
+        ]
+    if isinstance(entry, VectorStoreEntry):
+        return [
+            ("fixed", entry.fixed_monthly_usd, "USD/month"),
+            ("minimum", entry.minimum_monthly_usd, "USD/month"),
+            ("storage", entry.storage_usd_per_gb_month, "USD/GB-month"),
+            ("reads", entry.read_usd_per_million_units, "USD/M units"),
+        ]
+    if isinstance(entry, EmbeddingModelEntry):
+        return [
+            ("price", entry.usd_per_million_tokens, "USD/M tokens"),
+            ("dimensions", entry.dimensions, ""),
+        ]
+    return []

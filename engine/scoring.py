@@ -15,21 +15,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from engine.model.results import Crossover, FlipPoint, Recommendation, Score
 from engine.model.scenario import CRITERIA, STRATEGY_NAMES
 
+Num = float | NDArray[np.float64]  # a value, or a column of Monte Carlo samples
 LATENCY_ZERO_AT = 3.0  # × target: a strategy this slow scores 0 on latency
+
+
+# The score formulas work on floats and, in a Monte Carlo pass, on arrays of samples alike.
+
+
+def cost_score_values(tco: Mapping[str, Num]) -> dict[str, Num]:
+    """100 for the cheapest, 100 × cheapest ÷ own TCO for the others."""
+    cheapest = np.minimum.reduce([np.asarray(t, dtype=float) for t in tco.values()])
+    return {
+        k: np.where(t <= cheapest, 100.0, 100.0 * cheapest / np.maximum(t, 1e-300))
+        for k, t in tco.items()
+    }
+
+
+def latency_score_value(total: Num, ttft: Num, total_target: Num, ttft_target: Num) -> Num:
+    return np.minimum(_linear(total, total_target), _linear(ttft, ttft_target))
+
+
+def freshness_score_value(worst: Num, target: Num) -> Num:
+    return np.where(worst <= target, 100.0, 100.0 * target / np.maximum(worst, 1e-300))
 
 
 def cost_scores(tco: Mapping[str, float], money: str) -> dict[str, Score]:
     cheapest_key = min(tco, key=lambda k: tco[k])
     cheapest = tco[cheapest_key]
+    values = cost_score_values(tco)
     out = {}
     for key, value in tco.items():
+        score = float(values[key])
         if value <= 0 or key == cheapest_key:
-            score, reason = 100.0, f"Cheapest total cost ({money} {value:,.0f})."
+            reason = f"Cheapest total cost ({money} {value:,.0f})."
         else:
-            score = 100.0 * cheapest / value
             reason = (
                 f"Total cost {money} {value:,.0f} is {value / max(cheapest, 1e-12):,.2f}× the "
                 f"cheapest ({STRATEGY_NAMES[cheapest_key]}, {money} {cheapest:,.0f})."
@@ -38,14 +63,13 @@ def cost_scores(tco: Mapping[str, float], money: str) -> dict[str, Score]:
     return out
 
 
-def _linear(value: float, target: float) -> float:
-    if value <= target:
-        return 100.0
-    return max(0.0, 100.0 * (LATENCY_ZERO_AT * target - value) / ((LATENCY_ZERO_AT - 1) * target))
+def _linear(value: Num, target: Num) -> Num:
+    falling = 100.0 * (LATENCY_ZERO_AT * target - value) / ((LATENCY_ZERO_AT - 1) * target)
+    return np.where(value <= target, 100.0, np.clip(falling, 0.0, 100.0))
 
 
 def latency_score(total_s: float, ttft_s: float, total_target: float, ttft_target: float) -> Score:
-    s_total, s_ttft = _linear(total_s, total_target), _linear(ttft_s, ttft_target)
+    s_total, s_ttft = float(_linear(total_s, total_target)), float(_linear(ttft_s, ttft_target))
     score = min(s_total, s_ttft)
     if score >= 100:
         reason = (
@@ -69,7 +93,7 @@ def freshness_score(worst_days: float, average_days: float, target_days: float) 
         )
     return Score(
         criterion="freshness",
-        value=100.0 * target_days / worst_days,
+        value=float(freshness_score_value(worst_days, target_days)),
         reason=f"Facts can be {worst_days:,.1f} days old (average {average_days:,.1f}) against "
         f"a {target_days:g}-day target.",
     )

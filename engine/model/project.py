@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from engine.model.base import Strict
@@ -26,6 +28,11 @@ class Project(Strict):
         description="Units of the project currency per US dollar. Catalog and API prices are in "
         "USD and are converted with this rate; typed figures are already in the project "
         "currency.",
+    )
+    distribution: Literal["triangular", "pert"] = Field(
+        default="triangular",
+        description="How a low/likely/high range is sampled in the uncertainty analysis: "
+        "triangular, or PERT (a smoother Beta distribution weighted towards the likely value).",
     )
     scenarios: list[Scenario] = Field(
         default_factory=lambda: [Scenario()], min_length=1, max_length=1_000

@@ -1,0 +1,107 @@
+"""Monte Carlo, tornado and input flip points (issue 6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.evaluate import evaluate
+from engine.model import Project
+from engine.templates import load_template
+from engine.uncertainty import analyse, draw, outcomes, uncertain_inputs, uncertainty_json
+
+
+def with_ranges(template: str, ranges: dict[tuple[str, str], dict[str, float]]) -> Project:
+    data = load_template(template).model_dump()
+    for (section, name), value in ranges.items():
+        data["scenarios"][0][section][name] = value
+    return Project.model_validate(data)
+
+
+ENTERPRISE_UNCERTAIN = with_ranges(
+    "seed-enterprise",
+    {("workload", "queries_per_month"): {"likely": 1e6, "low": 2_000, "high": 3e6}},
+)
+
+
+def test_same_seed_same_result_and_p_win_sums_to_one() -> None:
+    p = load_template("support-assistant")
+    base = evaluate(p)
+    a = uncertainty_json(analyse(p, p.scenarios[0], base, samples=2000, seed=7))
+    b = uncertainty_json(analyse(p, p.scenarios[0], base, samples=2000, seed=7))
+    c = uncertainty_json(analyse(p, p.scenarios[0], base, samples=2000, seed=8))
+    assert a == b
+    assert a["tco_percentiles"] != c["tco_percentiles"]
+    assert sum(a["p_win"].values()) == pytest.approx(1.0)
+
+
+def test_zero_width_ranges_reproduce_the_deterministic_answer() -> None:
+    p = load_template("support-assistant")
+    s = p.scenarios[0]
+    base = evaluate(p, s)
+    # Sample every uncertain input at exactly its likely value.
+    values = {i.path: np.full(50, i.likely) for i in uncertain_inputs(s)}
+    result = outcomes(p, s, values, base)
+    for key, strategy in base.strategies.items():
+        assert np.allclose(result.tco[key], strategy.tco.value, rtol=1e-12)
+        assert np.allclose(result.totals[key], strategy.total_score, rtol=1e-12)
+    assert set(result.winner.tolist()) == {["fine_tuning", "rag", "hybrid"].index("rag")}
+
+
+def test_monte_carlo_costs_match_the_engine_sample_by_sample() -> None:
+    p = ENTERPRISE_UNCERTAIN
+    s = p.scenarios[0]
+    base = evaluate(p, s)
+    values = draw(uncertain_inputs(s), 5, seed=1, distribution="pert")
+    result = outcomes(p, s, values, base)
+    for row, q in enumerate(values[("workload", "queries_per_month")]):
+        data = p.model_dump()
+        data["scenarios"][0]["workload"]["queries_per_month"] = float(q)
+        one = evaluate(Project.model_validate(data))
+        for key in ("fine_tuning", "rag", "hybrid"):
+            assert result.tco[key][row] == pytest.approx(one.strategies[key].tco.value, rel=1e-12)
+            assert result.totals[key][row] == pytest.approx(one.strategies[key].total_score)
+
+
+def test_volume_range_gives_a_probability_and_a_flip_point_that_really_flips() -> None:
+    p = ENTERPRISE_UNCERTAIN
+    s = p.scenarios[0]
+    base = evaluate(p, s)
+    u = analyse(p, s, base, samples=3000, seed=0)
+    assert 0 < u.p_win["fine_tuning"] < 1
+    [flip] = [f for f in u.flips if f.path == ("workload", "queries_per_month")]
+    for value, expected in (
+        (flip.value * 0.999, flip.new_winner),
+        (flip.value * 1.001, base.recommendation.strategy),
+    ):
+        data = p.model_dump()
+        data["scenarios"][0]["workload"]["queries_per_month"] = value
+        assert evaluate(Project.model_validate(data)).recommendation.strategy == expected
+    assert "would be recommended if queries per month fell below" in flip.description
+    # The FT/RAG crossover sits at 17,045 queries/month whatever the volume: same every sample.
+    crossing = u.crossover_percentiles["fine_tuning|rag"]
+    assert crossing[50] == pytest.approx(17_045, rel=0.02)
+
+
+def test_tornado_ranks_inputs_by_how_much_they_move_the_lead() -> None:
+    p = with_ranges(
+        "support-assistant",
+        {
+            ("knowledge", "labelling_cost_per_example"): {"likely": 2, "low": 0.5, "high": 40},
+            ("workload", "output_tokens_per_query"): {"likely": 300, "low": 299, "high": 301},
+        },
+    )
+    s = p.scenarios[0]
+    u = analyse(p, s, evaluate(p, s), samples=500, seed=0)
+    labels = [b.label for b in u.tornado]
+    assert labels[0] == "Labelling cost per example"
+    assert u.tornado[0].swing > u.tornado[-1].swing
+
+
+def test_no_ranges_means_certainty() -> None:
+    p = load_template("seed-small-company")
+    base = evaluate(p)
+    u = analyse(p, p.scenarios[0], base, samples=1000)
+    assert u.samples == 0
+    assert u.p_win == {"fine_tuning": 0.0, "rag": 1.0, "hybrid": 0.0}
+    assert u.tornado == [] and u.flips == []
