@@ -54,6 +54,29 @@ def engine_rows() -> list[Row]:
     return rows
 
 
+def uncertainty_rows() -> list[Row]:
+    from engine.evaluate import evaluate
+    from engine.templates import load_template
+    from engine.uncertainty import analyse, draw, outcomes, uncertain_inputs
+
+    project = load_template("support-assistant")
+    scenario = project.scenarios[0]
+    base = evaluate(project, scenario)
+    values = draw(uncertain_inputs(scenario), 10_000, 0, "triangular")
+    core = timed(lambda: outcomes(project, scenario, values, base), repeat=20, warmup=2)
+    full = timed(
+        lambda: analyse(project, scenario, base, samples=10_000, seed=0), repeat=5, warmup=1
+    )
+    return [
+        summary("Monte Carlo 10,000 samples: costs, scores, winners", core, "< 100 ms"),
+        summary(
+            "uncertainty analysis 10,000 samples (+bands, crossovers, tornado, flips)",
+            full,
+            "off the GUI thread",
+        ),
+    ]
+
+
 def gui_rows() -> list[Row]:
     try:
         from benchmarks.gui_bench import gui_rows as rows
@@ -63,7 +86,7 @@ def gui_rows() -> list[Row]:
 
 
 def main() -> int:
-    rows = engine_rows() + gui_rows()
+    rows = engine_rows() + uncertainty_rows() + gui_rows()
     width = max(len(str(r["name"])) for r in rows)
     print(f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  target")
     for r in rows:
