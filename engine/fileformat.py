@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,7 +85,7 @@ def _depth_ok(text: str) -> bool:
 
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    where = ".".join(str(p) for p in first["loc"])[:200] or "(top level)"
     message = first["msg"]
     if first["type"] == "extra_forbidden":
         message = "unknown field (misspelt, or from another program)"
@@ -117,11 +118,17 @@ def parse_project(data: bytes, path: str | os.PathLike[str] | None = None) -> Pr
         raise ProjectFileError(path, "schema_version is missing or not a positive whole number")
     if version > SCHEMA_VERSION:
         saved_by = raw.get("app_version")
+        saved_by = saved_by[:40] if isinstance(saved_by, str) else None
         by = f" by FTRAG Advisor {saved_by}" if isinstance(saved_by, str) else ""
+        needed = (
+            f"FTRAG Advisor {saved_by} or newer"
+            if isinstance(saved_by, str)
+            else ("a newer FTRAG Advisor")
+        )
         raise ProjectFileError(
             path,
             f"saved{by} in file format {version}; this is version {APP_VERSION}, which reads "
-            f"up to format {SCHEMA_VERSION}. Open it with a newer FTRAG Advisor.",
+            f"up to format {SCHEMA_VERSION}. Open it with {needed}.",
         )
     try:
         for step in range(version, SCHEMA_VERSION):
@@ -135,7 +142,7 @@ def parse_project(data: bytes, path: str | os.PathLike[str] | None = None) -> Pr
         raise ProjectFileError(path, "the file has no project in it")
     unknown = sorted(set(raw) - {"format", "schema_version", "app_version", "saved_at", "project"})
     if unknown:
-        raise ProjectFileError(path, f"{unknown[0]}: unknown field in the file envelope")
+        raise ProjectFileError(path, f"{unknown[0][:100]}: unknown field in the file envelope")
     try:
         return Project.model_validate(project)
     except ValidationError as exc:
@@ -196,12 +203,48 @@ def save_project(
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if target.is_dir():
+            raise IsADirectoryError(21, "a folder has this name")
         if keep_backup and target.is_file():
             backup = target.with_name(target.name + ".bak")
             backup_tmp = backup.with_name(backup.name + ".tmp")
-            backup_tmp.write_bytes(target.read_bytes())
-            os.replace(backup_tmp, backup)
-        os.replace(tmp, target)
+            try:
+                backup_tmp.write_bytes(target.read_bytes())
+                _replace(backup_tmp, backup)
+            finally:
+                backup_tmp.unlink(missing_ok=True)
+        _replace(tmp, target)
+        _sync_folder(folder)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ProjectFileError(target, f"could not save ({exc.strerror or exc})") from None
+
+
+REPLACE_ATTEMPTS = 6  # antivirus, indexers and sync clients hold files open for a moment
+
+
+def _replace(source: Path, target: Path) -> None:
+    """os.replace, retried a few times on PermissionError (WinError 5/32 on Windows, when
+    another program briefly holds the file), before the error is reported."""
+    for attempt in range(REPLACE_ATTEMPTS):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == REPLACE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.025 * 2**attempt)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
