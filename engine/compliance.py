@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from engine import numbers as nf
 from engine.context import DAYS_PER_MONTH, Context, v
 from engine.model.catalog_entries import EmbeddingModelEntry, VectorStoreEntry
 from engine.model.results import ComplianceVerdict, Verdict
@@ -138,7 +139,7 @@ def _join(items: Iterable[str]) -> str:
 
 
 def _days(days: float) -> str:
-    return "1 day" if days == 1 else f"{days:g} days"
+    return "1 day" if days == 1 else f"{nf.number(days)} days"
 
 
 def _sentence(text: str) -> str:
@@ -243,7 +244,7 @@ def _right_to_erasure(p: Parts) -> Assessment:
     if p.strategy == "fine_tuning":
         return _erase_by_retrain(p, "Knowledge, personal data included,")
     if p.personal_in_training:
-        return _erase_by_retrain(p, f"Personal data in its {p.examples_trained:,.0f} examples")
+        return _erase_by_retrain(p, f"Personal data in its {nf.count(p.examples_trained)} examples")
     if p.strategy == "hybrid":
         return Assessment(
             "meets",
@@ -299,7 +300,8 @@ def _regulated_training_data(p: Parts) -> Assessment:
     )
     return Assessment(
         "needs_mitigation",
-        f"The model learns from {p.examples_trained:,.0f} examples with regulated data and can "
+        f"The model learns from {nf.count(p.examples_trained)} examples with regulated data "
+        f"and can "
         f"memorise and repeat them{where}.",
         REF_CARLINI,
         _sentence(
@@ -385,7 +387,7 @@ def _vendor_deprecation(p: Parts) -> Assessment:
             Finding(
                 "needs_mitigation",
                 f"the {p.embedding.name} embedding model can be retired by its vendor",
-                f"re-embed the corpus ({p.corpus_tokens:,.0f} tokens) with its successor: one "
+                f"re-embed the corpus ({nf.count(p.corpus_tokens)} tokens) with its successor: one "
                 "full corpus embedding (see 'Embedding the corpus')",
             )
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from engine import numbers as nf
 from engine.context import (
     DAYS_PER_MONTH,
     HOURS_ALWAYS_ON,
@@ -178,7 +179,7 @@ def _component(
             {"computed value it replaces": (computed.value, unit)},
             note=""
             if ctx.sampled
-            else f"Computed would be {computed.value:,.2f}: {computed.formula}",
+            else f"Computed would be {nf.fixed(computed.value, 2)}: {computed.formula}",
         )
         return Component(key, kind, fig, amount=override, overridden=True)
     return Component(key, kind, computed, amount=computed.value, monthly_fn=monthly_fn)
@@ -273,9 +274,10 @@ def _training_components(
         requested = np.round(v(ft.training_gpu_count))
         if not ctx.sampled and plan.gpus_used > requested and not overridden:
             warnings.append(
-                f"{model.name} with {ft.method.value} needs {plan.memory_bytes / 1e9:,.0f} GB to "
-                f"train: raised training GPUs from {requested:g} to "
-                f"{plan.gpus_used:g} × {gpu.name}."
+                f"{model.name} with {ft.method.value} needs "
+                f"{nf.count(plan.memory_bytes / 1e9)} GB to "
+                f"train: raised training GPUs from {nf.number(requested)} to "
+                f"{nf.number(plan.gpus_used)} × {gpu.name}."
             )
         compute = figure(
             f"{strategy}.training_compute",
@@ -339,7 +341,7 @@ def _training_components(
         f"{strategy}.retrain",
         "Each retrain",
         retrain_compute + examples * share * labelling + retrain_hours * rate,
-        money,
+        f"{money}/retrain",
         f"{retrain_compute_formula} + examples × share × cost per example + hours × rate",
         {
             "compute": (retrain_compute, money),
@@ -382,14 +384,18 @@ def effective_retrain_interval(ctx: Context) -> tuple[float, str]:
         return np.where(target > lead, np.minimum(interval, needed), interval), ""  # type: ignore[return-value]
     if target <= lead:
         return interval, (
-            f"The freshness target ({target:g} days) is shorter than the retrain lead time "
-            f"({lead:g} days): no retrain cadence can meet it; kept the {interval:g}-day interval."
+            f"The freshness target ({nf.number(target)} days) is shorter than the retrain "
+            f"lead time "
+            f"({nf.number(lead)} days): no retrain cadence can meet it; kept the "
+            f"{nf.number(interval)}-day interval."
         )
     needed = max(1.0, target - lead)
     if needed < interval:
         return needed, (
-            f"Retrain interval shortened from {interval:g} to {needed:g} days to meet the "
-            f"{target:g}-day freshness target (interval + {lead:g}-day lead time ≤ target)."
+            f"Retrain interval shortened from {nf.number(interval)} to {nf.number(needed)} "
+            f"days to meet the "
+            f"{nf.number(target)}-day freshness target (interval + {nf.number(lead)}-day "
+            f"lead time ≤ target)."
         )
     return interval, ""
 
@@ -785,6 +791,34 @@ def hybrid_cost(ctx: Context) -> CostModel:
 
 def cost_models(ctx: Context) -> dict[str, CostModel]:
     return {"fine_tuning": fine_tuning_cost(ctx), "rag": rag_cost(ctx), "hybrid": hybrid_cost(ctx)}
+
+
+def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
+    """One-time, month-1 fixed and per-query totals, each with the components it adds up."""
+    q0 = v(ctx.scenario.workload.queries_per_month)
+    money = ctx.money
+    out = {}
+    for key, kind, label, unit, value in (
+        ("one_time", "one_time", "One-time cost", money, model.one_time),
+        (
+            "monthly_fixed",
+            "monthly",
+            "Fixed running cost (month 1)",
+            f"{money}/month",
+            model.monthly_fixed_at(q0),
+        ),
+        ("per_query", "per_query", "Cost per query", f"{money}/query", model.per_query),
+    ):
+        parts = [c for c in model.components if c.kind == kind]
+        out[key] = figure(
+            f"{model.strategy}.{key}",
+            label,
+            value,
+            unit,
+            "sum of: " + (", ".join(c.figure.label for c in parts) or "nothing"),
+            {c.figure.label: (c.figure.value, c.figure.unit) for c in parts},
+        )
+    return out
 
 
 def tco_figure(ctx: Context, model: CostModel) -> Figure:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from engine import numbers as nf
 from engine.costs import CostModel
 from engine.model.results import Crossover, Payback
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
@@ -64,7 +65,7 @@ def find_crossovers(models: dict[str, CostModel], grid: Array = GRID) -> list[Cr
                 queries_per_month=float(root),
                 cheaper_above=cheaper_above,
                 label=f"{STRATEGY_NAMES[cheaper_above]} cheaper than "
-                f"{STRATEGY_NAMES[other]} above {root:,.0f} queries/month",
+                f"{STRATEGY_NAMES[other]} above {nf.count(root)} queries/month",
             )
         )
     found.sort(key=lambda c: c.queries_per_month)

@@ -10,7 +10,13 @@ from numpy.typing import NDArray
 from engine.catalog import CatalogError, catalogs_for, price_data_version
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context, v
-from engine.costs import CostModel, cost_models, effective_retrain_interval, tco_figure
+from engine.costs import (
+    CostModel,
+    cost_models,
+    effective_retrain_interval,
+    summary_figures,
+    tco_figure,
+)
 from engine.crossover import find_crossovers, paybacks
 from engine.fit import fit_indicators, fit_score
 from engine.freshness import staleness_figures
@@ -133,7 +139,7 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
             total_score=weighted_total(scores[key], weights),
             excluded=bool(excluded[key]),
             exclusion_reasons=excluded[key],
-            figures=model.figures,
+            figures={**summary_figures(ctx, model), **model.figures},
             warnings=model.warnings,
         )
     warnings = sorted({w for m in models.values() for w in m.warnings})
@@ -149,6 +155,7 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
         recommendation=recommendation,
         price_data_version=price_data_version(),
         warnings=warnings,
+        weights=weights,
     )
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from statistics import fmean
 
+from engine import numbers as nf
 from engine.context import Context, v
 from engine.model.results import FitIndicator
 from engine.model.scenario import Knowledge, QueryVariety
@@ -102,7 +103,7 @@ def _examples_band(n: float) -> str:
 def _examples(k: Knowledge) -> Scores:
     n = v(k.training_examples)
     ft = log_interpolate(n, EXAMPLE_ANCHORS)
-    said = f"{n:,.0f} labelled examples, {_examples_band(n)}"
+    said = f"{nf.count(n)} labelled examples, {_examples_band(n)}"
     return _scores(
         (ft, f"{said}."),
         (100.0, "RAG needs no labelled examples: it answers from the documents as they are."),
@@ -119,7 +120,7 @@ def _out_of_domain(k: Knowledge) -> Scores:
     pct = v(k.out_of_domain_pct)
     ft = _clamp(100.0 - OUT_OF_DOMAIN_PENALTY["fine_tuning"] * pct)
     rag = _clamp(100.0 - OUT_OF_DOMAIN_PENALTY["rag"] * pct)
-    said = f"{pct:g}% of questions are out of domain"
+    said = f"{nf.number(pct)}% of questions are out of domain"
     return _scores(
         (ft, f"{said}; fine-tuned models struggle outside their domain (seed)."),
         (rag, f"{said}; the base model still answers broadly, so RAG degrades gracefully."),
@@ -134,7 +135,7 @@ def _out_of_domain(k: Knowledge) -> Scores:
 def _answers_in_documents(k: Knowledge) -> Scores:
     pct = v(k.answers_in_documents_pct)
     ft = FT_DOCUMENT_FLOOR + (100.0 - FT_DOCUMENT_FLOOR) * pct / 100.0
-    said = f"{pct:g}% of answers are written in the documents"
+    said = f"{nf.number(pct)}% of answers are written in the documents"
     return _scores(
         (
             ft,
@@ -167,7 +168,7 @@ def _fixed_style(k: Knowledge) -> Scores:
 def _fact_change(k: Knowledge) -> Scores:
     days = v(k.fact_change_interval_days)
     ft = log_interpolate(days, FACT_CHANGE_ANCHORS)
-    said = f"Material facts change every {days:g} days"
+    said = f"Material facts change every {nf.number(days)} days"
     return _scores(
         (
             ft,
@@ -227,9 +228,9 @@ def fit_score(indicators: list[FitIndicator]) -> tuple[float, str]:
     best = max(indicators, key=lambda i: (i.reason != NEUTRAL_STYLE_REASON, i.score))
     worst = min(indicators, key=lambda i: i.score)
     if best.score == worst.score:
-        return mean, f"All {len(indicators)} fit indicators score {best.score:.0f}."
+        return mean, f"All {len(indicators)} fit indicators score {nf.count(best.score)}."
     return mean, (
         f"Average of {len(indicators)} fit indicators. Strongest: {best.label.lower()} "
-        f"({best.score:.0f}) — {best.reason} Weakest: {worst.label.lower()} "
-        f"({worst.score:.0f}) — {worst.reason}"
+        f"({nf.count(best.score)}) — {best.reason} Weakest: {worst.label.lower()} "
+        f"({nf.count(worst.score)}) — {worst.reason}"
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from engine import numbers as nf
 from engine.model.results import Crossover, FlipPoint, Recommendation, Score
 from engine.model.scenario import CRITERIA, STRATEGY_NAMES
 
@@ -53,11 +54,12 @@ def cost_scores(tco: Mapping[str, float], money: str) -> dict[str, Score]:
     for key, value in tco.items():
         score = float(values[key])
         if value <= 0 or key == cheapest_key:
-            reason = f"Cheapest total cost ({money} {value:,.0f})."
+            reason = f"Cheapest total cost ({nf.money(value, money)})."
         else:
             reason = (
-                f"Total cost {money} {value:,.0f} is {value / max(cheapest, 1e-12):,.2f}× the "
-                f"cheapest ({STRATEGY_NAMES[cheapest_key]}, {money} {cheapest:,.0f})."
+                f"Total cost {nf.money(value, money)} is "
+                f"{nf.fixed(value / max(cheapest, 1e-12), 2)}× the "
+                f"cheapest ({STRATEGY_NAMES[cheapest_key]}, {nf.money(cheapest, money)})."
             )
         out[key] = Score(criterion="cost", value=max(0.0, min(100.0, score)), reason=reason)
     return out
@@ -73,13 +75,20 @@ def latency_score(total_s: float, ttft_s: float, total_target: float, ttft_targe
     score = min(s_total, s_ttft)
     if score >= 100:
         reason = (
-            f"Meets both targets: full answer {total_s:.2f} s (target {total_target:g} s), "
-            f"first token {ttft_s:.2f} s (target {ttft_target:g} s)."
+            f"Meets both targets: full answer {nf.fixed(total_s, 2)} s (target "
+            f"{nf.number(total_target)} s), "
+            f"first token {nf.fixed(ttft_s, 2)} s (target {nf.number(ttft_target)} s)."
         )
     elif s_total <= s_ttft:
-        reason = f"Full answer takes {total_s:.2f} s against a {total_target:g} s target."
+        reason = (
+            f"Full answer takes {nf.fixed(total_s, 2)} s against a "
+            f"{nf.number(total_target)} s target."
+        )
     else:
-        reason = f"First token after {ttft_s:.2f} s against a {ttft_target:g} s target."
+        reason = (
+            f"First token after {nf.fixed(ttft_s, 2)} s against a "
+            f"{nf.number(ttft_target)} s target."
+        )
     return Score(criterion="latency", value=score, reason=reason)
 
 
@@ -88,14 +97,16 @@ def freshness_score(worst_days: float, average_days: float, target_days: float) 
         return Score(
             criterion="freshness",
             value=100.0,
-            reason=f"Facts at most {worst_days:,.1f} days old (average {average_days:,.1f}); "
-            f"target {target_days:g} days.",
+            reason=f"Facts at most {nf.fixed(worst_days, 1)} days old (average "
+            f"{nf.fixed(average_days, 1)}); "
+            f"target {nf.number(target_days)} days.",
         )
     return Score(
         criterion="freshness",
         value=float(freshness_score_value(worst_days, target_days)),
-        reason=f"Facts can be {worst_days:,.1f} days old (average {average_days:,.1f}) against "
-        f"a {target_days:g}-day target.",
+        reason=f"Facts can be {nf.fixed(worst_days, 1)} days old (average "
+        f"{nf.fixed(average_days, 1)}) against "
+        f"a {nf.number(target_days)}-day target.",
     )
 
 
@@ -163,7 +174,7 @@ def recommend(
             if lead / total_w < 0.05:  # would print as +0.0 points
                 break
             reasons.append(
-                f"{criterion.capitalize()} (+{lead / total_w:.1f} points over "
+                f"{criterion.capitalize()} (+{nf.fixed(lead / total_w, 1)} points over "
                 f"{STRATEGY_NAMES[other]}): {scores[win][criterion].reason}"
             )
         for key, why in excluded.items():
@@ -174,8 +185,9 @@ def recommend(
         )
         top = gains[0]
         rationale = (
-            f"{name} scores {totals[win]:.1f} of 100 against {STRATEGY_NAMES[other]}'s "
-            f"{totals[other]:.1f} — {closeness} of {margin:.1f} points with the weights given. "
+            f"{name} scores {nf.fixed(totals[win], 1)} of 100 against {STRATEGY_NAMES[other]}'s "
+            f"{nf.fixed(totals[other], 1)} — {closeness} of {nf.fixed(margin, 1)} points "
+            f"with the weights given. "
             f"Its biggest advantage is {top}: {scores[win][top].reason}"
         )
         if margin < 3:
@@ -204,7 +216,7 @@ def _what_would_change(
         above = [c for c in crossovers if c.queries_per_month > q0]
         if above:
             out.append(
-                f"Next cost crossover above today's {q0:,.0f} queries/month: {above[0].label}."
+                f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0].label}."
             )
         if below:
             out.append(f"Nearest cost crossover below today's volume: {below[-1].label}.")
@@ -268,7 +280,7 @@ def weight_flip_points(
                 unit="points",
                 new_winner=new,
                 description=f"{STRATEGY_NAMES[new]} would be recommended if the {criterion} "
-                f"weight {direction} {value:.1f} (now {w0:g}).",
+                f"weight {direction} {nf.fixed(value, 1)} (now {nf.number(w0)}).",
             )
         )
     return out

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
+from engine import numbers as nf
 from engine.context import v
 from engine.costs import CostModel, cost_models, effective_retrain_interval
 from engine.evaluate import _prompt_tokens, context_for
@@ -438,7 +439,7 @@ def input_flips(
             InputFlip(
                 item.path, item.label, item.unit, item.likely, value, new,
                 f"{STRATEGY_NAMES[new]} would be recommended if {item.label.lower()} "
-                f"{direction} {value:,.4g} {item.unit} (likely {item.likely:,.4g}).",
+                f"{direction} {nf.number(value)} {item.unit} (likely {nf.number(item.likely)}).",
             )
         )  # fmt: skip
     return flips

@@ -147,3 +147,4 @@ class Evaluation:
     recommendation: Recommendation
     price_data_version: str
     warnings: list[str]
+    weights: dict[str, float] = field(default_factory=dict)  # criterion → weight as entered
