@@ -37,7 +37,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ftrag", description="FTRAG Advisor: fine-tune, RAG or both?")
+    parser = _Parser(
+        prog="ftrag",
+        description="FTRAG Advisor: fine-tune, RAG or both?",
+        epilog="Also: 'ftrag report FILE -o OUT.pdf' writes the recommendation report; "
+        "'ftrag [FILE]' opens the desktop app.",
+    )
     parser.add_argument("--version", action="version", version=f"FTRAG Advisor {APP_VERSION}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 

@@ -242,6 +242,7 @@ class Assumption:
     integer: bool = False
     source: str = ""  # where a catalog-derived value comes from, with its as-of date
     is_number: bool = False
+    from_catalog: bool = False  # an input left empty: ``value`` is the catalog's figure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -314,6 +315,7 @@ def _section_rows(
     prefix: str,
     skip: frozenset[str],
     sources: dict[str, str],
+    catalog_values: dict[str, float] | None = None,
 ) -> list[Assumption]:
     rows = []
     for name in type(section).model_fields:
@@ -340,6 +342,15 @@ def _section_rows(
                     **common,  # type: ignore[arg-type]
                 )
             )
+        elif value is None and catalog_values and name in catalog_values:
+            rows.append(
+                Assumption(
+                    value=catalog_values[name],
+                    is_number=True,
+                    from_catalog=True,
+                    **common,  # type: ignore[arg-type]
+                )
+            )
         elif value is None or isinstance(value, bool | str):
             rows.append(Assumption(value=value, **common))  # type: ignore[arg-type]
     return rows
@@ -359,6 +370,13 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
             return "not in the catalog"
         return _catalog_source(entry, catalog.is_overridden(entry_id))
 
+    def catalog_figure(catalog: Catalog[Any], entry_id: str, attribute: str) -> dict[str, float]:
+        try:
+            return {"value": float(getattr(catalog.get(entry_id), attribute))}
+        except LookupError:
+            return {}
+
+    rate = project.usd_exchange_rate
     s = scenario
     ft = s.fine_tuning
     ft_skip = _MANAGED_ONLY if ft.venue.value == "gpus" else _GPUS_ONLY
@@ -366,32 +384,44 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
         "base_model": source(cats.base_models, ft.base_model),
         "training_gpu": source(cats.gpus, ft.training_gpu),
     }
+    ft_values: dict[str, float] = {}
     if ft.training_gpu_hour_price is None:
         ft_sources["training_gpu_hour_price"] = ft_sources["training_gpu"]
+        found = catalog_figure(cats.gpus, ft.training_gpu, "on_demand_usd_per_hour")
+        if found:
+            ft_values["training_gpu_hour_price"] = found["value"] * rate
     rag_sources = {
         "embedding_model": source(cats.embedding_models, s.rag.embedding_model),
         "vector_store": source(cats.vector_stores, s.rag.vector_store),
     }
+    rag_values: dict[str, float] = {}
     if s.rag.embedding_price_per_million_tokens is None:
         rag_sources["embedding_price_per_million_tokens"] = rag_sources["embedding_model"]
+        found = catalog_figure(
+            cats.embedding_models, s.rag.embedding_model, "usd_per_million_tokens"
+        )
+        if found:
+            rag_values["embedding_price_per_million_tokens"] = found["value"] * rate
     if s.rag.retrieval_latency_ms is None:
         rag_sources["retrieval_latency_ms"] = rag_sources["vector_store"]
+        found = catalog_figure(cats.vector_stores, s.rag.vector_store, "typical_query_latency_ms")
+        if found:
+            rag_values["retrieval_latency_ms"] = found["value"]
 
+    project_rows = [Assumption(path="currency", name="currency", label="", value=project.currency)]
+    if project.currency != "USD" or rate != 1.0:
+        project_rows.append(
+            Assumption(
+                path="usd_exchange_rate",
+                name="usd_exchange_rate",
+                label="",
+                value=rate,
+                unit=f"{project.currency} per USD",
+                is_number=True,
+            )
+        )
     groups = [
-        AssumptionGroup(
-            title="Project",
-            rows=[
-                Assumption(path="currency", name="currency", label="", value=project.currency),
-                Assumption(
-                    path="usd_exchange_rate",
-                    name="usd_exchange_rate",
-                    label="",
-                    value=project.usd_exchange_rate,
-                    unit=f"{project.currency} per USD",
-                    is_number=True,
-                ),
-            ],
-        ),
+        AssumptionGroup(title="Project", rows=project_rows),
         AssumptionGroup(
             title=Workload.section_title,
             rows=_section_rows(s.workload, "workload", frozenset(), {}),
@@ -402,12 +432,12 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
         ),
         AssumptionGroup(
             title=FineTuningSetup.section_title,
-            rows=_section_rows(ft, "fine_tuning", ft_skip, ft_sources),
+            rows=_section_rows(ft, "fine_tuning", ft_skip, ft_sources, ft_values),
             note="Inputs of the other training venue are not used and not listed.",
         ),
         AssumptionGroup(
             title=RagSetup.section_title,
-            rows=_section_rows(s.rag, "rag", frozenset(), rag_sources),
+            rows=_section_rows(s.rag, "rag", frozenset(), rag_sources, rag_values),
         ),
         AssumptionGroup(
             title=HybridSetup.section_title,
@@ -421,12 +451,19 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
         if key != "rag":  # fine-tuning and hybrid serve their own fine-tuned base model
             skip = skip | {"self_hosted_model"}
         serving_sources: dict[str, str] = {}
+        serving_values: dict[str, float] = {}
         if api:
-            api_source = _api_model_source(option.api_model)
+            api_source, prices = _api_model_source(option.api_model)
             serving_sources["api_model"] = api_source
-            for price in ("api_input_price_per_million", "api_output_price_per_million"):
+            for price, usd in zip(
+                ("api_input_price_per_million", "api_output_price_per_million"),
+                prices,
+                strict=True,
+            ):
                 if getattr(option, price) is None:
                     serving_sources[price] = api_source
+                    if usd is not None:
+                        serving_values[price] = usd * rate
         else:
             serving_sources["gpu"] = source(cats.gpus, option.gpu)
             serving_sources["self_hosted_model"] = source(
@@ -434,10 +471,13 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
             )
             if option.gpu_hour_price is None:
                 serving_sources["gpu_hour_price"] = serving_sources["gpu"]
+                found = catalog_figure(cats.gpus, option.gpu, "on_demand_usd_per_hour")
+                if found:
+                    serving_values["gpu_hour_price"] = found["value"] * rate
         groups.append(
             AssumptionGroup(
                 title=f"Serving: {STRATEGY_NAMES[key]}",
-                rows=_section_rows(option, f"serving.{key}", skip, serving_sources),
+                rows=_section_rows(option, f"serving.{key}", skip, serving_sources, serving_values),
                 note="Inputs of the other serving mode are not used and not listed.",
             )
         )
@@ -485,15 +525,19 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
     return [g for g in groups if g.rows]
 
 
-def _api_model_source(ref: str) -> str:
+def _api_model_source(ref: str) -> tuple[str, tuple[float | None, float | None]]:
+    """Where an API model's prices come from, and its (input, output) USD per million tokens."""
     from engine.catalog import api_price, price_data_version
 
     try:
         price = api_price(ref)
     except LookupError:
-        return f"not in {price_data_version()}"
+        return f"not in {price_data_version()}", (None, None)
     checked = f", checked {price.checked}" if price.checked else ""
-    return f"genai-prices: {price.provider} {price.name}{checked}"
+    return (
+        f"genai-prices: {price.provider} {price.name}{checked}",
+        (price.input_per_million_usd, price.output_per_million_usd),
+    )
 
 
 def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]:

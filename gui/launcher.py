@@ -11,6 +11,10 @@ from engine.cli import COMMANDS
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "report":  # lays out a PDF with Qt, so it lives on the GUI side
+        from gui.report.cli import main as report_main
+
+        return report_main(args[1:])
     if args and (args[0] in COMMANDS or args[0] in ("-h", "--help", "--version")):
         from engine.cli import main as cli_main
 

@@ -1,0 +1,861 @@
+"""The live crossover chart: cost of Fine-tuning, RAG and Hybrid against monthly query volume.
+
+It redraws on every keystroke, so every graphics item is created once in ``__init__`` and
+updated in place (``setData``, ``setText``, ``setValue``); nothing is re-plotted.  The x axis is
+logarithmic (pyqtgraph's log mode transforms the curves; markers, labels and lines are placed
+in view coordinates, i.e. log10 of the volume).  Colours follow the widget palette (light or
+dark); exports are always drawn on white with the light colours and antialiasing.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import importlib
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters
+from numpy.typing import NDArray
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPalette, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.evaluate import Curves
+from engine.model.results import Evaluation
+from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
+from gui import format as fmt
+from gui.charts.style import STRATEGY_STYLES, is_dark
+
+Array = NDArray[np.float64]
+
+MODES: tuple[str, ...] = ("total", "per_month")
+Y_SCALES: tuple[str, ...] = ("auto", "linear", "log")
+# "Auto" switches the cost axis to log when the curves span more than this ratio: a linear axis
+# then squeezes the crossovers into a line along the bottom.
+AUTO_LOG_RATIO = 100.0
+LINE_WIDTH = 2.5
+EXCLUDED_ALPHA = 80
+
+
+@contextmanager
+def _closed_paths_tolerated() -> Iterator[None]:
+    """Work around pyqtgraph issue #3495 while exporting SVG.
+
+    pyqtgraph 0.14.0's SVG exporter re-maps every path coordinate by splitting ``d`` on spaces
+    and expects "x,y" pairs; Qt ≥ 6.10 closes paths with a bare "Z", so every export raised
+    ValueError.  For the duration of one export, the "Z" tokens are taken out before pyqtgraph
+    transforms the coordinates (one output token per input token) and put back in place after.
+    """
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    original = getattr(module, "correctCoordinates")  # noqa: B009 - untyped module
+
+    def correct(node: Any, defs: Any, item: Any, options: Any) -> Any:
+        closed: list[tuple[Any, list[int]]] = []
+        for element in node.getElementsByTagName("path"):
+            tokens = element.getAttribute("d").split()
+            at = [i for i, token in enumerate(tokens) if token in ("Z", "z")]
+            if at:
+                kept = [token for token in tokens if token not in ("Z", "z")]
+                element.setAttribute("d", " ".join(kept))
+                closed.append((element, at))
+        result = original(node, defs, item, options)
+        for element, at in closed:
+            tokens = element.getAttribute("d").split()
+            for index in at:
+                tokens.insert(index, "Z")
+            element.setAttribute("d", " ".join(tokens))
+        return result
+
+    setattr(module, "correctCoordinates", correct)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(module, "correctCoordinates", original)  # noqa: B010
+
+
+class _VolumeAxis(pg.AxisItem):  # type: ignore[misc]
+    """Queries/month in the locale's digits: 1, 10, 100, 1k, 10k, 1M (log mode only)."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        # Decades only (1, 10, 100, 1k …): the 2…9 ticks between them stay unlabelled.
+        return [
+            fmt.volume_compact(10.0**v * scale) if abs(v - round(v)) < 1e-9 else "" for v in values
+        ]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.logMode:
+            return self.logTickStrings(values, scale, spacing)
+        return [fmt.volume_compact(v * scale) for v in values]
+
+
+class _CostAxis(pg.AxisItem):  # type: ignore[misc]
+    """Money in short form: 950, 12.5k, 1.3M (linear or log)."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [fmt.money_compact(10.0**v * scale) for v in values]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.logMode:
+            return self.logTickStrings(values, scale, spacing)
+        return [fmt.money_compact(v * scale) for v in values]
+
+
+class CrossoverChart(QWidget):
+    """TCO (or cost per month) of the three strategies against monthly volume, log x axis.
+
+    ``set_data(curves, evaluation)`` on every edit; ``set_mode("total" | "per_month")``;
+    ``export_png`` / ``export_svg`` / ``export_csv``; ``curve_data(strategy)`` for tests.
+    """
+
+    modeChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._curves_data: Curves | None = None
+        self._evaluation: Evaluation | None = None
+        self._mode = "total"
+        self._y_scale = "auto"
+        self._log_y = False
+        self._user_range = False
+        self._fitting = False
+        self._hover_volume: float | None = None
+        self._view_volumes: Array = np.zeros(0)  # log10 of the volumes, for interpolation
+        self._y: dict[str, Array] = {}
+        self._excluded: dict[str, bool] = {}
+        self._text_cache: dict[str, str] = {}
+        self._dark = is_dark(self.palette())
+        self._export_colors = False  # light colours on white, for exports
+        self._pen_scale = 1.0  # pen widths × this while exporting a large image
+
+        self.setAccessibleName("Crossover chart")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(self._build_toolbar())
+
+        self._plot = pg.PlotWidget(
+            axisItems={"bottom": _VolumeAxis("bottom"), "left": _CostAxis("left")}
+        )
+        self._plot.setAccessibleName("Cost against monthly query volume")
+        self._plot.setMinimumSize(320, 220)
+        self._plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self._plot, 1)
+
+        self._readout = QLabel()
+        self._readout.setTextFormat(Qt.TextFormat.PlainText)
+        self._readout.setWordWrap(True)
+        self._readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._readout.setAccessibleName("Costs at the pointer")
+        self._readout.setContentsMargins(6, 0, 6, 2)
+        layout.addWidget(self._readout)
+
+        item = self._plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setLogMode(x=True, y=False)
+        item.getViewBox().disableAutoRange()
+        item.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
+        for name in ("bottom", "left"):
+            axis = item.getAxis(name)
+            axis.enableAutoSIPrefix(False)
+        item.getAxis("left").setWidth(64)
+
+        # Every item is created once here and only updated afterwards.
+        self._legend = pg.LegendItem(offset=(12, 8), verSpacing=-4, labelTextSize="9pt")
+        self._legend.setParentItem(item.getViewBox())
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        for key in STRATEGIES:
+            # No dynamic range limiting: it re-processes the data on every view change, and
+            # the engine's curves are finite and bounded already.
+            curve = pg.PlotDataItem(
+                [],
+                [],
+                antialias=True,
+                name=STRATEGY_NAMES[key],
+                dynamicRangeLimit=None,
+                skipFiniteCheck=True,
+            )
+            curve.setZValue(10)
+            item.addItem(curve)
+            self._legend.addItem(curve, STRATEGY_NAMES[key])
+            self._curves[key] = curve
+        # The grid: two line-pair items (major, minor) instead of pyqtgraph's axis grid, which
+        # costs ~7 ms per repaint here (every curve update repaints the whole grid).
+        self._grid: dict[str, pg.PlotDataItem] = {}
+        for level in ("major", "minor"):
+            grid = pg.PlotDataItem([], [], connect="pairs", antialias=False, dynamicRangeLimit=None)
+            grid.setZValue(-10)
+            item.addItem(grid, ignoreBounds=True)
+            self._grid[level] = grid
+        item.getViewBox().sigRangeChanged.connect(self._update_grid)
+        item.getViewBox().sigResized.connect(self._update_grid)
+        self._markers = pg.PlotDataItem(
+            [], [], pen=None, symbol="o", symbolSize=10, antialias=True, dynamicRangeLimit=None
+        )
+        self._markers.setZValue(20)
+        item.addItem(self._markers)
+        self._today = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            label="",
+            labelOpts={"position": 0.97, "anchors": [(0.0, 0.0), (1.0, 0.0)]},
+        )
+        self._today.setZValue(5)
+        item.addItem(self._today, ignoreBounds=True)
+        self._crosshair = pg.InfiniteLine(angle=90, movable=False)
+        self._crosshair.setZValue(4)
+        self._crosshair.hide()
+        item.addItem(self._crosshair, ignoreBounds=True)
+        self._labels: list[pg.TextItem] = []  # a pool: one per crossover shown, reused
+        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._plot.viewport().installEventFilter(self)
+
+        self._apply_theme()
+        self._update_axis_labels()
+        self._readout.setText("Enter a scenario to see the cost curves.")
+
+    # --- public interface ------------------------------------------------------------------
+
+    def set_data(self, curves: Curves, evaluation: Evaluation) -> None:
+        """Show new curves and markers (called on every edit: updates items in place)."""
+        self._curves_data = curves
+        self._evaluation = evaluation
+        self._excluded_changed(evaluation)
+        self._refresh()
+
+    def set_mode(self, mode: str) -> None:
+        """'total' (over the horizon) or 'per_month' (total ÷ horizon)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown chart mode {mode!r}; expected one of {MODES}")
+        index = self._mode_combo.findData(mode)
+        if self._mode_combo.currentIndex() != index:
+            self._mode_combo.setCurrentIndex(index)  # → _on_mode_changed
+        elif self._mode != mode:
+            self._on_mode_changed(index)
+
+    def mode(self) -> str:
+        return self._mode
+
+    def set_y_scale(self, scale: str) -> None:
+        """'auto' (log when the curves span more than 100×), 'linear' or 'log'."""
+        if scale not in Y_SCALES:
+            raise ValueError(f"unknown cost-axis scale {scale!r}; expected one of {Y_SCALES}")
+        self._scale_combo.setCurrentIndex(self._scale_combo.findData(scale))
+
+    def is_log_y(self) -> bool:
+        return self._log_y
+
+    def curve_data(self, strategy: str) -> tuple[Array, Array]:
+        """The (volumes, costs) the strategy's curve is drawing, in the current mode."""
+        curve = self._curves[strategy]
+        x = curve.xData if curve.xData is not None else np.zeros(0)
+        y = curve.yData if curve.yData is not None else np.zeros(0)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def curve_item(self, strategy: str) -> pg.PlotDataItem:
+        return self._curves[strategy]
+
+    def crossover_labels(self) -> list[str]:
+        """The crossover labels shown on the chart, left to right."""
+        return [label.toPlainText() for label in self._labels if label.isVisible()]
+
+    def legend_labels(self) -> list[str]:
+        return [label.text for _, label in self._legend.items]
+
+    def today_label(self) -> str:
+        text: str = self._today.label.toPlainText()
+        return text
+
+    def readout_text(self) -> str:
+        return self._readout.text()
+
+    def show_readout_at(self, queries_per_month: float) -> str:
+        """Put the hover read-out (and the crosshair) at a volume; returns the read-out text."""
+        self._hover_volume = queries_per_month
+        self._update_readout()
+        return self._readout.text()
+
+    def export_png(self, path: str | Path, width: int = 2400) -> None:
+        """The chart as a PNG, ``width`` pixels wide, on white, antialiased."""
+        item = self._plot.getPlotItem()
+        with self._export_look(scale=width / max(item.sceneBoundingRect().width(), 1.0)):
+            exporter = pyqtgraph.exporters.ImageExporter(item)
+            params = exporter.parameters()
+            params["width"] = int(width)
+            params["antialias"] = True
+            params["background"] = QColor("white")
+            image = exporter.export(toBytes=True)
+        if image is None or image.isNull() or not image.save(str(path), "PNG"):
+            raise OSError(f"could not write the chart image to {path}")
+
+    def export_svg(self, path: str | Path) -> None:
+        """The chart as an SVG (vector), on white."""
+        with self._export_look(), _closed_paths_tolerated():
+            exporter = pyqtgraph.exporters.SVGExporter(self._plot.getPlotItem())
+            exporter.parameters()["background"] = QColor("white")
+            data = exporter.export(toBytes=True)
+        if not isinstance(data, bytes | bytearray):
+            data = str(data).encode("utf-8")
+        Path(path).write_bytes(bytes(data))
+
+    def export_csv(self, path: str | Path) -> None:
+        """Volumes and the three curves (total over the horizon and per month), C-locale
+        numbers that read back exactly (Python's repr of a float), a header row."""
+        data = self._curves_data
+        currency = self._evaluation.currency if self._evaluation else "money"
+        unit = currency.lower()
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            if data is None:
+                writer.writerow(["queries_per_month"])
+                return
+            months = data.horizon_months
+            per_month = data.per_month()
+            writer.writerow(
+                ["queries_per_month"]
+                + [f"{key}_total_{months}_months_{unit}" for key in STRATEGIES]
+                + [f"{key}_per_month_{unit}" for key in STRATEGIES]
+            )
+            columns = [data.volumes] + [data.tco[k] for k in STRATEGIES]
+            columns += [per_month[k] for k in STRATEGIES]
+            for row in zip(*columns, strict=True):
+                writer.writerow([repr(float(value)) for value in row])
+
+    # --- construction -----------------------------------------------------------------------
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 0)
+        bar.setSpacing(6)
+        self._mode_combo = QComboBox()
+        self._mode_combo.addItem("Total over the horizon", "total")
+        self._mode_combo.addItem("Average per month", "per_month")
+        self._mode_combo.setAccessibleName("Cost shown")
+        self._mode_combo.setToolTip(
+            "Total cost of ownership over the scenario's horizon, or that total divided by the "
+            "number of months."
+        )
+        self._mode_combo.currentIndexChanged.connect(self._on_mode_changed)
+        mode_label = QLabel("&Show:")
+        mode_label.setBuddy(self._mode_combo)
+
+        self._scale_combo = QComboBox()
+        self._scale_combo.addItem("Auto", "auto")
+        self._scale_combo.addItem("Linear", "linear")
+        self._scale_combo.addItem("Logarithmic", "log")
+        self._scale_combo.setAccessibleName("Cost axis scale")
+        self._scale_combo.setToolTip(
+            "Auto uses a logarithmic cost axis when the curves span more than a factor of "
+            f"{fmt.count(AUTO_LOG_RATIO)}, so the crossovers stay readable."
+        )
+        self._scale_combo.currentIndexChanged.connect(self._on_scale_changed)
+        scale_label = QLabel("Cost &axis:")
+        scale_label.setBuddy(self._scale_combo)
+
+        self._reset_button = QToolButton()
+        self._reset_button.setText("Reset view")
+        self._reset_button.setToolTip("Fit the chart to the curves again after zooming.")
+        self._reset_button.setAutoRaise(True)
+        self._reset_button.clicked.connect(self._reset_view)
+        self._reset_button.setVisible(False)
+
+        self._export_button = QToolButton()
+        self._export_button.setText("Export")
+        self._export_button.setAccessibleName("Export the chart")
+        self._export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._export_button.setAutoRaise(True)
+        menu = QMenu(self._export_button)
+        for text, handler in (
+            ("Chart as PNG image…", self._ask_export_png),
+            ("Chart as SVG (vector)…", self._ask_export_svg),
+            ("Curve data as CSV…", self._ask_export_csv),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(handler)
+            menu.addAction(action)
+        self._export_button.setMenu(menu)
+
+        for widget in (mode_label, self._mode_combo):
+            bar.addWidget(widget)
+        bar.addSpacing(12)
+        for widget in (scale_label, self._scale_combo):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self._reset_button)
+        bar.addWidget(self._export_button)
+        return bar
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _excluded_changed(self, evaluation: Evaluation) -> None:
+        excluded = {k: bool(evaluation.strategies[k].excluded) for k in STRATEGIES}
+        if excluded != self._excluded:
+            self._excluded = excluded
+            self._apply_curve_pens()
+            for key in STRATEGIES:
+                name = STRATEGY_NAMES[key] + (" (excluded)" if excluded[key] else "")
+                self._set_legend_text(key, name)
+
+    def _refresh(self) -> None:
+        data, evaluation = self._curves_data, self._evaluation
+        if data is None or evaluation is None:
+            return
+        volumes = np.asarray(data.volumes, dtype=float)
+        source = data.tco if self._mode == "total" else data.per_month()
+        self._y = {k: np.asarray(source[k], dtype=float) for k in STRATEGIES}
+        valid = volumes.size > 0 and bool(np.all(volumes > 0))
+        self._view_volumes = np.log10(volumes) if valid else np.zeros(0)
+        self._update_log_y()
+        for key, curve in self._curves.items():
+            if valid:
+                curve.setData(volumes, self._y[key])
+            else:
+                curve.setData([], [])
+        self._update_axis_labels()
+        self._update_today(evaluation)
+        self._update_crossovers(evaluation)
+        if not self._user_range:
+            self._fit_view()
+        self._update_readout()
+
+    def _update_log_y(self) -> None:
+        if self._y_scale == "auto":
+            stacked = np.concatenate(list(self._y.values())) if self._y else np.zeros(0)
+            positive = stacked[stacked > 0]
+            log_y = bool(
+                positive.size and positive.max() / max(positive.min(), 1e-300) > AUTO_LOG_RATIO
+            )
+        else:
+            log_y = self._y_scale == "log"
+        if log_y != self._log_y:
+            self._log_y = log_y
+            item = self._plot.getPlotItem()
+            item.setLogMode(x=True, y=log_y)
+            item.getViewBox().disableAutoRange()  # setLogMode re-enables it
+
+    def _view_y(self, value: float) -> float:
+        """A cost in view coordinates (log10 on a log axis)."""
+        if self._log_y:
+            return math.log10(value) if value > 0 else float("nan")
+        return value
+
+    def _cost_at(self, key: str, log_volume: float) -> float:
+        x, y = self._view_volumes, self._y.get(key)
+        if y is None or x.size == 0:
+            return float("nan")
+        return float(np.interp(log_volume, x, y))
+
+    def _fit_view(self) -> None:
+        if self._view_volumes.size == 0:
+            return
+        stacked = np.concatenate(list(self._y.values()))
+        finite = stacked[np.isfinite(stacked)]
+        if finite.size == 0:
+            return
+        x_lo, x_hi = float(self._view_volumes[0]), float(self._view_volumes[-1])
+        x_pad = 0.015 * (x_hi - x_lo)  # markers at the ends stay whole
+        x_range = (x_lo - x_pad, x_hi + x_pad)
+        if self._log_y:
+            positive = finite[finite > 0]
+            lo = math.log10(positive.min()) if positive.size else 0.0
+            hi = math.log10(positive.max()) if positive.size else 1.0
+            pad = max(0.05 * (hi - lo), 0.05)
+            y_range = (lo - pad, hi + pad)
+        else:
+            top = float(finite.max())
+            top = top if top > 0 else 1.0
+            # A sliver below zero so the axis shows its "0" tick.
+            y_range = (-0.015 * top, top * 1.08)
+        self._fitting = True
+        try:
+            self._plot.getPlotItem().getViewBox().setRange(
+                xRange=x_range, yRange=y_range, padding=0
+            )
+        finally:
+            self._fitting = False
+
+    def _update_grid(self, *_: object) -> None:
+        """Grid lines at the axes' ticks: decades (and 2…9 within them) across, the cost axis's
+        major and minor ticks along."""
+        item = self._plot.getPlotItem()
+        view_box = item.getViewBox()
+        (x0, x1), (y0, y1) = view_box.viewRange()
+        if not (math.isfinite(x0) and math.isfinite(x1) and x1 > x0 and y1 > y0):
+            return
+        decades = range(math.floor(x0), math.ceil(x1) + 1)
+        x_major = [float(d) for d in decades if x0 <= d <= x1]
+        x_minor = [
+            d + math.log10(k)
+            for d in decades
+            for k in range(2, 10)
+            if x0 <= d + math.log10(k) <= x1
+        ]
+        if len(x_major) > 12:  # zoomed far out: decades only
+            x_minor = []
+        levels = item.getAxis("left").tickValues(y0, y1, max(view_box.height(), 1.0))
+        y_major = [float(v) for v in levels[0][1]] if levels else []
+        y_minor = [float(v) for v in levels[1][1]] if len(levels) > 1 else []
+        y_minor = [v for v in y_minor if v not in y_major]
+        for level, xs, ys in (("major", x_major, y_major), ("minor", x_minor, y_minor)):
+            seg_x: list[float] = []
+            seg_y: list[float] = []
+            for v in xs:
+                seg_x += [v, v]
+                seg_y += [y0, y1]
+            for w in ys:
+                seg_x += [x0, x1]
+                seg_y += [w, w]
+            raw_x = np.power(10.0, np.asarray(seg_x, dtype=float))
+            raw_y = np.asarray(seg_y, dtype=float)
+            if self._log_y:
+                raw_y = np.power(10.0, raw_y)
+            self._grid[level].setData(raw_x, raw_y)
+
+    def _update_axis_labels(self) -> None:
+        currency = self._evaluation.currency if self._evaluation else ""
+        months = self._curves_data.horizon_months if self._curves_data else 0
+        if self._mode == "total":
+            title = f"Total cost over {fmt.count(months)} months" if months else "Total cost"
+        else:
+            title = "Average cost per month"
+        if currency:
+            title += f" ({currency})"
+        self._set_cached("left_axis", title, self._set_left_label)
+        self._set_cached(
+            "bottom_axis", "Queries per month (logarithmic scale)", self._set_bottom_label
+        )
+        mode_text = f"Total over {fmt.count(months)} months" if months else "Total over the horizon"
+        if self._mode_combo.itemText(0) != mode_text:
+            self._mode_combo.setItemText(0, mode_text)
+
+    def _set_left_label(self, text: str) -> None:
+        self._plot.getPlotItem().setLabel("left", html.escape(text), **self._label_style())
+
+    def _set_bottom_label(self, text: str) -> None:
+        self._plot.getPlotItem().setLabel("bottom", html.escape(text), **self._label_style())
+
+    def _set_cached(self, key: str, text: str, setter: object) -> None:
+        if self._text_cache.get(key) != text:
+            self._text_cache[key] = text
+            setter(text)  # type: ignore[operator]
+
+    def _update_today(self, evaluation: Evaluation) -> None:
+        q0 = evaluation.queries_per_month
+        if q0 > 0:
+            self._today.setValue(math.log10(q0))
+            self._today.show()
+            text = f"today: {fmt.count(q0)}/month"
+            # InfLineLabel runs str.format on its text: escape braces.
+            self._set_cached(
+                "today", text, lambda t: self._today.label.setFormat(t.replace("{", "{{"))
+            )
+        else:
+            self._today.hide()
+
+    def _update_crossovers(self, evaluation: Evaluation) -> None:
+        if self._view_volumes.size == 0:
+            self._markers.setData([], [])
+            for label in self._labels:
+                label.hide()
+            return
+        lo, hi = 10.0 ** self._view_volumes[0], 10.0 ** self._view_volumes[-1]
+        shown = [c for c in evaluation.crossovers if lo <= c.queries_per_month <= hi]
+        xs: list[float] = []
+        ys: list[float] = []
+        span = self._view_volumes[-1] - self._view_volumes[0] or 1.0
+        while len(self._labels) < len(shown):
+            label = pg.TextItem(anchor=(0, 1))
+            label.setZValue(30)
+            self._plot.getPlotItem().addItem(label, ignoreBounds=True)
+            self._labels.append(label)
+            self._style_label(label)
+        for index, crossover in enumerate(shown):
+            log_q = math.log10(crossover.queries_per_month)
+            cost = self._cost_at(crossover.between[0], log_q)
+            xs.append(log_q)
+            ys.append(self._view_y(cost))
+            cheaper = STRATEGY_NAMES[crossover.cheaper_above]
+            other_key = [k for k in crossover.between if k != crossover.cheaper_above]
+            other = STRATEGY_NAMES[other_key[0]] if other_key else ""
+            text = (
+                f"{cheaper} cheaper than {other}\nabove {fmt.volume(crossover.queries_per_month)}"
+            )
+            label = self._labels[index]
+            if label.toPlainText() != text:
+                label.setText(text)
+            # Alternate above/below the point; flip to the left near the right edge.
+            right = (log_q - self._view_volumes[0]) / span > 0.62
+            label.setAnchor((1.04 if right else -0.04, 1.15 if index % 2 == 0 else -0.15))
+            label.setPos(log_q, ys[-1])
+            label.show()
+        for label in self._labels[len(shown) :]:
+            label.hide()
+        # Markers are in view coordinates already: give the item log10 back as raw data.
+        self._markers.setData(np.power(10.0, xs), self._marker_raw_y(ys))
+
+    def _marker_raw_y(self, view_y: Sequence[float]) -> Array:
+        values = np.asarray(view_y, dtype=float)
+        return np.power(10.0, values) if self._log_y else values
+
+    def _update_readout(self) -> None:
+        evaluation = self._evaluation
+        if evaluation is None or self._view_volumes.size == 0:
+            return
+        hovering = self._hover_volume is not None
+        q = self._hover_volume if hovering else evaluation.queries_per_month
+        assert q is not None
+        if q <= 0:
+            return
+        log_q = math.log10(q)
+        if hovering:
+            self._crosshair.setValue(log_q)
+            self._crosshair.show()
+        else:
+            self._crosshair.hide()
+        where = f"At {fmt.volume(q)}" if hovering else f"Today, {fmt.volume(q)}"
+        what = "total over the horizon" if self._mode == "total" else "per month"
+        parts = []
+        for key in STRATEGIES:
+            cost = self._cost_at(key, log_q)
+            mark = " (excluded)" if self._excluded.get(key) else ""
+            parts.append(f"{STRATEGY_NAMES[key]}{mark} {fmt.money(cost, evaluation.currency)}")
+        self._readout.setText(f"{where} ({what}): " + "   ·   ".join(parts))
+
+    # --- look -------------------------------------------------------------------------------
+
+    def _foreground(self) -> QColor:
+        if self._export_colors:
+            return QColor("#202020")
+        return self.palette().color(QPalette.ColorRole.WindowText)
+
+    def _background(self) -> QColor:
+        if self._export_colors:
+            return QColor("white")
+        return self.palette().color(QPalette.ColorRole.Base)
+
+    def _dark_look(self) -> bool:
+        return self._dark and not self._export_colors
+
+    def _label_style(self) -> dict[str, str]:
+        return {"color": self._foreground().name(), "font-size": "10pt"}
+
+    def _curve_pen(self, key: str) -> QPen:
+        style = STRATEGY_STYLES[key]
+        color = style.color(self._dark_look())
+        if self._excluded.get(key):
+            color.setAlpha(EXCLUDED_ALPHA)
+        pen = QPen(color, LINE_WIDTH * self._pen_scale, style.line)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return pen
+
+    def _apply_curve_pens(self) -> None:
+        for key, curve in self._curves.items():
+            curve.setPen(self._curve_pen(key))
+        self._legend.update()
+
+    def _set_legend_text(self, key: str, text: str) -> None:
+        for sample, label in self._legend.items:
+            if sample.item is self._curves[key]:
+                label.setText(html.escape(text), color=self._foreground().name())
+
+    def _style_label(self, label: pg.TextItem) -> None:
+        fill = QColor(self._background())
+        fill.setAlpha(215)
+        label.fill = pg.mkBrush(fill)
+        label.border = pg.mkPen(None)
+        label.setColor(self._foreground())
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.92))
+        label.setFont(font)
+        label.update()
+
+    def _apply_theme(self) -> None:
+        fg, bg = self._foreground(), self._background()
+        self._plot.setBackground(bg)
+        item = self._plot.getPlotItem()
+        tick_font = QFont(self.font())
+        tick_font.setPointSizeF(max(8.0, tick_font.pointSizeF() * 0.9))
+        for name in ("bottom", "left"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(fg))
+            axis.setTextPen(pg.mkPen(fg))
+            axis.setStyle(tickFont=tick_font, tickTextOffset=6, autoExpandTextSpace=False)
+        # Fixed room for tick labels + axis title (the 2…9 decade ticks have empty labels,
+        # which would otherwise shrink the bottom axis onto its title).
+        tick_height = QFontMetrics(tick_font).height()
+        label_height = QFontMetrics(self.font()).height()
+        item.getAxis("bottom").setHeight(tick_height + label_height + 18)
+        self._apply_curve_pens()
+        legend_bg = QColor(bg)
+        legend_bg.setAlpha(225)
+        self._legend.setBrush(pg.mkBrush(legend_bg))
+        border = QColor(fg)
+        border.setAlpha(60)
+        self._legend.setPen(pg.mkPen(border))
+        self._legend.setLabelTextColor(fg)
+        for key in STRATEGIES:
+            excluded = self._excluded.get(key, False)
+            self._set_legend_text(key, STRATEGY_NAMES[key] + (" (excluded)" if excluded else ""))
+        self._markers.setSymbolBrush(pg.mkBrush(fg))
+        self._markers.setSymbolPen(pg.mkPen(bg, width=1.5 * self._pen_scale))
+        today_pen = pg.mkPen(fg, width=1.5 * self._pen_scale, style=Qt.PenStyle.DotLine)
+        self._today.setPen(today_pen)
+        self._today.label.setColor(fg)
+        label_fill = QColor(bg)
+        label_fill.setAlpha(215)
+        self._today.label.fill = pg.mkBrush(label_fill)
+        for level, alpha in (("major", 48), ("minor", 20)):
+            grid_color = QColor(fg)
+            grid_color.setAlpha(alpha)
+            self._grid[level].setPen(pg.mkPen(grid_color, width=1))
+        hair = QColor(fg)
+        hair.setAlpha(110)
+        self._crosshair.setPen(pg.mkPen(hair, width=1, style=Qt.PenStyle.DashLine))
+        for label in self._labels:
+            self._style_label(label)
+        self._text_cache.pop("left_axis", None)
+        self._text_cache.pop("bottom_axis", None)
+        self._update_axis_labels()
+
+    @contextmanager
+    def _export_look(self, scale: float = 1.0) -> Iterator[None]:
+        """Light colours on white while exporting; the crosshair is not part of an export.
+
+        ImageExporter scales the scene to the requested width, but pyqtgraph's pens are
+        cosmetic (a width in pixels) and its legend ignores transformations: both are scaled
+        by hand for the export, so a 2400-pixel PNG looks like the chart on screen."""
+        crosshair = self._crosshair.isVisible()
+        self._crosshair.hide()
+        self._ensure_laid_out()
+        self._export_colors = True
+        self._pen_scale = max(1.0, scale)
+        self._apply_theme()
+        ignores = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+        legend_ignored = bool(self._legend.flags() & ignores)
+        self._legend.setFlag(ignores, False)
+        try:
+            yield
+        finally:
+            self._legend.setFlag(ignores, legend_ignored)
+            self._export_colors = False
+            self._pen_scale = 1.0
+            self._apply_theme()
+            self._crosshair.setVisible(crosshair)
+
+    def _ensure_laid_out(self) -> None:
+        """A chart that was never shown has no size; give its scene one to export."""
+        item = self._plot.getPlotItem()
+        if item.boundingRect().width() < 10 or item.boundingRect().height() < 10:
+            self._plot.resize(900, 500)
+            item.setGeometry(0, 0, 900, 500)
+            if not self._user_range:
+                self._fit_view()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._dark = is_dark(self.palette())
+            self._apply_theme()
+        super().changeEvent(event)
+
+    # --- interaction ------------------------------------------------------------------------
+
+    def _on_mode_changed(self, index: int) -> None:
+        mode = self._mode_combo.itemData(index)
+        if mode not in MODES or mode == self._mode:
+            return
+        self._mode = mode
+        self._user_range = False
+        self._reset_button.setVisible(False)
+        self._refresh()
+        self._update_axis_labels()
+        self.modeChanged.emit(mode)
+
+    def _on_scale_changed(self, index: int) -> None:
+        scale = self._scale_combo.itemData(index)
+        if scale in Y_SCALES and scale != self._y_scale:
+            self._y_scale = scale
+            self._user_range = False
+            self._reset_button.setVisible(False)
+            self._refresh()
+
+    def _on_manual_range(self, *_: object) -> None:
+        if not self._fitting:
+            self._user_range = True
+            self._reset_button.setVisible(True)
+
+    def _reset_view(self) -> None:
+        self._user_range = False
+        self._reset_button.setVisible(False)
+        self._fit_view()
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        view_box = self._plot.getPlotItem().getViewBox()
+        if self._view_volumes.size == 0 or not view_box.sceneBoundingRect().contains(pos):
+            if self._hover_volume is not None:
+                self._hover_volume = None
+                self._update_readout()
+            return
+        point = view_box.mapSceneToView(pos)
+        log_q = float(np.clip(point.x(), self._view_volumes[0], self._view_volumes[-1]))
+        self._hover_volume = 10.0**log_q
+        self._update_readout()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave and self._hover_volume is not None:
+            self._hover_volume = None
+            self._update_readout()
+        return super().eventFilter(watched, event)
+
+    # --- export dialogs ---------------------------------------------------------------------
+
+    def _ask_path(self, caption: str, suffix: str, filter_text: str) -> str:
+        name = "crossover-chart" if suffix != "csv" else "crossover-curves"
+        path, _ = QFileDialog.getSaveFileName(self, caption, f"{name}.{suffix}", filter_text)
+        if path and not path.lower().endswith(f".{suffix}"):
+            path += f".{suffix}"
+        return path
+
+    def _ask_export_png(self) -> None:
+        path = self._ask_path("Export chart as PNG", "png", "PNG images (*.png)")
+        if path:
+            self._run_export(self.export_png, path)
+
+    def _ask_export_svg(self) -> None:
+        path = self._ask_path("Export chart as SVG", "svg", "SVG images (*.svg)")
+        if path:
+            self._run_export(self.export_svg, path)
+
+    def _ask_export_csv(self) -> None:
+        path = self._ask_path("Export curve data as CSV", "csv", "CSV files (*.csv)")
+        if path:
+            self._run_export(self.export_csv, path)
+
+    def _run_export(self, export: Callable[[str], None], path: str) -> None:
+        try:
+            export(path)
+        except OSError as exc:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Export failed")
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the path and error are not markup
+            box.setText(f"Could not write {path}:\n{exc}")
+            box.exec()

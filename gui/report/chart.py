@@ -1,0 +1,359 @@
+"""The crossover chart for print, painted with QPainter straight onto the page (vector).
+
+The on-screen chart (gui.charts.crossover_chart) is a live pyqtgraph widget; its pens are
+cosmetic (widths in device pixels), which on a 1200-dpi PDF page would print as hairlines, and it
+needs a widget to exist.  The printed chart draws the same picture from the same data — curves in
+each strategy's colour *and* line style (readable in grey-scale), the crossovers marked and
+labelled, today's volume as a vertical line, a logarithmic volume axis, and the cost axis
+switching to logarithmic by the same rule as the screen — with every size in points, so it looks
+the same in a PDF, on a printer and in a PNG.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+
+from engine.evaluate import Curves
+from engine.model.results import Evaluation
+from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
+from gui import format as fmt
+from gui.charts.style import STRATEGY_STYLES
+from gui.report.flow import INK, MUTED, Device, Style
+
+# Same rule as the screen's "Auto" cost axis (gui.charts.crossover_chart.AUTO_LOG_RATIO): a
+# linear axis squeezes curves spanning more than 100× into a line along the bottom.
+AUTO_LOG_RATIO = 100.0
+GRID = "#E4E7EB"
+MINOR_GRID = "#F1F3F5"
+EXCLUDED_ALPHA = 90
+
+TICK = Style(size=7.0, color=INK)
+AXIS_TITLE = Style(size=7.5, color=MUTED)
+LEGEND = Style(size=7.5, color=INK)
+LABEL = Style(size=6.8, color=INK)
+
+
+def chart_uses_log_cost_axis(curves: Curves) -> bool:
+    stacked = np.concatenate([np.asarray(curves.tco[k], dtype=float) for k in STRATEGIES])
+    positive = stacked[np.isfinite(stacked) & (stacked > 0)]
+    return bool(positive.size and positive.max() / max(positive.min(), 1e-300) > AUTO_LOG_RATIO)
+
+
+def _nice_step(span: float, target_ticks: int = 5) -> float:
+    raw = span / max(target_ticks, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10.0 * magnitude
+
+
+def paint_crossover_chart(
+    painter: QPainter, dev: Device, rect: QRectF, curves: Curves, evaluation: Evaluation
+) -> None:
+    """Draw the chart into ``rect`` (device pixels) on a white background."""
+    pt = dev.pt
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    painter.fillRect(rect, QColor("white"))
+
+    volumes = np.asarray(curves.volumes, dtype=float)
+    if volumes.size < 2 or not np.all(volumes > 0):
+        painter.setFont(dev.font(AXIS_TITLE))
+        painter.setPen(QColor(MUTED))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "No cost curves to show.")
+        return
+    log_y = chart_uses_log_cost_axis(curves)
+    series = {k: np.asarray(curves.tco[k], dtype=float) for k in STRATEGIES}
+    excluded = {k: evaluation.strategies[k].excluded for k in STRATEGIES}
+
+    # --- scales -----------------------------------------------------------------------------
+    x_lo, x_hi = math.log10(volumes[0]), math.log10(volumes[-1])
+    stacked = np.concatenate(list(series.values()))
+    finite = stacked[np.isfinite(stacked)]
+    y_lo: float
+    y_hi: float
+    if log_y:
+        positive = finite[finite > 0]
+        y_lo = math.floor(math.log10(positive.min()))
+        y_hi = math.ceil(math.log10(positive.max()))
+        if y_hi <= y_lo:
+            y_hi = y_lo + 1
+        y_ticks = [float(k) for k in range(y_lo, y_hi + 1)]
+    else:
+        top = float(finite.max()) if finite.size else 1.0
+        top = top if top > 0 else 1.0
+        step = _nice_step(top)
+        y_lo, y_hi = 0.0, math.ceil(top * 1.04 / step) * step
+        y_ticks = [i * step for i in range(round(y_hi / step) + 1)]
+
+    def y_label(value: float) -> str:
+        return fmt.money_compact(10.0**value if log_y else value)
+
+    # --- frame: legend on top, axis labels left and below ---------------------------------
+    tick_font = dev.font(TICK)
+    tick_metrics = QFontMetricsF(tick_font, dev.device)
+    title_font = dev.font(AXIS_TITLE)
+    title_metrics = QFontMetricsF(title_font, dev.device)
+    legend_font = dev.font(LEGEND)
+    legend_metrics = QFontMetricsF(legend_font, dev.device)
+    y_label_width = max(tick_metrics.horizontalAdvance(y_label(v)) for v in y_ticks)
+    legend_height = legend_metrics.height() + pt(6)
+    left = rect.left() + title_metrics.height() + pt(4) + y_label_width + pt(4)
+    right = rect.right() - pt(6)
+    top = rect.top() + legend_height
+    bottom = rect.bottom() - (tick_metrics.height() + pt(3) + title_metrics.height() + pt(3))
+    plot = QRectF(QPointF(left, top), QPointF(right, bottom))
+
+    def px(log_volume: float) -> float:
+        return plot.left() + (log_volume - x_lo) / (x_hi - x_lo) * plot.width()
+
+    def py(value: float) -> float:
+        v = (math.log10(value) if value > 0 else float("nan")) if log_y else value
+        return plot.bottom() - (v - y_lo) / (y_hi - y_lo) * plot.height()
+
+    def py_tick(tick: float) -> float:
+        return plot.bottom() - (tick - y_lo) / (y_hi - y_lo) * plot.height()
+
+    # --- grid and axes ----------------------------------------------------------------------
+    painter.setFont(tick_font)
+    first_decade, last_decade = math.ceil(x_lo - 1e-9), math.floor(x_hi + 1e-9)
+    for decade in range(math.floor(x_lo), last_decade + 1):
+        for factor in range(2, 10):
+            log_v = decade + math.log10(factor)
+            if x_lo < log_v < x_hi:
+                painter.setPen(_pen(dev, MINOR_GRID, 0.4))
+                painter.drawLine(QPointF(px(log_v), plot.top()), QPointF(px(log_v), plot.bottom()))
+    if log_y:
+        for decade in range(int(y_lo), int(y_hi)):
+            for factor in range(2, 10):
+                y = py_tick(decade + math.log10(factor))
+                painter.setPen(_pen(dev, MINOR_GRID, 0.4))
+                painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+    for decade in range(first_decade, last_decade + 1):
+        x = px(float(decade))
+        painter.setPen(_pen(dev, GRID, 0.5))
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        painter.setPen(QColor(INK))
+        text = fmt.volume_compact(10.0**decade)
+        width = tick_metrics.horizontalAdvance(text)
+        painter.drawText(
+            QPointF(x - width / 2, plot.bottom() + pt(3) + tick_metrics.ascent()), text
+        )
+    for tick in y_ticks:
+        y = py_tick(tick)
+        painter.setPen(_pen(dev, GRID, 0.5))
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        painter.setPen(QColor(INK))
+        text = y_label(tick)
+        width = tick_metrics.horizontalAdvance(text)
+        painter.drawText(
+            QPointF(plot.left() - pt(4) - width, y + tick_metrics.ascent() / 2 - pt(0.8)), text
+        )
+    painter.setPen(_pen(dev, "#8A919B", 0.6))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(plot)
+
+    # Axis titles.
+    painter.setFont(title_font)
+    painter.setPen(QColor(MUTED))
+    months = fmt.count(curves.horizon_months)
+    scale = "logarithmic scale" if log_y else "linear scale"
+    y_title = f"Total cost over {months} months ({evaluation.currency}, {scale})"
+    x_title = "Queries per month (logarithmic scale)"
+    x_width = title_metrics.horizontalAdvance(x_title)
+    painter.drawText(
+        QPointF(plot.center().x() - x_width / 2, rect.bottom() - title_metrics.descent()), x_title
+    )
+    painter.save()
+    painter.translate(rect.left() + title_metrics.ascent(), plot.center().y())
+    painter.rotate(-90)
+    y_width = title_metrics.horizontalAdvance(y_title)
+    painter.drawText(QPointF(-y_width / 2, 0), y_title)
+    painter.restore()
+
+    # --- today's volume ---------------------------------------------------------------------
+    q0 = evaluation.queries_per_month
+    painter.setClipRect(plot.adjusted(-pt(1), -pt(1), pt(1), pt(1)))
+    if q0 > 0 and x_lo <= math.log10(q0) <= x_hi:
+        x = px(math.log10(q0))
+        painter.setPen(_pen(dev, INK, 0.8, Qt.PenStyle.DotLine))
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+
+    # --- curves -----------------------------------------------------------------------------
+    log_volumes = np.log10(volumes)
+    for key in STRATEGIES:
+        style = STRATEGY_STYLES[key]
+        color = QColor(style.light)
+        if excluded[key]:
+            color.setAlpha(EXCLUDED_ALPHA)
+        painter.setPen(_pen(dev, color, 1.6, style.line))
+        polygon = QPolygonF()
+        for log_v, cost in zip(log_volumes, series[key], strict=True):
+            y = py(float(cost))
+            if math.isfinite(y):
+                polygon.append(QPointF(px(float(log_v)), y))
+        painter.drawPolyline(polygon)
+
+    # --- crossovers: marker and label -------------------------------------------------------
+    label_font = dev.font(LABEL)
+    label_metrics = QFontMetricsF(label_font, dev.device)
+    painter.setFont(label_font)
+    shown = [c for c in evaluation.crossovers if volumes[0] <= c.queries_per_month <= volumes[-1]]
+    points: list[QPointF] = []
+    texts: list[list[str]] = []
+    for crossover in shown:
+        log_q = math.log10(crossover.queries_per_month)
+        cost = float(np.interp(log_q, log_volumes, series[crossover.between[0]]))
+        point = QPointF(px(log_q), py(cost))
+        if not math.isfinite(point.y()):
+            continue
+        cheaper = STRATEGY_NAMES[crossover.cheaper_above]
+        others = [k for k in crossover.between if k != crossover.cheaper_above]
+        other = STRATEGY_NAMES[others[0]] if others else ""
+        points.append(point)
+        texts.append(
+            [f"{cheaper} cheaper than {other}", f"above {fmt.volume(crossover.queries_per_month)}"]
+        )
+    # Labels avoid each other and every marker; a label pushed away gets a leader line.
+    radius = pt(2.6)
+    obstacles = [QRectF(p.x() - radius, p.y() - radius, 2 * radius, 2 * radius) for p in points]
+    for index, (point, lines) in enumerate(zip(points, texts, strict=True)):
+        width = max(label_metrics.horizontalAdvance(line) for line in lines) + pt(4)
+        height = label_metrics.height() * len(lines) + pt(3)
+        box = _label_box(point, width, height, plot, index, pt(5), obstacles)
+        obstacles.append(box)
+        if not box.adjusted(-pt(6), -pt(6), pt(6), pt(6)).contains(point):
+            painter.setPen(_pen(dev, "#8A919B", 0.5))
+            corner = QPointF(
+                min(max(point.x(), box.left()), box.right()),
+                min(max(point.y(), box.top()), box.bottom()),
+            )
+            painter.drawLine(point, corner)
+        fill = QColor("white")
+        fill.setAlpha(230)
+        painter.setPen(_pen(dev, "#B8BEC6", 0.4))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box, pt(1.5), pt(1.5))
+        painter.setPen(QColor(INK))
+        for row, line in enumerate(lines):
+            painter.drawText(
+                QPointF(
+                    box.left() + pt(2),
+                    box.top() + pt(1.5) + label_metrics.ascent() + row * label_metrics.height(),
+                ),
+                line,
+            )
+    for point in points:  # markers on top of everything
+        painter.setPen(_pen(dev, "white", 0.8))
+        painter.setBrush(QColor(INK))
+        painter.drawEllipse(point, radius, radius)
+
+    # Today's label, at the top of its line.
+    if q0 > 0 and x_lo <= math.log10(q0) <= x_hi:
+        text = f"today: {fmt.count(q0)}/month"
+        width = label_metrics.horizontalAdvance(text) + pt(4)
+        height = label_metrics.height() + pt(2)
+        x = px(math.log10(q0))
+        box = QRectF(x + pt(2), plot.top() + pt(2), width, height)
+        if box.right() > plot.right() - pt(2):
+            box.moveRight(x - pt(2))
+        fill = QColor("white")
+        fill.setAlpha(225)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRect(box)
+        painter.setPen(QColor(INK))
+        painter.drawText(
+            QPointF(box.left() + pt(2), box.top() + pt(1) + label_metrics.ascent()), text
+        )
+    painter.setClipping(False)
+
+    # --- legend (above the plot) -----------------------------------------------------------
+    painter.setFont(legend_font)
+    x = plot.left()
+    y = rect.top() + legend_metrics.height() / 2 + pt(1)
+    sample = pt(22)
+    for key in STRATEGIES:
+        style = STRATEGY_STYLES[key]
+        color = QColor(style.light)
+        if excluded[key]:
+            color.setAlpha(EXCLUDED_ALPHA)
+        painter.setPen(_pen(dev, color, 1.6, style.line))
+        path = QPainterPath(QPointF(x, y))
+        path.lineTo(QPointF(x + sample, y))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        name = STRATEGY_NAMES[key] + (" (excluded)" if excluded[key] else "")
+        painter.setPen(QColor(INK))
+        painter.drawText(
+            QPointF(x + sample + pt(4), y + legend_metrics.ascent() / 2 - pt(0.8)), name
+        )
+        x += sample + pt(4) + legend_metrics.horizontalAdvance(name) + pt(14)
+    marker_text = "● crossover   ┆ today's volume"
+    painter.setPen(QColor(MUTED))
+    marker_width = legend_metrics.horizontalAdvance(marker_text)
+    painter.drawText(
+        QPointF(plot.right() - marker_width, y + legend_metrics.ascent() / 2 - pt(0.8)), marker_text
+    )
+
+
+def _label_box(
+    point: QPointF,
+    width: float,
+    height: float,
+    plot: QRectF,
+    index: int,
+    gap: float,
+    obstacles: list[QRectF],
+) -> QRectF:
+    """A label rectangle beside a crossover point: right and above by default, flipped or
+    pushed further out to stay inside the plot and clear of the other labels and markers."""
+    right_first = (point.x() - plot.left()) / max(plot.width(), 1.0) < 0.62
+    horizontal = (True, False) if right_first else (False, True)
+    vertical = (True, False) if index % 2 == 0 else (False, True)
+    fallback: QRectF | None = None
+    for step in range(6):  # each step pushes the label one label-height further away
+        for above in vertical:
+            for to_right in horizontal:
+                x = point.x() + gap if to_right else point.x() - gap - width
+                offset = gap + step * (height + gap / 2)
+                y = point.y() - offset - height if above else point.y() + offset
+                box = _clamped(QRectF(x, y, width, height), plot)
+                if fallback is None:
+                    fallback = box
+                if not any(box.intersects(other) for other in obstacles):
+                    return box
+    assert fallback is not None
+    return fallback
+
+
+def _clamped(box: QRectF, plot: QRectF) -> QRectF:
+    out = QRectF(box)
+    if out.right() > plot.right():
+        out.moveRight(plot.right())
+    if out.left() < plot.left():
+        out.moveLeft(plot.left())
+    if out.bottom() > plot.bottom():
+        out.moveBottom(plot.bottom())
+    if out.top() < plot.top():
+        out.moveTop(plot.top())
+    return out
+
+
+def _pen(
+    dev: Device,
+    color: QColor | str,
+    width_pt: float,
+    style: Qt.PenStyle = Qt.PenStyle.SolidLine,
+) -> QPen:
+    pen = QPen(QColor(color))
+    pen.setWidthF(dev.pt(width_pt))
+    pen.setStyle(style)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen

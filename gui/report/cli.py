@@ -1,0 +1,109 @@
+"""``ftrag report FILE -o OUT.pdf [--scenario NAME ...] [--paper a4|letter]``.
+
+The PDF is laid out by Qt, so this command lives on the GUI side (engine.cli never imports Qt);
+gui.launcher routes ``report`` here.  It needs no display: without one (or always, when
+QT_QPA_PLATFORM is unset) it renders with Qt's offscreen platform.  Bad input gives one line on
+stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+EXIT_BAD_INPUT = 2
+
+
+class _CliError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _CliError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ftrag report",
+        description="Write the recommendation report of a project file as a PDF.",
+    )
+    parser.add_argument("file", help="a .ftrag project file")
+    parser.add_argument("-o", "--output", required=True, help="the PDF to write")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME",
+        help="only this scenario (repeat for several; default: all)",
+    )
+    parser.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="paper size (default: from the locale — US Letter in the US and Canada, else A4)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[2:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(args_list)
+        return _run(args)
+    except _CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201 - the command's output
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from engine.fileformat import ProjectFileError, load_project
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".pdf":
+        raise _CliError(f"{output}: the output must be a .pdf file")
+    if output.is_dir():
+        raise _CliError(f"{output}: is a folder")
+    if not output.parent.is_dir():
+        raise _CliError(f"{output}: the folder {output.parent} does not exist")
+    try:
+        project = load_project(args.file)
+    except ProjectFileError as exc:
+        raise _CliError(str(exc)) from None
+
+    _ensure_gui_application()
+    from gui.report.render import ReportError, render_report
+
+    try:
+        result = render_report(
+            project,
+            output,
+            scenario_names=args.scenario,
+            paper=args.paper,
+            source_name=Path(args.file).name,
+        )
+    except ReportError as exc:
+        raise _CliError(f"{args.file}: {exc}") from None
+    print(  # noqa: T201 - the command's output
+        f"wrote {output} ({result.pages} pages, inputs {result.digest[:8]})"
+    )
+    return 0
+
+
+def _ensure_gui_application() -> None:
+    """A QGuiApplication for fonts and painting; offscreen unless a platform was chosen."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        return
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The instance must outlive rendering: keep it on the module.
+    global _app
+    _app = QGuiApplication(["ftrag report"])
+
+
+_app: object = None

@@ -1,0 +1,356 @@
+"""One renderer for the recommendation report: Export PDF, Print Preview, Print and
+``ftrag report`` all call :func:`render_report`.
+
+It evaluates the chosen scenarios (the report is a snapshot of the project as passed in), builds
+the content (gui.report.content), pours it into pages (gui.report.flow) measured on the device it
+will be drawn on, and paints each page with a running header and a footer that carries the
+project file's name, a short fingerprint of the inputs and "Page n of N".
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from engine.catalog import price_data_version
+from engine.evaluate import EvaluationError, evaluate_with_curves
+from engine.model.project import Project
+from engine.report import inputs_digest
+from engine.version import APP_VERSION
+from gui import format as fmt
+from gui.report.content import ReportData, ScenarioReport, build_story
+from gui.report.flow import (
+    INK,
+    MUTED,
+    RULE,
+    Device,
+    Page,
+    Style,
+    clean_text,
+    draw_page,
+    paginate,
+)
+from gui.report.fonts import ensure_report_font
+
+Paper = Literal["a4", "letter"]
+PAPER_SIZES: dict[str, QPageSize.PageSizeId] = {
+    "a4": QPageSize.PageSizeId.A4,
+    "letter": QPageSize.PageSizeId.Letter,
+}
+# Where people print on US Letter (CLDR's paperSize data); everyone else uses A4.
+LETTER_TERRITORIES = frozenset(
+    getattr(QLocale.Country, name)
+    for name in (
+        "Belize",
+        "Canada",
+        "Chile",
+        "Colombia",
+        "CostaRica",
+        "ElSalvador",
+        "Guatemala",
+        "Mexico",
+        "Nicaragua",
+        "Panama",
+        "Philippines",
+        "PuertoRico",
+        "UnitedStates",
+        "Venezuela",
+    )
+)
+MARGINS_MM = QMarginsF(18.0, 13.0, 18.0, 12.0)  # left, top, right, bottom
+PDF_DPI = 1200  # coordinates only: the PDF stays vector
+HEADER_PT = 20.0  # running header band (pages 2…)
+FOOTER_PT = 18.0
+CURVE_POINTS = 400
+RUNNING = Style(size=7.0, color=MUTED)
+
+
+class ReportError(Exception):
+    """The report cannot be made (unknown scenario, a scenario that cannot be evaluated, an
+    unwritable file); the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pages: int
+    digest: str
+    path: Path | None = None
+
+
+def default_paper(locale: QLocale | None = None) -> Paper:
+    """US Letter where the locale's territory uses it, else A4."""
+    territory = (locale or QLocale()).territory()
+    return "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+def page_layout(paper: Paper | None = None) -> QPageLayout:
+    """The report's page: A4 or US Letter, portrait, with its margins."""
+    size = QPageSize(PAPER_SIZES[paper or default_paper()])
+    return QPageLayout(
+        size, QPageLayout.Orientation.Portrait, MARGINS_MM, QPageLayout.Unit.Millimeter
+    )
+
+
+def report_data(
+    project: Project,
+    *,
+    scenario_names: Sequence[str] | None = None,
+    source_name: str | None = None,
+    report_date: date | None = None,
+) -> ReportData:
+    """Evaluate the scenarios the report covers (all, or the ones named, in project order)."""
+    if scenario_names:
+        known = {s.name for s in project.scenarios}
+        unknown = [n for n in scenario_names if n not in known]
+        if unknown:
+            names = ", ".join(repr(s.name) for s in project.scenarios)
+            raise ReportError(f"no scenario named {unknown[0]!r} (this project has {names})")
+        wanted = set(scenario_names)
+        scenarios = [s for s in project.scenarios if s.name in wanted]
+    else:
+        scenarios = list(project.scenarios)
+    reports = []
+    for scenario in scenarios:
+        try:
+            evaluation, curves = evaluate_with_curves(project, scenario, points=CURVE_POINTS)
+        except EvaluationError as exc:
+            raise ReportError(str(exc)) from None
+        reports.append(ScenarioReport(scenario, evaluation, curves))
+    return ReportData(
+        project=project,
+        scenarios=reports,
+        source_name=source_name or "unsaved project",
+        digest=inputs_digest(project),
+        generated=report_date or date.today(),
+        app_version=APP_VERSION,
+        price_data_version=price_data_version(),
+    )
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Laid:
+    dev: Device
+    pages: list[Page]
+    width: float  # the page's paint rect (inside the margins), device pixels
+    height: float
+    data: ReportData
+
+    def body(self) -> QRectF:
+        top = self.dev.pt(HEADER_PT)
+        return QRectF(0.0, top, self.width, self.height - top - self.dev.pt(FOOTER_PT))
+
+
+def _lay_out(data: ReportData, device: QPaintDevice, width: float, height: float) -> _Laid:
+    dev = Device(device, ensure_report_font())
+    laid = _Laid(dev, [], width, height, data)
+    body = laid.body()
+    laid.pages = paginate(build_story(data), dev, body.width(), body.height())
+    return laid
+
+
+def _elide(dev: Device, text: str, style: Style, width: float) -> str:
+    metrics = QFontMetricsF(dev.font(style), dev.device)
+    plain = " ".join(clean_text(text).replace("\u2028", " ").split())
+    return metrics.elidedText(plain, Qt.TextElideMode.ElideRight, width)
+
+
+def _line(painter: QPainter, y: float, width: float) -> None:
+    painter.drawLine(QPointF(0.0, y), QPointF(width, y))
+
+
+def _paint_page(painter: QPainter, laid: _Laid, index: int) -> None:
+    dev, data = laid.dev, laid.data
+    pt = dev.pt
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
+    font = dev.font(RUNNING)
+    metrics = QFontMetricsF(font, dev.device)
+    painter.setFont(font)
+    width = laid.width
+    rule = QPen(QColor(RULE))
+    rule.setWidthF(pt(0.5))
+    top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+    top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+    if index > 0:  # running header: whose report, and when
+        right = f"Recommendation report · {data.generated.isoformat()}"
+        right_width = metrics.horizontalAdvance(right)
+        who = data.project.title + (f" — {data.project.client}" if data.project.client else "")
+        left = _elide(dev, who, RUNNING, width - right_width - pt(18))
+        painter.setPen(QColor(MUTED))
+        painter.drawText(
+            QRectF(0.0, 0.0, width - right_width - pt(12), metrics.height()), top_left, left
+        )
+        painter.drawText(
+            QRectF(width - right_width - pt(1), 0.0, right_width + pt(1), metrics.height()),
+            top_right,
+            right,
+        )
+        painter.setPen(rule)
+        _line(painter, metrics.height() + pt(3), width)
+    draw_page(painter, dev, laid.pages[index], laid.body())
+    # Footer: the file and the inputs this page comes from, and the page number.
+    footer_top = laid.height - metrics.height()
+    painter.setPen(rule)
+    _line(painter, footer_top - pt(4), width)
+    page_text = f"Page {fmt.count(index + 1)} of {fmt.count(len(laid.pages))}"
+    page_width = metrics.horizontalAdvance(page_text)
+    source = _elide(dev, data.source_name, RUNNING, width * 0.55)
+    left = f"{source} · inputs {data.short_digest} · FTRAG Advisor {data.app_version}"
+    left = _elide(dev, left, RUNNING, width - page_width - pt(18))
+    painter.setPen(QColor(MUTED))
+    painter.drawText(
+        QRectF(0.0, footer_top, width - page_width - pt(12), metrics.height()), top_left, left
+    )
+    painter.setPen(QColor(INK))
+    painter.drawText(
+        QRectF(width - page_width - pt(1), footer_top, page_width + pt(1), metrics.height()),
+        top_right,
+        page_text,
+    )
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+def _require_app() -> None:
+    if QGuiApplication.instance() is None:
+        raise ReportError("the report renderer needs a QGuiApplication (or QApplication)")
+
+
+def render_report(
+    project: Project,
+    target: str | os.PathLike[str] | QPagedPaintDevice,
+    *,
+    scenario_names: Sequence[str] | None = None,
+    paper: Paper | None = None,
+    source_name: str | None = None,
+    report_date: date | None = None,
+) -> RenderResult:
+    """Render the recommendation report to a PDF file (``target`` a path) or onto a printer
+    (``target`` a QPrinter, e.g. from QPrintDialog or QPrintPreviewDialog).
+
+    ``paper`` defaults to the locale's (US Letter in the US and Canada, else A4); for a printer
+    it is applied only when given, so the paper chosen in a print dialog wins.  ``source_name``
+    is the file name printed in every footer ("unsaved project" when None).
+    Raises :class:`ReportError` with a one-line message.
+    """
+    _require_app()
+    data = report_data(
+        project, scenario_names=scenario_names, source_name=source_name, report_date=report_date
+    )
+    if isinstance(target, QPagedPaintDevice):
+        if paper is not None:
+            target.setPageLayout(page_layout(paper))
+        pages = _paint_to(target, data)
+        return RenderResult(pages=pages, digest=data.digest)
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReportError(f"{path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ReportError(f"{path}: cannot write in the folder {folder} (permission denied)")
+    if path.is_dir():
+        raise ReportError(f"{path}: is a folder")
+    # Write beside the target and rename: a failed export never leaves half a PDF behind.
+    # (QPdfWriter creates the file itself, so it gets the user's usual permissions.)
+    tmp = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(PDF_DPI)
+        writer.setPageLayout(page_layout(paper))
+        writer.setTitle(f"{project.title} — recommendation report")
+        writer.setCreator(f"FTRAG Advisor {APP_VERSION}")
+        try:
+            pages = _paint_to(writer, data)
+        except ReportError:
+            raise ReportError(f"{path}: could not write the PDF") from None
+        finally:
+            del writer  # flushes and closes the file
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ReportError(f"{path}: could not write the PDF ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return RenderResult(pages=pages, digest=data.digest, path=path)
+
+
+def _paint_to(device: QPagedPaintDevice, data: ReportData) -> int:
+    resolution = device.logicalDpiY()
+    rect = device.pageLayout().paintRectPixels(resolution)
+    laid = _lay_out(data, device, float(rect.width()), float(rect.height()))
+    painter = QPainter()
+    if not painter.begin(device):
+        raise ReportError("could not start painting on the printer or file")
+    try:
+        for index in range(len(laid.pages)):
+            if index > 0 and not device.newPage():
+                raise ReportError("the printer refused a new page")
+            _paint_page(painter, laid, index)
+    finally:
+        painter.end()
+    return len(laid.pages)
+
+
+def render_page_images(
+    project: Project,
+    *,
+    dpi: int = 100,
+    pages: Sequence[int] | None = None,
+    scenario_names: Sequence[str] | None = None,
+    paper: Paper | None = None,
+    source_name: str | None = None,
+    report_date: date | None = None,
+) -> list[QImage]:
+    """Pages of the report as images (white, ``dpi`` dots per inch): thumbnails, and test
+    artefacts where no PDF rasteriser is installed."""
+    _require_app()
+    data = report_data(
+        project, scenario_names=scenario_names, source_name=source_name, report_date=report_date
+    )
+    layout = page_layout(paper)
+    full = layout.fullRectPixels(dpi)
+    paint = layout.paintRectPixels(dpi)
+    canvas = QImage(full.width(), full.height(), QImage.Format.Format_RGB32)
+    dots_per_metre = round(dpi / 0.0254)
+    canvas.setDotsPerMeterX(dots_per_metre)
+    canvas.setDotsPerMeterY(dots_per_metre)
+    laid = _lay_out(data, canvas, float(paint.width()), float(paint.height()))
+    out = []
+    for index in pages if pages is not None else range(len(laid.pages)):
+        if not 0 <= index < len(laid.pages):
+            continue
+        image = QImage(canvas.size(), QImage.Format.Format_RGB32)
+        image.setDotsPerMeterX(dots_per_metre)
+        image.setDotsPerMeterY(dots_per_metre)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.translate(paint.left(), paint.top())
+        laid.dev.device = image  # same resolution: the layout measured on ``canvas`` holds
+        _paint_page(painter, laid, index)
+        painter.end()
+        out.append(image)
+    return out

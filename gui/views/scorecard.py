@@ -1,0 +1,542 @@
+"""The scorecard: the recommendation and why, the scores per strategy and criterion, the key
+figures (each one clickable: "show your work"), what would change the answer, and warnings.
+
+``set_evaluation`` runs on every edit: every widget and table item is created once and updated
+in place; the layout is never rebuilt.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.model.results import Evaluation, Figure, FigureInput, StrategyResult
+from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES
+from gui import format as fmt
+from gui.charts.style import STRATEGY_STYLES, is_dark
+from gui.views.common import (
+    ROW_HEADER_WIDTH,
+    SCORE_ROLE,
+    FigureTable,
+    ResultTable,
+    ScoreDelegate,
+    bullets,
+    ensure_item,
+    fit_height,
+    follow_palette,
+    muted_label,
+    plain_label,
+    section_heading,
+    set_text,
+    set_tooltip,
+    tinted,
+)
+
+CRITERION_NAMES: dict[str, str] = {
+    "cost": "Cost",
+    "latency": "Latency",
+    "freshness": "Freshness",
+    "compliance": "Compliance",
+    "fit": "Fit",
+}
+TOTAL_ROW = len(CRITERIA)
+
+# Key figure rows: (key, row label, tooltip).  tco, latency_* and staleness_* are engine
+# Figures; one_time / monthly_fixed / per_query are the engine's sums of the cost components.
+KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("tco", "Total cost", "Total cost of ownership over the scenario's horizon."),
+    ("one_time", "One-time cost", "Up-front spend: training, data preparation, set-up."),
+    (
+        "monthly_fixed",
+        "Running cost, month 1",
+        "Monthly costs in the first month at today's volume (GPUs, vector store, re-embedding).",
+    ),
+    (
+        "per_query",
+        "Usage charges per query",
+        "The usage-priced part of each query (API tokens, embeddings, vector reads). "
+        "Self-hosted GPUs are paid monthly and are in the running cost.",
+    ),
+    ("latency_total", "Time to full answer (p50)", "Median time until the answer is complete."),
+    ("latency_ttft", "Time to first token (p50)", "Median time until the answer starts."),
+    ("staleness_average", "Average staleness", "How old a fact in an answer is on average."),
+    ("staleness_worst", "Worst-case staleness", "The oldest a fact in an answer can be."),
+)
+# Rows where the lowest value is simply the best (shown in bold).  Not the cost parts: a zero
+# per-query charge is not "best" when the GPUs are paid monthly.
+BOLD_BEST = {"tco", "latency_total", "latency_ttft", "staleness_average", "staleness_worst"}
+SUMMED_KINDS = {"one_time": "one_time", "monthly_fixed": "monthly", "per_query": "per_query"}
+SUMMED_LABELS = {
+    "one_time": "one-time cost",
+    "monthly_fixed": "running cost in month 1",
+    "per_query": "usage charges per query",
+}
+
+
+def strategy_icon(key: str, dark: bool = False, size: QSize | None = None) -> QIcon:
+    """A short line in the strategy's chart colour and line style (the chart's legend key)."""
+    size = size or QSize(28, 12)
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    style = STRATEGY_STYLES[key]
+    pen = QPen(style.color(dark), 2.5, style.line)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    painter.setPen(pen)
+    y = size.height() / 2
+    painter.drawLine(1, round(y), size.width() - 1, round(y))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def summed_unit(key: str, currency: str) -> str:
+    return {"one_time": currency, "monthly_fixed": f"{currency}/month"}.get(
+        key, f"{currency}/query"
+    )
+
+
+def summed_figure(strategy: StrategyResult, key: str, currency: str) -> Figure:
+    """The engine's one-time / month-1 running / per-query sums as a Figure, with the cost
+    components they add up as inputs (display only: the values come from the engine)."""
+    kind = SUMMED_KINDS[key]
+    value = {
+        "one_time": strategy.one_time,
+        "monthly_fixed": strategy.monthly_fixed,
+        "per_query": strategy.per_query,
+    }[key]
+    unit = summed_unit(key, currency)
+    parts = [c for c in strategy.components if c.kind == kind]
+    return Figure(
+        key=f"{strategy.key}.{key}",
+        label=f"{strategy.name} {SUMMED_LABELS[key]}",
+        value=value,
+        unit=unit,
+        formula=" + ".join(c.figure.label.lower() for c in parts) or "no such components",
+        inputs=[
+            FigureInput(
+                name=c.figure.label + (" (override)" if c.overridden else ""),
+                value=c.figure.value,
+                unit=c.figure.unit,
+            )
+            for c in parts
+        ],
+        note="The sum of the strategy's cost components of this kind at today's volume; "
+        "open a component in the cost breakdown to see how it was computed.",
+    )
+
+
+class Scorecard(QWidget):
+    """Recommendation banner, scores, key figures, what would change the answer, warnings.
+
+    ``figureActivated(Figure)`` is emitted when a figure is clicked (or activated with
+    Enter/Space)."""
+
+    figureActivated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._evaluation: Evaluation | None = None
+        self._winner: str | bool | None = False  # False: nothing shown yet
+        self._excluded: tuple[bool, ...] = ()
+        self._dark = is_dark(self.palette())
+        self.setAccessibleName("Scorecard")
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        page = QWidget()
+        page.setObjectName("scorecardPage")
+        scroll.setWidget(page)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(14, 12, 14, 14)
+        layout.setSpacing(8)
+
+        layout.addWidget(self._build_banner())
+
+        layout.addWidget(
+            section_heading("Scores", "0–100, higher is better; the winner's column is shaded.")
+        )
+        self._scores = ResultTable(len(CRITERIA) + 1, len(STRATEGIES))
+        self._scores.setAccessibleName("Scores by strategy and criterion")
+        self._scores.setItemDelegate(ScoreDelegate(self._scores))
+        self._scores.setVerticalHeaderLabels(
+            [CRITERION_NAMES[c] for c in CRITERIA] + ["Weighted total"]
+        )
+        self._setup_strategy_columns(self._scores)
+        for row in range(self._scores.rowCount()):
+            for column in range(len(STRATEGIES)):
+                ensure_item(self._scores, row, column)
+        bold = QFont(self._scores.font())
+        bold.setBold(True)
+        total_header = self._scores.verticalHeaderItem(TOTAL_ROW)
+        if total_header is not None:
+            total_header.setFont(bold)
+        for column in range(len(STRATEGIES)):
+            ensure_item(self._scores, TOTAL_ROW, column).setFont(bold)
+        self._scores.currentCellChanged.connect(self._show_reason)
+        layout.addWidget(self._scores)
+        self._reason = muted_label("")
+        self._reason.setAccessibleName("Reason for the selected score")
+        layout.addWidget(self._reason)
+        self._excluded_note = plain_label()
+        self._excluded_note.setAccessibleName("Excluded strategies")
+        layout.addWidget(self._excluded_note)
+
+        layout.addWidget(
+            section_heading("Key figures", "Click a figure to see its formula and inputs.")
+        )
+        self._figures = FigureTable(len(KEY_FIGURES), len(STRATEGIES))
+        self._figures.setAccessibleName("Key figures by strategy")
+        self._figures.setVerticalHeaderLabels([label for _, label, _ in KEY_FIGURES])
+        for row, (_, _, tip) in enumerate(KEY_FIGURES):
+            header = self._figures.verticalHeaderItem(row)
+            header.setToolTip(tip)
+            for column in range(len(STRATEGIES)):
+                item = ensure_item(self._figures, row, column)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._setup_strategy_columns(self._figures)
+        self._figures.figureActivated.connect(self._emit_figure)
+        layout.addWidget(self._figures)
+
+        layout.addWidget(section_heading("What would change this answer"))
+        self._changes = plain_label()
+        self._changes.setAccessibleName("What would change this answer")
+        layout.addWidget(self._changes)
+
+        layout.addWidget(section_heading("Cost crossovers and payback"))
+        self._crossovers = plain_label()
+        self._crossovers.setAccessibleName("Cost crossovers and payback")
+        layout.addWidget(self._crossovers)
+
+        self._warnings_heading = section_heading("Warnings")
+        layout.addWidget(self._warnings_heading)
+        self._warnings = plain_label()
+        self._warnings.setAccessibleName("Warnings")
+        layout.addWidget(self._warnings)
+        layout.addStretch(1)
+
+        self._apply_palette()
+        self._show_empty()
+
+    # --- public interface ------------------------------------------------------------------
+
+    def set_evaluation(self, evaluation: Evaluation) -> None:
+        """Show an evaluation (called on every edit: updates the existing widgets in place)."""
+        self._evaluation = evaluation
+        self._update_banner(evaluation)
+        self._update_scores(evaluation)
+        self._update_figures(evaluation)
+        self._update_lists(evaluation)
+
+    def evaluation(self) -> Evaluation | None:
+        return self._evaluation
+
+    def recommendation_text(self) -> str:
+        """The banner's headline (the recommended strategy's name or 'No strategy qualifies')."""
+        return self._name.text()
+
+    def figure_cell(self, key: str, strategy: str) -> tuple[int, int]:
+        """(row, column) of a key figure in the key-figures table (for tests and automation)."""
+        row = [k for k, _, _ in KEY_FIGURES].index(key)
+        return row, STRATEGIES.index(strategy)
+
+    def figures_table(self) -> FigureTable:
+        return self._figures
+
+    def scores_table(self) -> ResultTable:
+        return self._scores
+
+    # --- construction -----------------------------------------------------------------------
+
+    def _build_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("recommendationBanner")
+        banner.setAccessibleName("Recommendation")
+        banner.setFrameShape(QFrame.Shape.NoFrame)
+        self._banner = banner
+        box = QVBoxLayout(banner)
+        box.setContentsMargins(16, 12, 16, 14)
+        box.setSpacing(6)
+        self._caption = muted_label("")
+        box.addWidget(self._caption)
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        self._name = QLabel()
+        self._name.setTextFormat(Qt.TextFormat.PlainText)
+        self._name.setAccessibleName("Recommended strategy")
+        font = QFont(self._name.font())
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self._name.setFont(font)
+        row.addWidget(self._name, 0, Qt.AlignmentFlag.AlignBaseline)
+        self._margin = plain_label()
+        self._margin.setAccessibleName("Margin")
+        margin_font = QFont(self._margin.font())
+        margin_font.setPointSizeF(margin_font.pointSizeF() * 1.08)
+        self._margin.setFont(margin_font)
+        row.addWidget(self._margin, 1, Qt.AlignmentFlag.AlignBaseline)
+        box.addLayout(row)
+        self._rationale = plain_label()
+        self._rationale.setAccessibleName("Rationale")
+        box.addWidget(self._rationale)
+        self._reasons = plain_label()
+        self._reasons.setAccessibleName("Reasons")
+        self._reasons.setContentsMargins(6, 0, 0, 0)
+        box.addWidget(self._reasons)
+        return banner
+
+    def _setup_strategy_columns(self, table: ResultTable) -> None:
+        table.setHorizontalHeaderLabels([STRATEGY_NAMES[k] for k in STRATEGIES])
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        table.setIconSize(QSize(28, 12))
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setFixedWidth(ROW_HEADER_WIDTH)
+        fit_height(table)
+
+    # --- updates ----------------------------------------------------------------------------
+
+    def _show_empty(self) -> None:
+        self._caption.setText("RECOMMENDATION")
+        self._name.setText("—")
+        self._margin.setText("")
+        self._rationale.setText("The recommendation appears here once the scenario is evaluated.")
+        self._reasons.setVisible(False)
+        self._excluded_note.setVisible(False)
+        self._warnings_heading.setVisible(False)
+        self._warnings.setVisible(False)
+        self._reason.setText("")
+
+    def _update_banner(self, evaluation: Evaluation) -> None:
+        rec = evaluation.recommendation
+        caption = (
+            f"RECOMMENDATION  ·  scenario “{evaluation.scenario}”  ·  "
+            f"{fmt.volume(evaluation.queries_per_month)} over "
+            f"{fmt.count(evaluation.horizon_months)} months"
+        )
+        self._caption.setText(caption)
+        self._name.setText(rec.name)
+        if rec.strategy is None:
+            margin = ""
+        elif rec.runner_up is None:
+            margin = "the only strategy that meets every hard requirement"
+        else:
+            win = evaluation.strategies[rec.strategy].total_score
+            other = evaluation.strategies[rec.runner_up].total_score
+            margin = (
+                f"leads {STRATEGY_NAMES[rec.runner_up]} by {fmt.points(rec.margin)}  "
+                f"({fmt.fixed(win)} against {fmt.fixed(other)} of 100)"
+            )
+        self._margin.setText(margin)
+        self._rationale.setText(rec.rationale)
+        self._reasons.setText(bullets(rec.reasons))
+        self._reasons.setVisible(bool(rec.reasons))
+        if rec.strategy != self._winner:
+            self._winner = rec.strategy
+            self._style_banner()
+            self._highlight_winner()
+
+    def _update_scores(self, evaluation: Evaluation) -> None:
+        table = self._scores
+        for column, key in enumerate(STRATEGIES):
+            strategy = evaluation.strategies[key]
+            for row, criterion in enumerate(CRITERIA):
+                score = strategy.scores[criterion]
+                item = ensure_item(table, row, column)
+                set_text(item, fmt.score(score.value))
+                if item.data(SCORE_ROLE) != score.value:
+                    item.setData(SCORE_ROLE, score.value)
+                set_tooltip(item, f"{CRITERION_NAMES[criterion]}: {score.reason}")
+            item = ensure_item(table, TOTAL_ROW, column)
+            set_text(item, fmt.fixed(strategy.total_score))
+            if item.data(SCORE_ROLE) != strategy.total_score:
+                item.setData(SCORE_ROLE, strategy.total_score)
+            reason = "Σ weight × score ÷ Σ weights."
+            if strategy.excluded:
+                reason += " Excluded: " + " ".join(strategy.exclusion_reasons)
+            set_tooltip(item, reason)
+        excluded = tuple(evaluation.strategies[k].excluded for k in STRATEGIES)
+        if excluded != self._excluded:
+            self._excluded = excluded
+            self._update_headers()
+        notes = [
+            f"{STRATEGY_NAMES[k]} is excluded: "
+            + "; ".join(evaluation.strategies[k].exclusion_reasons)
+            for k in STRATEGIES
+            if evaluation.strategies[k].excluded
+        ]
+        self._excluded_note.setText(bullets(notes, "✖"))
+        self._excluded_note.setVisible(bool(notes))
+        self._show_reason(table.currentRow(), table.currentColumn())
+
+    def _update_figures(self, evaluation: Evaluation) -> None:
+        table = self._figures
+        currency = evaluation.currency
+        months = fmt.count(evaluation.horizon_months)
+        header = table.verticalHeaderItem(0)
+        label = f"Total cost over {months} months"
+        if header.text() != label:
+            header.setText(label)
+        for row, (key, row_label, _) in enumerate(KEY_FIGURES):
+            values: list[float] = []
+            for column, strategy_key in enumerate(STRATEGIES):
+                strategy = evaluation.strategies[strategy_key]
+                item = ensure_item(table, row, column)
+                if key in SUMMED_KINDS:
+                    value = float(getattr(strategy, key))
+                    text = fmt.quantity(value, summed_unit(key, currency))
+                    # Built only when clicked: this runs on every keystroke.
+                    table.set_figure(row, column, partial(summed_figure, strategy, key, currency))
+                else:
+                    figure: Figure = getattr(strategy, key)
+                    value = figure.value
+                    text = fmt.figure_value(figure)
+                    table.set_figure(row, column, figure)
+                values.append(value)
+                set_text(item, text)
+                set_tooltip(
+                    item,
+                    f"{STRATEGY_NAMES[strategy_key]}, {row_label.lower()}: {text}\n"
+                    "Click for the formula and its inputs.",
+                )
+            if key not in BOLD_BEST:
+                continue
+            # The best (lowest) value of each row in bold, unless all are equal.
+            best = min(values)
+            for column, value in enumerate(values):
+                item = ensure_item(table, row, column)
+                is_best = value == best and values.count(best) < len(values)
+                if item.font().bold() != is_best:
+                    font = QFont(item.font())
+                    font.setBold(is_best)
+                    item.setFont(font)
+
+    def _update_lists(self, evaluation: Evaluation) -> None:
+        rec = evaluation.recommendation
+        self._changes.setText(
+            bullets(rec.what_would_change) or "Nothing within the plausible ranges searched."
+        )
+        lines = []
+        for crossover in evaluation.crossovers:
+            cheaper = crossover.cheaper_above
+            other = [k for k in crossover.between if k != cheaper]
+            lines.append(
+                f"{STRATEGY_NAMES[cheaper]} is cheaper than "
+                f"{STRATEGY_NAMES[other[0]] if other else '?'} above "
+                f"{fmt.volume(crossover.queries_per_month)}."
+            )
+        if not evaluation.crossovers:
+            lines.append("The cost curves do not cross: the cost order does not depend on volume.")
+        lines += [payback.label for payback in evaluation.paybacks]
+        self._crossovers.setText(bullets(lines))
+        warnings = list(evaluation.warnings)
+        for key in STRATEGIES:
+            for warning in evaluation.strategies[key].warnings:
+                if warning not in warnings:
+                    warnings.append(warning)
+        self._warnings.setText(bullets(warnings, "⚠"))
+        self._warnings.setVisible(bool(warnings))
+        self._warnings_heading.setVisible(bool(warnings))
+
+    def _update_headers(self) -> None:
+        for table in (self._scores, self._figures):
+            for column, key in enumerate(STRATEGIES):
+                text = STRATEGY_NAMES[key]
+                if self._excluded and self._excluded[column]:
+                    text += " (excluded)"
+                elif key == self._winner:
+                    text += "  ★"
+                item = table.horizontalHeaderItem(column)
+                if item is None:
+                    item = QTableWidgetItem()
+                    table.setHorizontalHeaderItem(column, item)
+                item.setText(text)
+                item.setIcon(strategy_icon(key, self._dark))
+                font = QFont(table.font())
+                font.setBold(key == self._winner)
+                item.setFont(font)
+                tip = "Recommended" if key == self._winner else ""
+                if self._excluded and self._excluded[column] and self._evaluation:
+                    reasons = self._evaluation.strategies[key].exclusion_reasons
+                    tip = "Excluded from the recommendation: " + " ".join(reasons)
+                set_tooltip(item, tip)
+
+    def _highlight_winner(self) -> None:
+        highlight = tinted(self.palette().color(QPalette.ColorRole.Highlight), 34)
+        for table in (self._scores, self._figures):
+            for column, key in enumerate(STRATEGIES):
+                brush = highlight if key == self._winner else QColor(Qt.GlobalColor.transparent)
+                for row in range(table.rowCount()):
+                    ensure_item(table, row, column).setBackground(brush)
+        self._update_headers()
+
+    def _style_banner(self) -> None:
+        palette = self.palette()
+        if self._winner in STRATEGY_STYLES:
+            accent = STRATEGY_STYLES[str(self._winner)].color(self._dark)
+        elif self._winner is None and self._evaluation is not None:
+            accent = QColor("#C0392B")
+        else:
+            accent = palette.color(QPalette.ColorRole.Mid)
+        background = tinted(accent, 30)
+        self._banner.setStyleSheet(
+            "QFrame#recommendationBanner {"
+            f" background-color: rgba({background.red()}, {background.green()},"
+            f" {background.blue()}, {background.alpha()});"
+            f" border-left: 5px solid {accent.name()}; border-radius: 4px; }}"
+        )
+
+    def _show_reason(self, row: int, column: int, *_: int) -> None:
+        evaluation = self._evaluation
+        if evaluation is None or row < 0 or column < 0:
+            self._reason.setText(
+                "Select a score (or hover over it) to read its reason." if evaluation else ""
+            )
+            return
+        key = STRATEGIES[column]
+        strategy = evaluation.strategies[key]
+        if row == TOTAL_ROW:
+            total = fmt.fixed(strategy.total_score)
+            text = (
+                f"{STRATEGY_NAMES[key]}, weighted total {total}: the criteria scores weighted "
+                "by the scenario's weights."
+            )
+        else:
+            criterion = CRITERIA[row]
+            score = strategy.scores[criterion]
+            text = (
+                f"{STRATEGY_NAMES[key]}, {CRITERION_NAMES[criterion].lower()} "
+                f"{fmt.score(score.value)}: {score.reason}"
+            )
+        self._reason.setText(text)
+
+    def _emit_figure(self, figure: object) -> None:
+        self.figureActivated.emit(figure)
+
+    def _apply_palette(self) -> None:
+        self._dark = is_dark(self.palette())
+        self._style_banner()
+        self._highlight_winner()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            follow_palette(self)
+            self._apply_palette()
+        super().changeEvent(event)
