@@ -1,0 +1,502 @@
+"""The open project: the current snapshot, its file, the undo stack and the live evaluation.
+
+Data flows one way (STYLE.md): a form edit calls :meth:`ProjectDocument.set_field`; the edit is
+validated by the pydantic models, pushed on the :class:`QUndoStack` as a command holding the
+project before and after (projects are immutable, so a snapshot is one reference), and the
+current scenario is re-evaluated synchronously (≈6 ms).  An edit the models refuse changes
+nothing and returns the reason, so the form can show it at the field; an input the engine cannot
+evaluate keeps the last valid results and emits :attr:`ProjectDocument.evaluationFailed`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from engine.evaluate import Curves, EvaluationError, evaluate, evaluate_with_curves
+from engine.model.base import Estimate, field_meta
+from engine.model.project import Project
+from engine.model.results import Evaluation
+from engine.model.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+FieldPath = tuple[str | int, ...]
+
+#: Fields of the project itself; any other first path element is a field of the current scenario.
+PROJECT_FIELDS: frozenset[str] = frozenset(Project.model_fields) - {"scenarios"}
+
+CURVE_POINTS = 500
+
+
+class EditRefused(ValueError):
+    """An edit the models do not accept; the message is written for the person who typed it."""
+
+
+def _replaced(node: Any, path: FieldPath, value: Any) -> Any:
+    """``node`` with the value at ``path`` replaced, validated level by level.
+
+    Unchanged sub-models are passed to ``model_validate`` as instances, which pydantic accepts
+    as they are (no re-validation); the edited branch and every model above it are validated,
+    so bounds, range order and cross-field rules (e.g. unique scenario names) are all checked.
+    ``None`` as the value of a dict entry removes the entry (a cost override switched off).
+    """
+    if not path:
+        return value
+    key, rest = path[0], path[1:]
+    if node is None:  # an optional field being filled in: let the parent model validate it
+        node = {}
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields
+        if not isinstance(key, str) or key not in fields:
+            raise KeyError(f"{type(node).__name__} has no field {key!r}")
+        data = {name: getattr(node, name) for name in fields}
+        data[key] = _replaced(data[key], rest, value)
+        return type(node).model_validate(data)
+    if isinstance(node, list):
+        index = int(key)
+        items = list(node)
+        items[index] = _replaced(items[index], rest, value)
+        return items
+    if isinstance(node, dict):
+        entries = dict(node)
+        if rest:
+            entries[key] = _replaced(entries.get(key), rest, value)
+        elif value is None:
+            entries.pop(key, None)
+        else:
+            entries[key] = value
+        return entries
+    raise KeyError(f"cannot descend into {type(node).__name__} at {key!r}")
+
+
+def value_at(node: Any, path: FieldPath) -> Any:
+    """The value at ``path`` below ``node`` (None where an optional field is empty)."""
+    for key in path:
+        if node is None:
+            return None
+        if isinstance(node, BaseModel):
+            node = getattr(node, str(key))
+        elif isinstance(node, list):
+            node = node[int(key)]
+        elif isinstance(node, dict):
+            node = node.get(key)
+        else:
+            raise KeyError(f"cannot descend into {type(node).__name__} at {key!r}")
+    return node
+
+
+_FRIENDLY = {
+    "float_parsing": "enter a number",
+    "finite_number": "enter a finite number",
+    "string_pattern_mismatch": "not in the expected form",
+}
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """The first problem pydantic found, in words a consultant can act on."""
+    first = error.errors()[0]
+    message = str(first.get("msg", "invalid value"))
+    kind = str(first.get("type"))
+    if kind == "string_too_short" and first.get("ctx", {}).get("min_length") == 1:
+        message = "cannot be empty"
+    elif kind in _FRIENDLY:
+        message = _FRIENDLY[kind]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return message[:1].upper() + message[1:]
+
+
+class _SnapshotCommand(QUndoCommand):
+    """An edit as two project snapshots: redo shows ``after``, undo shows ``before``."""
+
+    def __init__(
+        self,
+        document: ProjectDocument,
+        text: str,
+        before: Project,
+        after: Project,
+        index_before: int,
+        index_after: int,
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self.before, self.after = before, after
+        self.index_before, self.index_after = index_before, index_after
+
+    def redo(self) -> None:
+        self._document._apply(self.after, self.index_after)
+
+    def undo(self) -> None:
+        self._document._apply(self.before, self.index_before)
+
+
+class _FieldCommand(_SnapshotCommand):
+    """One field edited. Consecutive edits of the same field in one burst (a spin-box drag,
+    a run of keystrokes) merge into one undo step."""
+
+    ID = 0x46_54  # any constant other than -1 enables merging
+
+    def __init__(
+        self,
+        document: ProjectDocument,
+        text: str,
+        before: Project,
+        after: Project,
+        index: int,
+        path: FieldPath,
+        burst: int,
+    ) -> None:
+        super().__init__(document, text, before, after, index, index)
+        self.path = path
+        self.burst = burst
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _FieldCommand):
+            return False
+        if other.path != self.path or other.burst != self.burst:
+            return False
+        self.after = other.after
+        if self.after == self.before:  # typed back to where it started: nothing to undo
+            self.setObsolete(True)
+        return True
+
+
+class ProjectDocument(QObject):
+    """The open project (see the module docstring)."""
+
+    #: The project snapshot changed (edit, undo, redo, load, scenario added or removed).
+    changed = Signal()
+    #: The current scenario is another one (switched, added, deleted, or a project loaded).
+    scenarioChanged = Signal(int)
+    #: A fresh evaluation of the current scenario: (Evaluation, Curves).
+    evaluated = Signal(object, object)
+    #: The current scenario cannot be evaluated; the message says why.  Last results stay.
+    evaluationFailed = Signal(str)
+    #: The file the project belongs to changed (Path or None).
+    pathChanged = Signal(object)
+
+    def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._project = project if project is not None else Project()
+        self._index = 0
+        self._path: Path | None = None
+        self._burst = 0
+        self._applying_edit = False
+        self._last_change_was_edit = False
+        self._range_origins: dict[FieldPath, Estimate] = {}
+        self.undo_stack = QUndoStack(self)
+        self.evaluation: Evaluation | None = None
+        self.curves: Curves | None = None
+        self.evaluation_error: str | None = None
+        self._cache: dict[tuple[int, str, float, int], tuple[Scenario, Any, Evaluation]] = {}
+
+    # --- state -----------------------------------------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    @property
+    def scenario_index(self) -> int:
+        return self._index
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._project.scenarios[self._index]
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def last_change_was_edit(self) -> bool:
+        """True while reacting to a form edit (not an undo, redo, load or switch): the form
+        that was typed into keeps what the person is typing."""
+        return self._last_change_was_edit
+
+    def absolute_path(self, path: Sequence[str | int]) -> FieldPath:
+        """A path relative to the current scenario (or a project field) → from the project."""
+        path = tuple(path)
+        if not path:
+            raise KeyError("empty field path")
+        if path[0] == "scenarios" or path[0] in PROJECT_FIELDS:
+            return path
+        return ("scenarios", self._index, *path)
+
+    def value_at(self, path: Sequence[str | int]) -> Any:
+        return value_at(self._project, self.absolute_path(path))
+
+    # --- edits -----------------------------------------------------------------------------
+
+    def edited_project(self, path: Sequence[str | int], value: Any) -> Project:
+        """The project with one value changed, validated; raises EditRefused with the reason."""
+        try:
+            project = _replaced(self._project, self.absolute_path(path), value)
+        except ValidationError as exc:
+            raise EditRefused(describe_validation_error(exc)) from None
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise EditRefused(str(exc)) from None
+        assert isinstance(project, Project)
+        return project
+
+    def set_field(self, path: Sequence[str | int], value: Any, label: str = "") -> str | None:
+        """Change one input. Returns None when accepted, else the reason it was refused (the
+        document keeps its last valid state and nothing is pushed on the undo stack).
+
+        Setting the ``likely`` value of an estimate that has a low–high range moves the range
+        with it (see :meth:`_moved_range`): the form edits only the likely value, and a range
+        left behind would refuse every new value outside it."""
+        absolute = self.absolute_path(path)
+        edit_path, edit_value = self._moved_range(absolute, value)
+        try:
+            after = self.edited_project(edit_path, edit_value)
+        except EditRefused as exc:
+            return str(exc)
+        if after == self._project:
+            return None
+        name = label or str(path[-1] if path[-1] != "likely" or len(path) < 2 else path[-2])
+        command = _FieldCommand(
+            self, f"Edit {name}", self._project, after, self._index, edit_path, self._burst
+        )
+        self._push(command)
+        return None
+
+    def end_edit_burst(self) -> None:
+        """The current typing burst / drag is over: the next edit starts a new undo step."""
+        self._burst += 1
+        self._range_origins.clear()
+
+    def _moved_range(self, path: FieldPath, value: Any) -> tuple[FieldPath, Any]:
+        """A new likely value for an estimate with a range: the range keeps its proportions.
+
+        low and high are scaled by new ÷ old likely (shifted by the difference when the old
+        likely value was 0), measured from the estimate as it was when this typing burst
+        began, so the result does not depend on the keystrokes in between; they are kept
+        within the field's bounds and rounded outwards for whole-number fields.
+        """
+        if len(path) < 2 or path[-1] != "likely" or isinstance(value, bool):
+            return path, value
+        if not isinstance(value, int | float):
+            return path, value
+        estimate_path = path[:-1]
+        current = value_at(self._project, estimate_path)
+        if not isinstance(current, Estimate) or not current.has_range:
+            return path, value
+        origin = self._range_origins.setdefault(estimate_path, current)
+        owner = value_at(self._project, estimate_path[:-1])
+        meta = (
+            field_meta(type(owner), str(estimate_path[-1])) if isinstance(owner, BaseModel) else {}
+        )
+        lowest = float(meta.get("minimum", -math.inf))
+        highest = float(meta.get("maximum", math.inf))
+        new = float(value)
+
+        def moved(end: float | None, round_up: bool) -> float | None:
+            if end is None:
+                return None
+            if origin.likely != 0 and new != 0:
+                end = end * new / origin.likely
+            else:
+                end = end + new - origin.likely
+            if meta.get("integer"):
+                end = float(math.ceil(end) if round_up else math.floor(end))
+            return min(max(end, lowest), highest)
+
+        low, high = moved(origin.low, False), moved(origin.high, True)
+        if low is not None:
+            low = min(low, new)
+        if high is not None:
+            high = max(high, new)
+        return estimate_path, {"likely": new, "low": low, "high": high}
+
+    def _push(self, command: QUndoCommand) -> None:
+        self._applying_edit = True
+        try:
+            self.undo_stack.push(command)
+        finally:
+            self._applying_edit = False
+
+    # --- scenarios -------------------------------------------------------------------------
+
+    def _unique_name(self, wanted: str) -> str:
+        names = {s.name for s in self._project.scenarios}
+        if wanted not in names:
+            return wanted
+        n = 2
+        while f"{wanted} {n}" in names:
+            n += 1
+        return f"{wanted} {n}"
+
+    def _with_scenarios(self, scenarios: list[Scenario]) -> Project:
+        data = {name: getattr(self._project, name) for name in Project.model_fields}
+        data["scenarios"] = scenarios
+        return Project.model_validate(data)
+
+    def add_scenario(self, name: str = "New scenario") -> int:
+        """Append a scenario with the default inputs; it becomes the current one."""
+        scenario = Scenario(name=self._unique_name(name))
+        return self._insert(scenario, f"Add scenario {scenario.name!r}")
+
+    def duplicate_scenario(self, index: int | None = None) -> int:
+        """Copy a scenario (the current one by default) under a new name; the copy is current."""
+        source = self._project.scenarios[self._index if index is None else index]
+        copy = source.model_copy(update={"name": self._unique_name(f"{source.name} (copy)")})
+        copy = Scenario.model_validate(copy.model_dump())
+        return self._insert(copy, f"Duplicate scenario {source.name!r}")
+
+    def _insert(self, scenario: Scenario, text: str) -> int:
+        scenarios = [*self._project.scenarios, scenario]
+        after = self._with_scenarios(scenarios)
+        new_index = len(scenarios) - 1
+        self._push(_SnapshotCommand(self, text, self._project, after, self._index, new_index))
+        return new_index
+
+    def rename_scenario(self, index: int, name: str) -> str | None:
+        """Rename a scenario; returns the reason when refused (empty, duplicate, too long)."""
+        old = self._project.scenarios[index].name
+        try:
+            after = self.edited_project(("scenarios", index, "name"), name)
+        except EditRefused as exc:
+            return str(exc)
+        if after != self._project:
+            self._push(
+                _SnapshotCommand(
+                    self, f"Rename scenario {old!r}", self._project, after, self._index, index
+                )
+            )
+        return None
+
+    def delete_scenario(self, index: int) -> str | None:
+        """Delete a scenario (undoable); the last one cannot be deleted."""
+        scenarios = list(self._project.scenarios)
+        if len(scenarios) <= 1:
+            return "A project needs at least one scenario."
+        removed = scenarios.pop(index)
+        after = self._with_scenarios(scenarios)
+        # The scenario shown stays shown; if it was the deleted one, its neighbour is.
+        new_index = self._index - 1 if self._index > index else self._index
+        new_index = max(0, min(new_index, len(scenarios) - 1))
+        self._push(
+            _SnapshotCommand(
+                self, f"Delete scenario {removed.name!r}", self._project, after, index, new_index
+            )
+        )
+        return None
+
+    def switch_scenario(self, index: int) -> None:
+        """Show another scenario (not an edit: not undoable, does not dirty the project)."""
+        if not 0 <= index < len(self._project.scenarios):
+            raise IndexError(f"no scenario number {index}")
+        if index == self._index:
+            return
+        self._index = index
+        self.end_edit_burst()
+        self._last_change_was_edit = False
+        self.scenarioChanged.emit(index)
+        self.changed.emit()
+        self.evaluate()
+
+    # --- files -----------------------------------------------------------------------------
+
+    def load(self, project: Project, path: str | Path | None = None) -> None:
+        """Replace the whole project (opened file or template); the undo history starts over."""
+        self.undo_stack.clear()
+        self._project = project
+        self._index = 0
+        self._path = None if path is None else Path(path)
+        self._cache.clear()
+        self.end_edit_burst()
+        self._last_change_was_edit = False
+        self.undo_stack.setClean()
+        self.pathChanged.emit(self._path)
+        self.scenarioChanged.emit(0)
+        self.changed.emit()
+        self.evaluate()
+
+    def mark_saved(self, path: str | Path) -> None:
+        """The project was written to ``path``: it is the document's file now, and clean."""
+        self._path = Path(path)
+        self.end_edit_burst()
+        self.undo_stack.setClean()
+        self.pathChanged.emit(self._path)
+
+    # --- applying and evaluating -----------------------------------------------------------
+
+    def _apply(self, project: Project, index: int) -> None:
+        switched = index != self._index
+        self._project = project
+        self._index = max(0, min(index, len(project.scenarios) - 1))
+        self._last_change_was_edit = self._applying_edit
+        if not self._applying_edit:
+            self.end_edit_burst()  # after an undo/redo, typing starts a new step
+        if switched:
+            self.scenarioChanged.emit(self._index)
+        self.changed.emit()
+        self.evaluate()
+
+    def evaluate(self) -> None:
+        """Re-evaluate the current scenario; on failure keep the last valid results."""
+        try:
+            evaluation, curves = evaluate_with_curves(
+                self._project, self.scenario, points=CURVE_POINTS
+            )
+        except EvaluationError as exc:
+            self._fail(str(exc))
+            return
+        except Exception as exc:  # an engine bug must not take the window down on every key
+            log.exception("evaluation failed unexpectedly")
+            self._fail(f"Internal error while evaluating ({type(exc).__name__}: {exc}); logged.")
+            return
+        self.evaluation, self.curves, self.evaluation_error = evaluation, curves, None
+        self.evaluated.emit(evaluation, curves)
+
+    def _fail(self, message: str) -> None:
+        self.evaluation_error = message
+        self.evaluationFailed.emit(message)
+
+    def evaluations(self) -> list[Evaluation]:
+        """Every scenario's evaluation (those that cannot be evaluated are left out), for the
+        side-by-side comparison.  Cached per immutable scenario snapshot, so an edit costs one
+        evaluation, not one per scenario."""
+        project = self._project
+        out: list[Evaluation] = []
+        fresh: dict[tuple[int, str, float, int], tuple[Scenario, Any, Evaluation]] = {}
+        for i, scenario in enumerate(project.scenarios):
+            key = (
+                id(scenario),
+                project.currency,
+                project.usd_exchange_rate,
+                id(project.catalog_overrides),
+            )
+            hit = self._cache.get(key)
+            if hit is not None:
+                evaluation = hit[2]
+            elif i == self._index and self.evaluation is not None and self.evaluation_error is None:
+                evaluation = self.evaluation
+            else:
+                try:
+                    evaluation = evaluate(project, scenario)
+                except EvaluationError:
+                    continue
+                except Exception:
+                    log.exception("evaluation of scenario %r failed unexpectedly", scenario.name)
+                    continue
+            fresh[key] = (scenario, project.catalog_overrides, evaluation)
+            out.append(evaluation)
+        self._cache = fresh
+        return out

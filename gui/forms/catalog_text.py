@@ -1,0 +1,160 @@
+"""How catalog entries read in pickers and tables, and the catalog figures an empty optional
+field stands for (shown greyed out so the person sees what the engine will use).
+
+Figures are looked up through the engine (its catalogs and its USD→currency conversion); the GUI
+only formats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.catalog import CatalogError, api_price, catalogs_for
+from engine.context import Context
+from engine.evaluate import context_for
+from engine.model.catalog_entries import (
+    BaseModelEntry,
+    CatalogEntry,
+    EmbeddingModelEntry,
+    GpuEntry,
+    VectorStoreEntry,
+)
+from engine.model.scenario import ServingOption
+from gui.document import ProjectDocument
+from gui.forms.api_models import api_prices_loaded
+
+#: Which catalog each id field picks from.
+CATALOG_OF_FIELD: dict[str, str] = {
+    "base_model": "base_models",
+    "self_hosted_model": "base_models",
+    "training_gpu": "gpus",
+    "gpu": "gpus",
+    "embedding_model": "embedding_models",
+    "vector_store": "vector_stores",
+}
+
+
+def entry_figures(entry: CatalogEntry) -> str:
+    """The figures that matter when choosing an entry (USD, as the catalogs are)."""
+    if isinstance(entry, GpuEntry):
+        return (
+            f"${entry.on_demand_usd_per_hour:,.2f}/h · {entry.memory_gb:g} GB · "
+            f"{entry.peak_bf16_dense_tflops:,.0f} TFLOP/s"
+        )
+    if isinstance(entry, BaseModelEntry):
+        return f"{entry.parameters_billion:g} B params · {entry.context_window_tokens:,} ctx"
+    if isinstance(entry, EmbeddingModelEntry):
+        hosted = "self-hosted" if entry.self_hosted else entry.provider
+        return f"${entry.usd_per_million_tokens:g}/M tokens · {entry.dimensions} dims · {hosted}"
+    if isinstance(entry, VectorStoreEntry):
+        if entry.self_hosted:
+            return f"self-hosted · ${entry.fixed_monthly_usd:,.0f}/month"
+        return (
+            f"min ${entry.minimum_monthly_usd:,.0f}/month · ${entry.storage_usd_per_gb_month:g}/GB"
+        )
+    return ""
+
+
+def picker_entries(
+    document: ProjectDocument, catalog_name: str
+) -> Callable[[], list[tuple[str, str, str, str]]]:
+    """A function giving (id, name, figures, tooltip) for every entry of one catalog, with the
+    project's overrides applied and marked."""
+    state: dict[str, object] = {}
+
+    def entries() -> list[tuple[str, str, str, str]]:
+        overrides = document.project.catalog_overrides
+        if state.get("overrides") is overrides:  # the same list until the overrides change
+            cached = state["entries"]
+            assert isinstance(cached, list)
+            return cached
+        catalogs = catalogs_for(overrides)
+        catalog = getattr(catalogs, catalog_name)
+        out = []
+        for entry in catalog:
+            marker = " (project override)" if catalog.is_overridden(entry.id) else ""
+            figures = f"{entry_figures(entry)} · as of {entry.as_of}"
+            tip = f"{entry.name} ({entry.id})\nSource: {entry.source}\nAs of: {entry.as_of}"
+            if entry.notes:
+                tip += f"\n\n{entry.notes}"
+            out.append((entry.id, f"{entry.name}{marker}", figures, tip))
+        state["overrides"], state["entries"] = overrides, out
+        return out
+
+    return entries
+
+
+def default_figure(
+    document: ProjectDocument, path: tuple[str | int, ...]
+) -> Callable[[], float | None] | None:
+    """For an optional field, a function giving the figure the engine uses when it is empty."""
+    name = str(path[-1])
+
+    def context() -> Context:
+        return context_for(document.project, document.scenario)
+
+    def serving_option() -> ServingOption:
+        return document.scenario.serving.for_strategy(str(path[-2]))
+
+    def guarded(lookup: Callable[[], float]) -> Callable[[], float | None]:
+        def run() -> float | None:
+            try:
+                return float(lookup())
+            except (CatalogError, KeyError, ValueError, AttributeError):
+                return None
+
+        return run
+
+    if path[0] == "cost_overrides":
+        strategy, component = name.split(".", 1)
+
+        def computed() -> float | None:
+            evaluation = document.evaluation
+            if evaluation is None:
+                return None
+            for item in evaluation.strategies[strategy].components:
+                if item.key == component:
+                    return item.figure.value
+            return None
+
+        return computed
+    if name == "training_gpu_hour_price":
+        return guarded(
+            lambda: context().gpu_hour_price(
+                context().gpu(document.scenario.fine_tuning.training_gpu), None
+            )[0]
+        )
+    if name == "gpu_hour_price":
+        return guarded(
+            lambda: context().gpu_hour_price(context().gpu(serving_option().gpu), None)[0]
+        )
+    if name == "embedding_price_per_million_tokens":
+        return guarded(
+            lambda: context().from_usd(
+                context()
+                .catalogs.embedding_models.get(document.scenario.rag.embedding_model)
+                .usd_per_million_tokens
+            )
+        )
+    if name == "retrieval_latency_ms":
+        return guarded(
+            lambda: (
+                context()
+                .catalogs.vector_stores.get(document.scenario.rag.vector_store)
+                .typical_query_latency_ms
+            )
+        )
+    if name in ("api_input_price_per_million", "api_output_price_per_million"):
+        attribute = "input_per_million_usd" if "input" in name else "output_per_million_usd"
+
+        def api() -> float | None:
+            if not api_prices_loaded():  # never pay the price-data load just for a grey hint
+                return None
+            try:
+                price = api_price(serving_option().api_model)
+            except CatalogError:
+                return None
+            return float(context().from_usd(getattr(price, attribute)))
+
+        return api
+    return None

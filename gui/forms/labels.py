@@ -1,0 +1,96 @@
+"""Words the forms show for fields and choices that carry no ``label`` metadata in the models.
+
+Quantity fields declare their label in the engine (``quantity(label=...)``); the rest (choices,
+switches, catalog ids) are named here, in the consultant's words.
+"""
+
+from __future__ import annotations
+
+from engine.model.scenario import COMPLIANCE_ITEMS
+
+FIELD_LABELS: dict[str, str] = {
+    # Knowledge
+    "needs_fixed_style": "Fixed style or format",
+    "query_variety": "Query variety",
+    # Fine-tuning
+    "base_model": "Base model",
+    "method": "Method",
+    "activation_recomputation": "Activation recomputation",
+    "venue": "Trains on",
+    "training_gpu": "Training GPU",
+    "training_gpu_hour_price": "Training GPU-hour price",
+    "retrain_to_meet_freshness": "Retrain to meet freshness",
+    # RAG
+    "embedding_model": "Embedding model",
+    "embedding_price_per_million_tokens": "Embedding price",
+    "vector_store": "Vector store",
+    "retrieval_latency_ms": "Retrieval latency",
+    # Serving
+    "mode": "Serving",
+    "api_model": "API model",
+    "api_input_price_per_million": "Input price",
+    "api_output_price_per_million": "Output price",
+    "self_hosted_model": "Self-hosted model",
+    "gpu": "Serving GPU",
+    "gpu_hour_price": "GPU-hour price",
+    "availability": "Availability",
+    # Project and scenario
+    "title": "Project title",
+    "client": "Client",
+    "consultant": "Consultant",
+    "notes": "Notes",
+    "currency": "Currency",
+    "usd_exchange_rate": "Exchange rate",
+    "name": "Scenario name",
+    "description": "Scenario description",
+    **COMPLIANCE_ITEMS,
+}
+
+#: Check-box captions (the row label says what; the box says when it applies).
+CHECKBOX_TEXT: dict[str, str] = {
+    "needs_fixed_style": "Required",
+    "activation_recomputation": "On (+2·N FLOPs/token)",
+    "retrain_to_meet_freshness": "Shorten the interval",
+}
+
+CHOICE_LABELS: dict[str, str] = {
+    # QueryVariety
+    "narrow": "Narrow (repeating patterns)",
+    "moderate": "Moderate",
+    "broad": "Broad (wide-ranging questions)",
+    # FineTuneMethod
+    "full": "Full fine-tuning",
+    "lora": "LoRA",
+    "qlora": "QLoRA (4-bit base)",
+    # TrainingVenue
+    "gpus": "Own or rented GPUs",
+    "managed_api": "Managed fine-tuning API",
+    # ServingMode
+    "api": "Provider API (pay per token)",
+    "self_hosted": "Self-hosted on GPUs",
+    # Availability
+    "always_on": "Always on (730 h/month)",
+    "business_hours": "Business hours (220 h/month)",
+    # Need (compliance)
+    "not_required": "Not required",
+    "preferred": "Preferred",
+    "hard": "Hard requirement",
+}
+
+#: Extra words shown under a refused value, for fields whose rule is a pattern.
+ERROR_HINTS: dict[str, str] = {
+    "currency": "Use a three-letter ISO 4217 code in capitals, such as USD, EUR or GBP.",
+}
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def choice_label(value: str) -> str:
+    return CHOICE_LABELS.get(value) or value.replace("_", " ").capitalize()
+
+
+def unit_text(unit: str, currency: str) -> str:
+    """A unit as shown beside a field: 'money' is the project's currency."""
+    return unit.replace("money", currency) if unit else ""

@@ -1,0 +1,712 @@
+"""The main window: inputs on the left, the live chart and the results on the right.
+
+Everything the person sees of a project (title, scenario names, notes) is shown as plain text.
+File handling is kept in small methods (``open_file``, ``save_to``, ``ask_*``) so a later issue
+can harden it and tests can replace the dialogs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.evaluate import Curves
+from engine.fileformat import FILE_SUFFIX, ProjectFileError, load_project, save_project
+from engine.model.project import Project
+from engine.model.results import Evaluation, Figure
+from engine.templates import DEFAULT_TEMPLATE, load_template, template_names
+from gui.document import ProjectDocument
+from gui.forms.panel import InputPanel
+
+if TYPE_CHECKING:
+    from gui.charts.crossover_chart import CrossoverChart
+    from gui.views.breakdown import BreakdownView
+    from gui.views.comparison import ComparisonView
+    from gui.views.scorecard import Scorecard
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "FTRAG Advisor"
+FILE_FILTER = f"FTRAG Advisor projects (*{FILE_SUFFIX});;All files (*)"
+
+
+def window_title(project_title: str) -> str:
+    """'<title>[*] — FTRAG Advisor'; a literal '[*]' in the title is escaped for Qt."""
+    shown = " ".join(project_title.split()) or "Untitled project"
+    if len(shown) > 80:
+        shown = shown[:79] + "…"
+    return f"{shown.replace('[*]', '[*][*]')}[*] — {APP_NAME}"
+
+
+def message(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    details: str = "",
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+) -> QMessageBox.StandardButton:
+    """A message box whose text is always plain (file names and reasons come from outside)."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if details:
+        box.setDetailedText(details)
+    result = box.exec()
+    box.deleteLater()
+    return QMessageBox.StandardButton(result)
+
+
+class ErrorBanner(QFrame):
+    """Shown above the chart while the inputs cannot be evaluated: the results below are the
+    last valid ones, and this says why the new inputs are not."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Evaluation problem")
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size)
+        )
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(icon)
+        layout.addWidget(self.text, 1)
+        self.hide()
+
+    def show_problem(self, problem: str | None) -> None:
+        if problem:
+            self.text.setText(
+                f"These inputs cannot be evaluated, so the results show the last valid ones. "
+                f"{problem}"
+            )
+        self.setVisible(bool(problem))
+
+
+class MainWindow(QMainWindow):
+    """See the module docstring."""
+
+    def __init__(self, document: ProjectDocument | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.document = document or ProjectDocument(parent=self)
+        if self.document.parent() is None:
+            self.document.setParent(self)
+        self._comparison_stale = True
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(False)
+
+        self.inputs = InputPanel(self.document)
+        self.inputs.setMinimumWidth(360)
+
+        # The chart (pyqtgraph: ~0.3 s to import) is created just after the window first
+        # paints, so the forms and the scorecard's live result come up without waiting for it.
+        self._chart: CrossoverChart | None = None
+        self.chart_host = QWidget()
+        self.chart_host.setMinimumSize(320, 240)
+        chart_layout = QVBoxLayout(self.chart_host)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        self._chart_placeholder = QLabel("Loading the chart…")
+        self._chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        chart_layout.addWidget(self._chart_placeholder)
+        self.banner = ErrorBanner()
+        self.results = QTabWidget()
+        self.results.setDocumentMode(True)
+        self.results.setAccessibleName("Results")
+        self.scorecard, self.breakdown, self.comparison = self._make_result_views()
+        self.results.addTab(self.scorecard, "Scorecard")
+        self.results.addTab(self.breakdown, "Cost breakdown")
+        self.results.addTab(self.comparison, "Compare scenarios")
+        self.results.currentChanged.connect(self._result_tab_changed)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(4)
+        top_layout.addWidget(self.banner)
+        top_layout.addWidget(self.chart_host, 1)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setChildrenCollapsible(False)
+        self.right.addWidget(top)
+        self.right.addWidget(self.results)
+        self.right.setStretchFactor(0, 5)
+        self.right.setStretchFactor(1, 4)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.inputs)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_catalog_dock()
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.status, 1)
+
+        doc = self.document
+        doc.evaluated.connect(self._show_results)
+        doc.evaluationFailed.connect(self._show_failure)
+        doc.changed.connect(self._project_changed)
+        doc.scenarioChanged.connect(lambda _i: self._refresh_scenarios())
+        doc.pathChanged.connect(lambda _p: self._update_title())
+        doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.scorecard.figureActivated.connect(self.show_figure)
+        self.breakdown.figureActivated.connect(self.show_figure)
+
+        self._refresh_scenarios()
+        self._update_title()
+        if doc.evaluation is not None and doc.curves is not None:
+            self._show_results(doc.evaluation, doc.curves)
+        self._painted = False
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.ensure_chart)  # after the first frame is on screen
+
+    @property
+    def chart(self) -> CrossoverChart:
+        """The crossover chart (created now if the deferred creation has not run yet)."""
+        return self.ensure_chart()
+
+    def ensure_chart(self) -> CrossoverChart:
+        if self._chart is None:
+            from gui.charts.crossover_chart import CrossoverChart
+
+            chart = CrossoverChart()
+            self._chart = chart
+            layout = self.chart_host.layout()
+            assert layout is not None
+            layout.removeWidget(self._chart_placeholder)
+            self._chart_placeholder.deleteLater()
+            layout.addWidget(chart)
+            chart.modeChanged.connect(self._chart_mode_changed)
+            self._chart_mode_changed(chart.mode())
+            doc = self.document
+            if doc.evaluation is not None and doc.curves is not None:
+                chart.set_data(doc.curves, doc.evaluation)
+        return self._chart
+
+    # --- construction ----------------------------------------------------------------------
+
+    @staticmethod
+    def _make_result_views() -> tuple[Scorecard, BreakdownView, ComparisonView]:
+        from gui.views.breakdown import BreakdownView
+        from gui.views.comparison import ComparisonView
+        from gui.views.scorecard import Scorecard
+
+        return Scorecard(), BreakdownView(), ComparisonView()
+
+    def _action(
+        self,
+        text: str,
+        slot: Any,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.act_new = self._action(
+            "&New from Template…", self.new_from_template, key.New, "Start from a built-in example"
+        )
+        self.act_open = self._action("&Open…", self.open_dialog, key.Open, "Open a project file")
+        self.act_save = self._action("&Save", self.save, key.Save, "Save the project")
+        self.act_save_as = self._action(
+            "Save &As…", self.save_as, key.SaveAs, "Save the project under a new name"
+        )
+        self.act_export_png = self._action(
+            "Export Chart as &PNG…", lambda: self._export_chart("png"), None
+        )
+        self.act_export_svg = self._action(
+            "Export Chart as S&VG…", lambda: self._export_chart("svg"), None
+        )
+        self.act_export_csv = self._action(
+            "Export Curve &Data as CSV…", lambda: self._export_chart("csv"), None
+        )
+        self.act_quit = self._action("&Quit", self.close, key.Quit, "Quit FTRAG Advisor")
+        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        stack = self.document.undo_stack
+        self.act_undo = stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts(key.Undo)  # every platform binding (e.g. Ctrl+Z)
+        self.act_redo = stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts(key.Redo)  # Ctrl+Shift+Z and Ctrl+Y where both apply
+        self.act_add_scenario = self._action(
+            "&Add Scenario", self.add_scenario, None, "Add a scenario with default inputs"
+        )
+        self.act_duplicate_scenario = self._action(
+            "&Duplicate Scenario", self.duplicate_scenario, None, "Copy the current scenario"
+        )
+        self.act_rename_scenario = self._action(
+            "&Rename Scenario…", self.rename_scenario, None, "Rename the current scenario"
+        )
+        self.act_delete_scenario = self._action(
+            "De&lete Scenario", self.delete_scenario, None, "Delete the current scenario"
+        )
+        self.act_methodology = self._action(
+            "&Methodology…", self.show_methodology, key.HelpContents, "The formulas and sources"
+        )
+        self.act_about = self._action("&About FTRAG Advisor", self.show_about)
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_export_png, self.act_export_svg, self.act_export_csv])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.act_undo, self.act_redo])
+
+        scenario_menu = bar.addMenu("&Scenario")
+        scenario_menu.addActions(
+            [
+                self.act_add_scenario,
+                self.act_duplicate_scenario,
+                self.act_rename_scenario,
+                self.act_delete_scenario,
+            ]
+        )
+
+        self.view_menu = bar.addMenu("&View")
+        modes = QActionGroup(self)
+        self.act_mode_total = QAction("Total Cost over the &Horizon", self, checkable=True)
+        self.act_mode_month = QAction("Average Cost per &Month", self, checkable=True)
+        for action, mode in ((self.act_mode_total, "total"), (self.act_mode_month, "per_month")):
+            modes.addAction(action)
+            action.triggered.connect(lambda _c=False, m=mode: self.chart.set_mode(m))
+            self.view_menu.addAction(action)
+        self.act_mode_total.setChecked(True)
+        self.view_menu.addSeparator()
+        for index, name in enumerate(("&Scorecard", "Cost &Breakdown", "&Compare Scenarios")):
+            action = self._action(
+                name,
+                lambda i=index: self.results.setCurrentIndex(i),
+                f"Ctrl+{index + 1}",
+            )
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_methodology, self.act_about])
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Scenario")
+        bar.setObjectName("scenarioToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        label = QLabel("Scenario:")
+        label.setContentsMargins(4, 0, 4, 0)
+        self.scenario_combo = QComboBox()
+        self.scenario_combo.setAccessibleName("Current scenario")
+        self.scenario_combo.setToolTip("The scenario the inputs and results show")
+        self.scenario_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scenario_combo.setMinimumContentsLength(18)
+        self.scenario_combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        label.setBuddy(self.scenario_combo)
+        self.scenario_combo.activated.connect(self._scenario_chosen)
+        bar.addWidget(label)
+        bar.addWidget(self.scenario_combo)
+        bar.addActions(
+            [
+                self.act_add_scenario,
+                self.act_duplicate_scenario,
+                self.act_rename_scenario,
+                self.act_delete_scenario,
+            ]
+        )
+        bar.addSeparator()
+        bar.addActions([self.act_undo, self.act_redo])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.scenario_toolbar = bar
+
+    def _build_catalog_dock(self) -> None:
+        from gui.forms.catalog_view import CatalogView
+
+        self.catalog_view = CatalogView(self.document)
+        dock = QDockWidget("Price catalog", self)
+        dock.setObjectName("catalogDock")
+        dock.setWidget(self.catalog_view)
+        dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        toggle = dock.toggleViewAction()
+        toggle.setText("Price &Catalog")
+        toggle.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.view_menu.addAction(toggle)
+        self.catalog_dock = dock
+
+    def sizeHint(self) -> QSize:
+        return QSize(1366, 768)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if not getattr(self, "_split_done", False) and self.width() > 0:
+            self._split_done = True
+            self._set_default_split()
+
+    def _set_default_split(self) -> None:
+        width = max(self.width(), 800)
+        left = max(480, min(600, int(width * 0.38)))
+        self.splitter.setSizes([left, width - left])
+        height = max(self.right.height(), 400)
+        self.right.setSizes([int(height * 0.52), height - int(height * 0.52)])
+
+    # --- results ---------------------------------------------------------------------------
+
+    def _show_results(self, evaluation: Evaluation, curves: Curves) -> None:
+        self.banner.show_problem(None)
+        if self._chart is not None:
+            self._chart.set_data(curves, evaluation)
+        self.scorecard.set_evaluation(evaluation)
+        self.breakdown.set_evaluation(evaluation)
+        self._comparison_stale = True
+        if self.results.currentWidget() is self.comparison:
+            self._update_comparison()
+        recommendation = evaluation.recommendation
+        self.status.setText(f"{evaluation.scenario}: recommended — {recommendation.name}")
+
+    def _show_failure(self, problem: str) -> None:
+        self.banner.show_problem(problem)
+        self.status.setText(f"Cannot evaluate: {problem}")
+        self._comparison_stale = True
+
+    def _update_comparison(self) -> None:
+        if self._comparison_stale:
+            self.comparison.set_evaluations(self.document.evaluations())
+        self._comparison_stale = False
+
+    def _result_tab_changed(self, _index: int) -> None:
+        if self.results.currentWidget() is self.comparison:
+            self._update_comparison()
+
+    def _chart_mode_changed(self, mode: str) -> None:
+        (self.act_mode_total if mode == "total" else self.act_mode_month).setChecked(True)
+
+    def show_figure(self, figure: Figure) -> None:
+        from gui.views.explain import show_figure
+
+        show_figure(self, figure)
+
+    # --- project and scenarios -------------------------------------------------------------
+
+    def _project_changed(self) -> None:
+        self._refresh_scenarios()
+        self._update_title()
+        self._comparison_stale = True
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(window_title(self.document.project.title))
+        path = self.document.path
+        self.setWindowFilePath(str(path) if path else "")
+        self.setWindowModified(self.document.is_modified())
+
+    def _refresh_scenarios(self) -> None:
+        names = [s.name for s in self.document.project.scenarios]
+        combo = self.scenario_combo
+        shown = [combo.itemText(i) for i in range(combo.count())]
+        blocked = combo.blockSignals(True)
+        try:
+            if shown != names:
+                combo.clear()
+                combo.addItems(names)  # combo box items are always plain text
+            combo.setCurrentIndex(self.document.scenario_index)
+        finally:
+            combo.blockSignals(blocked)
+        self.act_delete_scenario.setEnabled(len(names) > 1)
+
+    def _scenario_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.document.switch_scenario(index)
+
+    def add_scenario(self) -> None:
+        self.document.add_scenario()
+
+    def duplicate_scenario(self) -> None:
+        self.document.duplicate_scenario()
+
+    def rename_scenario(self) -> None:
+        doc = self.document
+        name = self.ask_text("Rename scenario", "New name:", doc.scenario.name)
+        if name is None:
+            return
+        problem = doc.rename_scenario(doc.scenario_index, name.strip())
+        if problem:
+            self.show_message(QMessageBox.Icon.Warning, "Cannot rename the scenario", problem)
+
+    def delete_scenario(self) -> None:
+        doc = self.document
+        name = doc.scenario.name
+        if not self.confirm(
+            "Delete scenario",
+            f"Delete the scenario “{name}”? (Edit → Undo brings it back.)",
+        ):
+            return
+        problem = doc.delete_scenario(doc.scenario_index)
+        if problem:
+            self.show_message(QMessageBox.Icon.Warning, "Cannot delete the scenario", problem)
+
+    # --- files -----------------------------------------------------------------------------
+
+    def open_project(self, project: Project, path: str | Path | None = None) -> None:
+        self.document.load(project, path)
+
+    def open_template(self, name: str = DEFAULT_TEMPLATE) -> None:
+        self.open_project(load_template(name))
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a project file; on failure say which file and why, and keep what is open."""
+        try:
+            project = load_project(path)
+        except ProjectFileError as exc:
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot open the project",
+                f"Could not open {exc.path or path}:\n{exc.reason}",
+            )
+            return False
+        self.open_project(project, path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def new_from_template(self) -> None:
+        if not self.maybe_save():
+            return
+        name = self.ask_template()
+        if name:
+            self.open_template(name)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path = self.ask_open_path()
+        if path:
+            self.open_file(path)
+
+    def save(self) -> bool:
+        path = self.document.path
+        if path is None:
+            return self.save_as()
+        return self.save_to(path)
+
+    def save_as(self) -> bool:
+        path = self.ask_save_path()
+        if not path:
+            return False
+        if Path(path).suffix.lower() != FILE_SUFFIX:
+            path = f"{path}{FILE_SUFFIX}"
+        return self.save_to(path)
+
+    def save_to(self, path: str | Path) -> bool:
+        try:
+            save_project(self.document.project, path)
+        except ProjectFileError as exc:
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot save the project",
+                f"Could not save {exc.path or path}:\n{exc.reason}",
+            )
+            return False
+        self.document.mark_saved(path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """Before losing unsaved work: save, discard or cancel. True when it is safe to go on."""
+        if not self.document.is_modified():
+            return True
+        answer = self.ask_save_changes()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and urls[0].toLocalFile().endswith(FILE_SUFFIX):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            path = urls[0].toLocalFile()
+            # Open after the drop returns: a modal prompt inside a drop handler blocks the source.
+            QTimer.singleShot(0, lambda: self.maybe_save() and self.open_file(path))
+
+    def _export_chart(self, kind: str) -> None:
+        captions = {
+            "png": ("Export chart as PNG", "PNG images (*.png)"),
+            "svg": ("Export chart as SVG", "SVG images (*.svg)"),
+            "csv": ("Export curve data as CSV", "CSV files (*.csv)"),
+        }
+        caption, file_filter = captions[kind]
+        path = self.ask_export_path(caption, file_filter, kind)
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        exporter = getattr(self.chart, f"export_{kind}")
+        try:
+            exporter(path)
+        except OSError as exc:
+            self.show_message(
+                QMessageBox.Icon.Warning, "Export failed", f"Could not write {path}:\n{exc}"
+            )
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    # --- help ------------------------------------------------------------------------------
+
+    def show_methodology(self) -> None:
+        from gui.views.methodology import MethodologyDialog
+
+        dialog = self.findChild(MethodologyDialog)
+        if dialog is None:
+            dialog = MethodologyDialog(self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def about_text(self) -> str:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        from engine.catalog import price_data_version
+        from engine.version import APP_VERSION
+
+        return (
+            f"{APP_NAME} {APP_VERSION}\n\n"
+            "Fine-tune, RAG or both? Cost, latency, freshness and compliance of the three "
+            "strategies, with the crossover and the reasons. Works offline.\n\n"
+            f"Qt {qVersion()} · PySide6 {pyside_version}\n"
+            f"API prices: {price_data_version()}"
+        )
+
+    def show_about(self) -> None:
+        self.show_message(QMessageBox.Icon.Information, f"About {APP_NAME}", self.about_text())
+
+    # --- dialogs (small, so tests can replace them) ----------------------------------------
+
+    def show_message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        message(self, icon, title, text)
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = message(
+            self,
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        return message(
+            self,
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to “{self.document.project.title}”?",
+            buttons=QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+
+    def ask_text(self, title: str, label: str, text: str) -> str | None:
+        value, ok = QInputDialog.getText(self, title, label, text=text)
+        return value if ok else None
+
+    def ask_template(self) -> str | None:
+        names = template_names()
+        current = names.index(DEFAULT_TEMPLATE) if DEFAULT_TEMPLATE in names else 0
+        value, ok = QInputDialog.getItem(
+            self, "New from template", "Start from the example:", names, current, False
+        )
+        return value if ok and value else None
+
+    def ask_open_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._folder(), FILE_FILTER)
+        return path or None
+
+    def ask_save_path(self) -> str | None:
+        suggested = self.document.path or Path(self._folder()) / _file_name(
+            self.document.project.title
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(suggested), FILE_FILTER)
+        return path or None
+
+    def ask_export_path(self, caption: str, file_filter: str, suffix: str) -> str | None:
+        stem = _file_name(f"{self.document.project.title} {self.document.scenario.name}")
+        suggested = Path(self._folder()) / Path(stem).with_suffix(f".{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(suggested), file_filter)
+        return path or None
+
+    def _folder(self) -> str:
+        path = self.document.path
+        return str(path.parent) if path else str(Path.home())
+
+
+def _file_name(title: str) -> str:
+    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
+    return f"{safe[:60] or 'project'}{FILE_SUFFIX}"
