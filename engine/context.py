@@ -107,12 +107,24 @@ class Context:
         catalog: ApiPrice | None = None
         if typed_in is None or typed_out is None:
             catalog = api_price(option.api_model)
+        # The multiplier (e.g. 2× for a fine-tuned model on a provider API) applies to catalog
+        # prices only: a typed price is the price.
         mult = v(option.api_price_multiplier)
-        inp = typed_in if typed_in is not None else self.from_usd(catalog.input_per_million_usd)  # type: ignore[union-attr]
-        out = typed_out if typed_out is not None else self.from_usd(catalog.output_per_million_usd)  # type: ignore[union-attr]
+        inp = (
+            typed_in
+            if catalog is None or typed_in is not None
+            else (mult * self.from_usd(catalog.input_per_million_usd))
+        )
+        out = (
+            typed_out
+            if catalog is None or typed_out is not None
+            else (mult * self.from_usd(catalog.output_per_million_usd))
+        )
+        assert inp is not None
+        assert out is not None
         if catalog is None:
             source = "typed prices"
         else:
             checked = f", checked {catalog.checked}" if catalog.checked else ""
             source = f"genai-prices: {catalog.provider} {catalog.model}{checked}"
-        return inp * mult, out * mult, source
+        return inp, out, source

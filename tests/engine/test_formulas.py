@@ -277,3 +277,37 @@ def test_grid_ties_take_the_sign_that_follows() -> None:
 
     signs = np.array([1.0, 0.0, 0.0, -1.0, 0.0, 1.0, 0.0])
     assert list(_fill_zeros_from_next(signs)) == [1, -1, -1, -1, 1, 1, 0]
+
+
+def test_api_price_extract_matches_the_installed_genai_prices() -> None:
+    import json
+    from datetime import date
+
+    from engine.catalog import API_PRICE_SNAPSHOT, price_snapshot
+
+    committed = json.loads(API_PRICE_SNAPSHOT.read_text(encoding="utf-8"))
+    fresh = price_snapshot(date.fromisoformat(committed["as_of"]))
+    assert committed == fresh, "refresh it: python -m engine.catalog"
+
+
+def test_price_multiplier_applies_to_catalog_prices_only() -> None:
+    catalog_priced = scenario(
+        serving={
+            "rag": {"mode": "api", "api_model": "openai:gpt-4o-mini", "api_price_multiplier": 2}
+        }
+    )
+    typed = scenario(
+        serving={
+            "rag": {
+                "mode": "api",
+                "api_input_price_per_million": 0.15,
+                "api_output_price_per_million": 0.6,
+                "api_price_multiplier": 2,
+            }
+        }
+    )
+    gen = {
+        name: next(c for c in cost_models(ctx_for(s))["rag"].components if c.key == "generation")
+        for name, s in (("catalog", catalog_priced), ("typed", typed))
+    }
+    assert gen["catalog"].amount == pytest.approx(2 * gen["typed"].amount)
