@@ -182,10 +182,11 @@ class Curves:
 
 
 def default_volume_range(q0: float) -> tuple[float, float]:
-    """Three decades either side of today's volume, within 1 – 10¹³ queries/month."""
-    lo = max(1.0, q0 / 1000.0)
-    hi = min(1e13, max(q0, 1.0) * 1000.0)
-    return lo, hi
+    """About three decades either side of today's volume, rounded to whole decades so the
+    chart's axis stays put while a volume is typed, within 1 – 10¹³ queries/month."""
+    lo = 10.0 ** np.round(np.log10(max(1.0, q0 / 1000.0)))
+    hi = 10.0 ** np.round(np.log10(max(q0, 1.0) * 1000.0))
+    return float(max(1.0, lo)), float(min(1e13, hi))
 
 
 def _curves(

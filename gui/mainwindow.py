@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         if self.document.parent() is None:
             self.document.setParent(self)
         self._comparison_stale = True
+        self._breakdown_stale = True
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(False)
 
@@ -189,7 +190,7 @@ class MainWindow(QMainWindow):
         doc.changed.connect(self._project_changed)
         doc.scenarioChanged.connect(lambda _i: self._refresh_scenarios())
         doc.pathChanged.connect(lambda _p: self._update_title())
-        doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.scorecard.figureActivated.connect(self.show_figure)
         self.breakdown.figureActivated.connect(self.show_figure)
 
@@ -198,6 +199,10 @@ class MainWindow(QMainWindow):
         if doc.evaluation is not None and doc.curves is not None:
             self._show_results(doc.evaluation, doc.curves)
         self._painted = False
+
+    def _clean_changed(self, clean: bool) -> None:
+        # A bound method, not a lambda: Qt drops the connection when the window is destroyed.
+        self.setWindowModified(not clean)
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
@@ -415,10 +420,10 @@ class MainWindow(QMainWindow):
         if self._chart is not None:
             self._chart.set_data(curves, evaluation)
         self.scorecard.set_evaluation(evaluation)
-        self.breakdown.set_evaluation(evaluation)
+        # Hidden tabs are brought up to date when shown: a keystroke redraws only what is seen.
+        self._breakdown_stale = True
         self._comparison_stale = True
-        if self.results.currentWidget() is self.comparison:
-            self._update_comparison()
+        self._result_tab_changed(self.results.currentIndex())
         recommendation = evaluation.recommendation
         self.status.setText(f"{evaluation.scenario}: recommended — {recommendation.name}")
 
@@ -433,8 +438,14 @@ class MainWindow(QMainWindow):
         self._comparison_stale = False
 
     def _result_tab_changed(self, _index: int) -> None:
-        if self.results.currentWidget() is self.comparison:
+        current = self.results.currentWidget()
+        if current is self.comparison:
             self._update_comparison()
+        elif current is self.breakdown and self._breakdown_stale:
+            evaluation = self.document.evaluation
+            if evaluation is not None:
+                self.breakdown.set_evaluation(evaluation)
+            self._breakdown_stale = False
 
     def _chart_mode_changed(self, mode: str) -> None:
         (self.act_mode_total if mode == "total" else self.act_mode_month).setChecked(True)

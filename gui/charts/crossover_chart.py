@@ -118,6 +118,18 @@ class _CostAxis(pg.AxisItem):  # type: ignore[misc]
         return [fmt.money_compact(v * scale) for v in values]
 
 
+def _nice_ceiling(value: float) -> float:
+    """The next 'round' number ≥ value (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): the y axis
+    keeps its scale while small edits move the curves, so its ticks are not re-laid out."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * power >= value:
+            return step * power
+    return 10.0 * power
+
+
 class CrossoverChart(QWidget):
     """TCO (or cost per month) of the three strategies against monthly volume, log x axis.
 
@@ -477,13 +489,12 @@ class CrossoverChart(QWidget):
             positive = finite[finite > 0]
             lo = math.log10(positive.min()) if positive.size else 0.0
             hi = math.log10(positive.max()) if positive.size else 1.0
-            pad = max(0.05 * (hi - lo), 0.05)
-            y_range = (lo - pad, hi + pad)
+            # Whole half-decades: the axis stays put while a value is being typed.
+            y_range = (math.floor(lo * 2 - 0.1) / 2, math.ceil(hi * 2 + 0.1) / 2)
         else:
-            top = float(finite.max())
-            top = top if top > 0 else 1.0
+            top = _nice_ceiling(float(finite.max()) * 1.04)
             # A sliver below zero so the axis shows its "0" tick.
-            y_range = (-0.015 * top, top * 1.08)
+            y_range = (-0.015 * top, top)
         self._fitting = True
         try:
             self._plot.getPlotItem().getViewBox().setRange(

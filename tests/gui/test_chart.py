@@ -75,6 +75,8 @@ def test_curves_show_the_engine_curves(chart: CrossoverChart, support: Result) -
 def test_second_update_reuses_the_same_items(
     chart: CrossoverChart, support: Result, support_later: Result
 ) -> None:
+    # Label items are pooled: show both data sets once so the pool holds enough for either.
+    chart.set_data(support_later[1], support_later[0])
     chart.set_data(support[1], support[0])
     items = {key: chart.curve_item(key) for key in STRATEGIES}
     plot_item = chart._plot.getPlotItem()

@@ -1,0 +1,175 @@
+"""GUI figures for `make bench`: edit → scores and chart redrawn in the real event loop, cold start
+to the first live result against a bare PySide6 window, and peak memory.
+
+Each measurement runs in a fresh interpreter (python -m benchmarks.gui_bench MODE) so imports,
+caches and the Qt application start cold, as they do for a user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITS = 220  # the first 20 are warm-up
+
+
+def _run(mode: str, *extra: str) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.gui_bench", mode, *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"gui bench {mode} failed: {done.stderr.strip()[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[int(q * (len(ordered) - 1))]
+
+
+def gui_rows() -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for label, template in (("example", "support-assistant"), ("largest", "")):
+        if label == "largest" and not (ROOT / "benchmarks" / "largest.ftrag").exists():
+            continue
+        args = (
+            ["--file", str(ROOT / "benchmarks" / "largest.ftrag")]
+            if not template
+            else ["--template", template]
+        )
+        edits = _run("edits", *args)["ms"]
+        name = "edit → scores + chart redrawn" + ("" if template else " (largest project)")
+        rows.append(
+            {
+                "name": name,
+                "median_ms": statistics.median(edits),
+                "p95_ms": _percentile(edits, 0.95),
+                "runs": len(edits),
+                "target": "median < 16 ms, p95 < 33 ms",
+            }
+        )
+    starts = [_run("start") for _ in range(3)]
+    bare = [_run("bare")["ms"] for _ in range(3)]
+    app_ms = statistics.median(s["ms"] for s in starts)
+    bare_ms = statistics.median(bare)
+    rows += [
+        {"name": "cold start → first live result", "value": f"{app_ms:.0f} ms", "target": ""},
+        {"name": "cold start → bare PySide6 window", "value": f"{bare_ms:.0f} ms", "target": ""},
+        {
+            "name": "start ratio (app ÷ bare window)",
+            "value": f"{app_ms / bare_ms:.2f}×",
+            "target": "≤ 2×",
+        },
+        {
+            "name": "peak RSS after start",
+            "value": f"{max(s['rss_mb'] for s in starts):.0f} MB",
+            "target": "",
+        },
+    ]
+    return rows
+
+
+# --- the measured processes ------------------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _bare(started: float) -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication(sys.argv[:1])
+    label = QLabel("hello")
+    label.show()
+    app.processEvents()
+    label.grab()
+    print(json.dumps({"ms": (time.perf_counter() - started) * 1000}))
+
+
+def _window(args: list[str]) -> tuple[Any, Any]:
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    from engine.fileformat import load_project
+    from engine.templates import load_template
+    from gui.mainwindow import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = MainWindow()
+    if args and args[0] == "--file":
+        window.open_project(load_project(args[1]), args[1])
+    else:
+        window.open_project(load_template(args[1] if args else "support-assistant"))
+    window.resize(1366, 768)
+    window.show()
+    return app, window
+
+
+def _start(started: float) -> None:
+    app, window = _window([])
+    app.processEvents()
+    window.grab()  # the first frame, with the recommendation on it
+    assert window.document.evaluation is not None
+    print(json.dumps({"ms": (time.perf_counter() - started) * 1000, "rss_mb": _peak_rss_mb()}))
+
+
+def _edits(args: list[str]) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    app, window = _window(args)
+    chart = window.ensure_chart()
+    for _ in range(20):
+        app.processEvents()
+    field = window.inputs.show_field("workload", "queries_per_month")
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                PaintCounter.count += 1
+            return False
+
+    counter = PaintCounter()
+    viewport = chart._plot.viewport()
+    viewport.installEventFilter(counter)
+    base = float(field.value())  # type: ignore[attr-defined]
+    samples = []
+    for i in range(EDITS):
+        before = PaintCounter.count
+        start = time.perf_counter()
+        field.setValue(base * (1.0 + 0.01 * ((i % 40) - 20)))  # type: ignore[attr-defined]
+        deadline = start + 5.0
+        while PaintCounter.count == before and time.perf_counter() < deadline:
+            app.processEvents()
+        samples.append((time.perf_counter() - start) * 1000)
+        window.document.end_edit_burst()
+    print(json.dumps({"ms": samples[20:]}))
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    mode, rest = sys.argv[1], sys.argv[2:]
+    if mode == "bare":
+        _bare(t0)
+    elif mode == "start":
+        _start(t0)
+    else:
+        _edits(list(rest))
