@@ -47,6 +47,9 @@ engine-without-qt: $(STAMP)
 
 test: lint typecheck pytest engine-without-qt
 
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m gui.screenshots docs/screenshots
+
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
