@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -184,9 +185,9 @@ class Curves:
 def default_volume_range(q0: float) -> tuple[float, float]:
     """About three decades either side of today's volume, rounded to whole decades so the
     chart's axis stays put while a volume is typed, within 1 – 10¹³ queries/month."""
-    lo = 10.0 ** np.round(np.log10(max(1.0, q0 / 1000.0)))
-    hi = 10.0 ** np.round(np.log10(max(q0, 1.0) * 1000.0))
-    return float(max(1.0, lo)), float(min(1e13, hi))
+    lo = 10.0 ** round(math.log10(max(1.0, q0 / 1000.0)))
+    hi = 10.0 ** round(math.log10(max(q0, 1.0) * 1000.0))
+    return max(1.0, lo), min(1e13, hi)
 
 
 def _curves(
