@@ -37,6 +37,9 @@ from engine.scoring import (
 Array = NDArray[np.float64]
 
 
+MAX_TCO = 1e18  # beyond this the inputs are a typo, not a plan: say so instead of printing it
+
+
 class EvaluationError(ValueError):
     """The scenario cannot be evaluated (e.g. it names a catalog entry that does not exist)."""
 
@@ -78,6 +81,13 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
     s = ctx.scenario
     q0 = v(s.workload.queries_per_month)
     tco = {k: tco_figure(ctx, m) for k, m in models.items()}
+    for key, figure in tco.items():
+        if figure.value > MAX_TCO:
+            raise ArithmeticError(
+                f"{STRATEGY_NAMES[key]}'s total cost comes to more than 10¹⁸ "
+                f"{ctx.currency}: out of the range this tool prices sensibly — check the "
+                "growth rate, horizon and volume"
+            )
     costs = cost_scores({k: f.value for k, f in tco.items()}, ctx.money)
     retrain_interval, _ = effective_retrain_interval(ctx)
     req = s.requirements

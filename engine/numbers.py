@@ -129,6 +129,8 @@ def money(value: float, currency: str) -> str:
     """'USD 1,326,000', 'USD 47.73' (the one rounding rule for money on screen)."""
     if not _is_number(value):
         return f"{currency} {DASH}"
+    if abs(value) >= 1e15:  # beyond a quadrillion, digits stop meaning anything
+        return f"{currency} {_scientific(value)}"
     return f"{currency} {_fixed(value, money_decimals(value))}"
 
 
