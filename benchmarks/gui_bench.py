@@ -44,15 +44,12 @@ def _percentile(samples: list[float], q: float) -> float:
 
 
 def gui_rows() -> list[dict[str, object]]:
+    from benchmarks.largest import write_largest
+
     rows: list[dict[str, object]] = []
-    for label, template in (("example", "support-assistant"), ("largest", "")):
-        if label == "largest" and not (ROOT / "benchmarks" / "largest.ftrag").exists():
-            continue
-        args = (
-            ["--file", str(ROOT / "benchmarks" / "largest.ftrag")]
-            if not template
-            else ["--template", template]
-        )
+    largest = write_largest()
+    for template in ("support-assistant", ""):
+        args = ["--template", template] if template else ["--file", str(largest)]
         edits = _run("edits", *args)["ms"]
         name = "edit → scores + chart redrawn" + ("" if template else " (largest project)")
         rows.append(
