@@ -185,7 +185,8 @@ def recommend(
         )
         top = gains[0]
         rationale = (
-            f"{name} scores {nf.fixed(totals[win], 1)} of {nf.count(100)} against {STRATEGY_NAMES[other]}'s "
+            f"{name} scores {nf.fixed(totals[win], 1)} of {nf.count(100)} against "
+            f"{STRATEGY_NAMES[other]}'s "
             f"{nf.fixed(totals[other], 1)} — {closeness} of {nf.fixed(margin, 1)} points "
             f"with the weights given. "
             f"Its biggest advantage is {top}: {scores[win][top].reason}"
