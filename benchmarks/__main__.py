@@ -83,6 +83,12 @@ def report_rows() -> list[Row]:
     return rows()
 
 
+def package_rows() -> list[Row]:
+    from benchmarks.package_bench import package_rows as rows
+
+    return rows()
+
+
 def gui_rows() -> list[Row]:
     try:
         from benchmarks.gui_bench import gui_rows as rows
@@ -92,7 +98,7 @@ def gui_rows() -> list[Row]:
 
 
 def main() -> int:
-    rows = engine_rows() + uncertainty_rows() + report_rows() + gui_rows()
+    rows = engine_rows() + uncertainty_rows() + report_rows() + gui_rows() + package_rows()
     width = max(len(str(r["name"])) for r in rows)
     print(f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  target")
     for r in rows:
