@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM_TEST := offscreen
 
-.PHONY: run test lint typecheck pytest engine-without-qt bench sysdeps clean screenshots
+.PHONY: run test lint typecheck pytest engine-without-qt bench sysdeps clean screenshots monkey
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory sysdeps
@@ -49,6 +49,10 @@ test: lint typecheck pytest engine-without-qt
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m gui.screenshots docs/screenshots
+
+# The long monkey: 500 seeds × 200 actions on the real window (make test runs 20 seeds).
+monkey: $(STAMP)
+	MONKEY_SEEDS=500 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/robustness/test_monkey.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
