@@ -85,6 +85,10 @@ def run(argv: Sequence[str]) -> int:
                 return _smoke_test(args, started, errors)
         window = _open_window(args)
         window.show()
+        from PySide6.QtCore import QTimer
+
+        # Copies left by a run that died are offered once the window is up.
+        QTimer.singleShot(0, window, window.restore_recovery_copies)
         return int(app.exec())
     finally:
         hooks.restore()
@@ -123,6 +127,7 @@ def _open_window(args: argparse.Namespace) -> MainWindow:
     if args.file:
         try:
             window.open_project(load_project(args.file), args.file)
+            window.recent.add(args.file)
             return window
         except ProjectFileError as exc:
             problems.append(

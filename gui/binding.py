@@ -460,8 +460,11 @@ class Binder(QObject):
             return ""
         widget = binding.widget
         editor = widget.number if isinstance(widget, OptionalNumberField) else widget
-        low = "…" if value.low is None else format_number(value.low, locale_widget=editor)
-        high = "…" if value.high is None else format_number(value.high, locale_widget=editor)
+        # A missing end is the likely value (as the uncertainty analysis samples it).
+        low = format_number(value.likely if value.low is None else value.low, locale_widget=editor)
+        high = format_number(
+            value.likely if value.high is None else value.high, locale_widget=editor
+        )
         return f"Range {low} – {high}"
 
     def _refresh_defaults(self) -> None:

@@ -11,7 +11,6 @@ evaluate keeps the last valid results and emits :attr:`ProjectDocument.evaluatio
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.evaluate import Curves, EvaluationError, evaluate, evaluate_with_curves
-from engine.model.base import Estimate, field_meta
+from engine.model.base import Estimate
 from engine.model.project import Project
 from engine.model.results import Evaluation
 from engine.model.scenario import Scenario
+from gui.uncertainty.ranges import with_likely
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ FieldPath = tuple[str | int, ...]
 #: Fields of the project itself; any other first path element is a field of the current scenario.
 PROJECT_FIELDS: frozenset[str] = frozenset(Project.model_fields) - {"scenarios"}
 
-CURVE_POINTS = 500
+CURVE_POINTS = 200
 
 
 class EditRefused(ValueError):
@@ -186,6 +186,9 @@ class ProjectDocument(QObject):
     evaluationFailed = Signal(str)
     #: The file the project belongs to changed (Path or None).
     pathChanged = Signal(object)
+    #: A likely value outside its low–high range widened the range to include it:
+    #: (absolute path of the estimate, estimate before the edit burst, estimate now).
+    rangeWidened = Signal(object, object, object)
 
     def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -258,11 +261,11 @@ class ProjectDocument(QObject):
         """Change one input. Returns None when accepted, else the reason it was refused (the
         document keeps its last valid state and nothing is pushed on the undo stack).
 
-        Setting the ``likely`` value of an estimate that has a low–high range moves the range
-        with it (see :meth:`_moved_range`): the form edits only the likely value, and a range
-        left behind would refuse every new value outside it."""
+        Setting the ``likely`` value of an estimate that has a low–high range keeps the range,
+        widening it just enough when the value falls outside it (see :meth:`_moved_range`;
+        :attr:`rangeWidened` says so); the likely value and the range are one undo step."""
         absolute = self.absolute_path(path)
-        edit_path, edit_value = self._moved_range(absolute, value)
+        edit_path, edit_value, widened_from = self._moved_range(absolute, value)
         try:
             after = self.edited_project(edit_path, edit_value)
         except EditRefused as exc:
@@ -274,6 +277,8 @@ class ProjectDocument(QObject):
             self, f"Edit {name}", self._project, after, self._index, edit_path, self._burst
         )
         self._push(command)
+        if widened_from is not None:
+            self.rangeWidened.emit(edit_path, widened_from, value_at(after, edit_path))
         return None
 
     def end_edit_burst(self) -> None:
@@ -281,48 +286,25 @@ class ProjectDocument(QObject):
         self._burst += 1
         self._range_origins.clear()
 
-    def _moved_range(self, path: FieldPath, value: Any) -> tuple[FieldPath, Any]:
-        """A new likely value for an estimate with a range: the range keeps its proportions.
+    def _moved_range(self, path: FieldPath, value: Any) -> tuple[FieldPath, Any, Estimate | None]:
+        """A new likely value for an estimate with a range: the range stays as entered, and is
+        widened just enough when the value falls outside it (gui.uncertainty.ranges).
 
-        low and high are scaled by new ÷ old likely (shifted by the difference when the old
-        likely value was 0), measured from the estimate as it was when this typing burst
-        began, so the result does not depend on the keystrokes in between; they are kept
-        within the field's bounds and rounded outwards for whole-number fields.
+        Measured from the estimate as it was when this typing burst began, so the result does
+        not depend on the keystrokes in between.  Returns the path and value to set, and the
+        estimate as it was when the range had to be widened (else None).
         """
         if len(path) < 2 or path[-1] != "likely" or isinstance(value, bool):
-            return path, value
+            return path, value, None
         if not isinstance(value, int | float):
-            return path, value
+            return path, value, None
         estimate_path = path[:-1]
         current = value_at(self._project, estimate_path)
         if not isinstance(current, Estimate) or not current.has_range:
-            return path, value
+            return path, value, None
         origin = self._range_origins.setdefault(estimate_path, current)
-        owner = value_at(self._project, estimate_path[:-1])
-        meta = (
-            field_meta(type(owner), str(estimate_path[-1])) if isinstance(owner, BaseModel) else {}
-        )
-        lowest = float(meta.get("minimum", -math.inf))
-        highest = float(meta.get("maximum", math.inf))
-        new = float(value)
-
-        def moved(end: float | None, round_up: bool) -> float | None:
-            if end is None:
-                return None
-            if origin.likely != 0 and new != 0:
-                end = end * new / origin.likely
-            else:
-                end = end + new - origin.likely
-            if meta.get("integer"):
-                end = float(math.ceil(end) if round_up else math.floor(end))
-            return min(max(end, lowest), highest)
-
-        low, high = moved(origin.low, False), moved(origin.high, True)
-        if low is not None:
-            low = min(low, new)
-        if high is not None:
-            high = max(high, new)
-        return estimate_path, {"likely": new, "low": low, "high": high}
+        edit = with_likely(origin, float(value))
+        return estimate_path, edit.as_dict(), origin if edit.widened else None
 
     def _push(self, command: QUndoCommand) -> None:
         self._applying_edit = True

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 log = logging.getLogger("gui")
 
@@ -88,6 +88,36 @@ def show_exception(info: ExcInfo) -> None:
     )
     box.setInformativeText(f"The details are logged in {log_folder() / LOG_FILE_NAME}.")
     box.setDetailedText(format_exception(info))  # selectable and copyable
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    rescue = None
+    if _has_open_projects():
+        rescue = box.addButton("Save &Recovery Copy", QMessageBox.ButtonRole.ActionRole)
+        rescue.setToolTip("Write the open project to the recovery folder now")
+    box.addButton(QMessageBox.StandardButton.Ok)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if rescue is not None and clicked is rescue:
+        save_recovery_copy(parent)
+
+
+def _has_open_projects() -> bool:
+    from gui.recovery import live_managers  # imported late: errors.py loads before any window
+
+    return bool(live_managers())
+
+
+def save_recovery_copy(parent: QWidget | None) -> None:
+    """The error dialog's "Save Recovery Copy": write every open project through the
+    recovery path and say where it went (or why it could not)."""
+    from gui.recovery import recovery_saved_text, save_recovery_copies
+
+    written, problems = save_recovery_copies()
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information if written else QMessageBox.Icon.Warning)
+    box.setWindowTitle("Recovery copy")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(recovery_saved_text(written, problems))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.exec()
     box.deleteLater()

@@ -8,15 +8,17 @@ can harden it and tests can replace the dialogs.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QMimeData, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
+    QDragMoveEvent,
     QDropEvent,
     QKeySequence,
 )
@@ -43,9 +45,12 @@ from engine.evaluate import Curves
 from engine.fileformat import FILE_SUFFIX, ProjectFileError, load_project, save_project
 from engine.model.project import Project
 from engine.model.results import Evaluation, Figure
-from engine.templates import DEFAULT_TEMPLATE, load_template, template_names
+from engine.templates import DEFAULT_TEMPLATE, load_template
+from gui import files, recovery
 from gui.document import ProjectDocument
+from gui.files import RecentFiles, RecentMenu, is_project_path, shown_path, with_suffix
 from gui.forms.panel import InputPanel
+from gui.recovery import RecoveryManager
 
 if TYPE_CHECKING:
     from gui.charts.crossover_chart import CrossoverChart
@@ -59,12 +64,13 @@ APP_NAME = "FTRAG Advisor"
 FILE_FILTER = f"FTRAG Advisor projects (*{FILE_SUFFIX});;All files (*)"
 
 
-def window_title(project_title: str) -> str:
-    """'<title>[*] — FTRAG Advisor'; a literal '[*]' in the title is escaped for Qt."""
+def window_title(project_title: str, note: str = "") -> str:
+    """'<title>[*] — FTRAG Advisor'; a literal '[*]' in the title is escaped for Qt.  ``note``
+    (e.g. " (recovered)") follows the title and is never cut off."""
     shown = " ".join(project_title.split()) or "Untitled project"
     if len(shown) > 80:
         shown = shown[:79] + "…"
-    return f"{shown.replace('[*]', '[*][*]')}[*] — {APP_NAME}"
+    return f"{(shown + note).replace('[*]', '[*][*]')}[*] — {APP_NAME}"
 
 
 def message(
@@ -132,6 +138,9 @@ class MainWindow(QMainWindow):
         self._breakdown_stale = True
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(False)
+        self.recent = RecentFiles()
+        self.recovery = RecoveryManager(self.document, self)
+        self.recovered = False  # a restored recovery copy, not saved since
 
         self.inputs = InputPanel(self.document)
         self.inputs.setMinimumWidth(360)
@@ -189,20 +198,27 @@ class MainWindow(QMainWindow):
         doc.evaluationFailed.connect(self._show_failure)
         doc.changed.connect(self._project_changed)
         doc.scenarioChanged.connect(lambda _i: self._refresh_scenarios())
-        doc.pathChanged.connect(lambda _p: self._update_title())
+        doc.pathChanged.connect(self._path_changed)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.recovery.autosaveFailed.connect(self._autosave_failed)
         self.scorecard.figureActivated.connect(self.show_figure)
         self.breakdown.figureActivated.connect(self.show_figure)
 
         self._refresh_scenarios()
         self._update_title()
+        self._update_file_actions()
         if doc.evaluation is not None and doc.curves is not None:
             self._show_results(doc.evaluation, doc.curves)
+        # Ranges → Monte Carlo off the GUI thread; its Sensitivity tab, bands and P(win).
+        from gui.uncertainty.controller import UncertaintyController
+
+        self.uncertainty = UncertaintyController(self)
         self._painted = False
 
     def _clean_changed(self, clean: bool) -> None:
         # A bound method, not a lambda: Qt drops the connection when the window is destroyed.
         self.setWindowModified(not clean)
+        self._update_file_actions()
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
@@ -231,6 +247,7 @@ class MainWindow(QMainWindow):
             doc = self.document
             if doc.evaluation is not None and doc.curves is not None:
                 chart.set_data(doc.curves, doc.evaluation)
+            self.uncertainty.attach_chart(chart)
         return self._chart
 
     # --- construction ----------------------------------------------------------------------
@@ -269,6 +286,13 @@ class MainWindow(QMainWindow):
         self.act_save_as = self._action(
             "Save &As…", self.save_as, key.SaveAs, "Save the project under a new name"
         )
+        self.act_revert = self._action(
+            "Re&vert", self.revert, None, "Throw away unsaved changes and reload the saved file"
+        )
+        self.act_preferences = self._action(
+            "Pre&ferences…", self.edit_preferences, key.Preferences, "Autosave interval"
+        )
+        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_export_png = self._action(
             "Export Chart as &PNG…", lambda: self._export_chart("png"), None
         )
@@ -307,12 +331,15 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = RecentMenu(self.recent, self.open_file, file_menu)
+        file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addActions([self.act_save, self.act_save_as, self.act_revert])
         file_menu.addSeparator()
         file_menu.addActions([self.act_export_png, self.act_export_svg, self.act_export_csv])
         file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
+        file_menu.addActions([self.act_preferences, self.act_quit])
+        self.file_menu = file_menu
 
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.act_undo, self.act_redo])
@@ -337,7 +364,8 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
         self.act_mode_total.setChecked(True)
         self.view_menu.addSeparator()
-        for index, name in enumerate(("&Scorecard", "Cost &Breakdown", "&Compare Scenarios")):
+        tabs = ("&Scorecard", "Cost &Breakdown", "&Compare Scenarios", "Sensi&tivity")
+        for index, name in enumerate(tabs):
             action = self._action(
                 name,
                 lambda i=index: self.results.setCurrentIndex(i),
@@ -463,7 +491,8 @@ class MainWindow(QMainWindow):
         self._comparison_stale = True
 
     def _update_title(self) -> None:
-        self.setWindowTitle(window_title(self.document.project.title))
+        note = " (recovered)" if self.recovered else ""
+        self.setWindowTitle(window_title(self.document.project.title, note))
         path = self.document.path
         self.setWindowFilePath(str(path) if path else "")
         self.setWindowModified(self.document.is_modified())
@@ -522,33 +551,58 @@ class MainWindow(QMainWindow):
         self.open_project(load_template(name))
 
     def open_file(self, path: str | Path) -> bool:
-        """Open a project file; on failure say which file and why, and keep what is open."""
+        """Open a project file (Open…, Open Recent, a drop).  The file is read and checked
+        first: a bad one is named with the reason and what is open stays untouched.  Then
+        unsaved changes are offered for saving (Cancel stops here), then the project is shown."""
+        try:
+            project = load_project(path)
+        except ProjectFileError as exc:
+            text = f"Could not open {shown_path(exc.path or path)}:\n{exc.reason}"
+            if not os.path.exists(path) and self.recent.remove(path):
+                text += "\n\nIt has been removed from the recent files."
+            self.show_message(QMessageBox.Icon.Warning, "Cannot open the project", text)
+            return False
+        if not self.maybe_save():
+            return False
+        self.open_project(project, path)
+        self.recent.add(path)
+        self.statusBar().showMessage(f"Opened {shown_path(path)}", 5000)
+        return True
+
+    def new_from_template(self) -> bool:
+        name = self.ask_template()
+        if not name or not self.maybe_save():
+            return False
+        self.open_template(name)
+        return True
+
+    def open_dialog(self) -> bool:
+        path = self.ask_open_path()
+        if not path:
+            return False
+        return self.open_file(path)
+
+    def revert(self) -> bool:
+        """Reload the saved file, after confirming that the unsaved changes go."""
+        doc = self.document
+        path = doc.path
+        if path is None:
+            return False
+        if doc.is_modified() and not self.ask_revert():
+            return False
         try:
             project = load_project(path)
         except ProjectFileError as exc:
             self.show_message(
                 QMessageBox.Icon.Warning,
-                "Cannot open the project",
-                f"Could not open {exc.path or path}:\n{exc.reason}",
+                "Cannot revert",
+                f"Could not read {shown_path(exc.path or path)}:\n{exc.reason}\n\n"
+                "Your changes are still open.",
             )
             return False
         self.open_project(project, path)
-        self.statusBar().showMessage(f"Opened {path}", 5000)
+        self.statusBar().showMessage(f"Reverted to {shown_path(path)}", 5000)
         return True
-
-    def new_from_template(self) -> None:
-        if not self.maybe_save():
-            return
-        name = self.ask_template()
-        if name:
-            self.open_template(name)
-
-    def open_dialog(self) -> None:
-        if not self.maybe_save():
-            return
-        path = self.ask_open_path()
-        if path:
-            self.open_file(path)
 
     def save(self) -> bool:
         path = self.document.path
@@ -560,26 +614,32 @@ class MainWindow(QMainWindow):
         path = self.ask_save_path()
         if not path:
             return False
-        if Path(path).suffix.lower() != FILE_SUFFIX:
-            path = f"{path}{FILE_SUFFIX}"
-        return self.save_to(path)
+        return self.save_to(with_suffix(path))
 
     def save_to(self, path: str | Path) -> bool:
+        """Atomic save (the old file kept as .bak).  A failure names the file and the reason;
+        the document stays unsaved, so nothing is lost."""
         try:
             save_project(self.document.project, path)
-        except ProjectFileError as exc:
+        except (ProjectFileError, OSError) as exc:
+            where = exc.path if isinstance(exc, ProjectFileError) else None
+            reason = exc.reason if isinstance(exc, ProjectFileError) else str(exc)
             self.show_message(
                 QMessageBox.Icon.Warning,
                 "Cannot save the project",
-                f"Could not save {exc.path or path}:\n{exc.reason}",
+                f"Could not save {shown_path(where or path)}:\n{reason}\n\n"
+                "Your changes are still open and not saved. Try File → Save As… to save them "
+                "somewhere else.",
             )
             return False
         self.document.mark_saved(path)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.recent.add(path)
+        self.statusBar().showMessage(f"Saved {shown_path(path)}", 5000)
         return True
 
     def maybe_save(self) -> bool:
-        """Before losing unsaved work: save, discard or cancel. True when it is safe to go on."""
+        """Before losing unsaved work: save, discard or cancel. True when it is safe to go on
+        (a save that fails or is cancelled is a no)."""
         if not self.document.is_modified():
             return True
         answer = self.ask_save_changes()
@@ -589,22 +649,81 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
+            self.recovery.shutdown()  # a clean exit leaves no recovery copy behind
             event.accept()
         else:
             event.ignore()
 
+    def open_recovered(self, project: Project, original: Path | None) -> None:
+        """A restored recovery copy: unsaved (its changes never reached a file), titled
+        "(recovered)", with its original file for Save."""
+        self.document.load(project, original)
+        self.document.undo_stack.resetClean()
+        self.recovered = True
+        self._update_title()
+
+    def restore_recovery_copies(self) -> list[MainWindow]:
+        """At start-up: offer the copies of runs that died (gui.recovery)."""
+        return recovery.offer_recovery(self)
+
+    def new_window(self) -> MainWindow:
+        """Another top-level window (a second restored project); deleted when closed."""
+        window = type(self)()
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _extra_windows.add(window)
+        window.destroyed.connect(lambda _obj=None, w=window: _extra_windows.discard(w))
+        window.show()
+        return window
+
+    def edit_preferences(self) -> None:
+        minutes = self.ask_autosave_minutes(recovery.autosave_minutes())
+        if minutes is not None:
+            recovery.set_autosave_minutes(minutes)
+
+    def _path_changed(self, _path: object) -> None:
+        self.recovered = False  # saved under a name, or another project opened
+        self._update_title()
+        self._update_file_actions()
+
+    def _autosave_failed(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def _update_file_actions(self) -> None:
+        doc = self.document
+        self.act_revert.setEnabled(doc.path is not None and doc.is_modified())
+
+    @staticmethod
+    def dropped_project(mime: QMimeData | None) -> str | None:
+        """The one local .ftrag file being dragged, else None (folders, several files, web
+        links and other kinds of file are refused)."""
+        if mime is None or not mime.hasUrls():
+            return None
+        urls = mime.urls()
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = urls[0].toLocalFile()
+        return path if is_project_path(path) else None
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and urls[0].toLocalFile().endswith(FILE_SUFFIX):
+        if self.dropped_project(event.mimeData()):
             event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.dropped_project(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
-            event.acceptProposedAction()
-            path = urls[0].toLocalFile()
-            # Open after the drop returns: a modal prompt inside a drop handler blocks the source.
-            QTimer.singleShot(0, lambda: self.maybe_save() and self.open_file(path))
+        path = self.dropped_project(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Open after the drop returns: a modal prompt inside a drop handler blocks the source.
+        QTimer.singleShot(0, self, lambda: self.open_file(path))
 
     def _export_chart(self, kind: str) -> None:
         captions = {
@@ -674,38 +793,30 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_save_changes(self) -> QMessageBox.StandardButton:
-        return message(
-            self,
-            QMessageBox.Icon.Warning,
-            "Unsaved changes",
-            f"Save the changes to “{self.document.project.title}”?",
-            buttons=QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-        )
+        return files.ask_save_changes(self, self.document.project.title)
+
+    def ask_revert(self) -> bool:
+        path = self.document.path
+        return path is not None and files.ask_revert(self, path)
 
     def ask_text(self, title: str, label: str, text: str) -> str | None:
         value, ok = QInputDialog.getText(self, title, label, text=text)
         return value if ok else None
 
     def ask_template(self) -> str | None:
-        names = template_names()
-        current = names.index(DEFAULT_TEMPLATE) if DEFAULT_TEMPLATE in names else 0
-        value, ok = QInputDialog.getItem(
-            self, "New from template", "Start from the example:", names, current, False
-        )
-        return value if ok and value else None
+        return files.ask_template(self)
 
     def ask_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", self._folder(), FILE_FILTER)
-        return path or None
+        return files.ask_open_path(self, self._folder())
 
     def ask_save_path(self) -> str | None:
         suggested = self.document.path or Path(self._folder()) / _file_name(
             self.document.project.title
         )
-        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(suggested), FILE_FILTER)
-        return path or None
+        return files.ask_save_path(self, str(suggested))
+
+    def ask_autosave_minutes(self, current: int) -> int | None:
+        return recovery.ask_autosave_minutes(self, current)
 
     def ask_export_path(self, caption: str, file_filter: str, suffix: str) -> str | None:
         stem = _file_name(f"{self.document.project.title} {self.document.scenario.name}")
@@ -715,7 +826,10 @@ class MainWindow(QMainWindow):
 
     def _folder(self) -> str:
         path = self.document.path
-        return str(path.parent) if path else str(Path.home())
+        return str(path.parent) if path else files.last_folder()
+
+
+_extra_windows: set[MainWindow] = set()
 
 
 def _file_name(title: str) -> str:

@@ -43,6 +43,8 @@ from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES, is_dark
+from gui.uncertainty.bands import Array as BandArray
+from gui.uncertainty.bands import BandMap, BandOverlay
 
 Array = NDArray[np.float64]
 
@@ -209,6 +211,7 @@ class CrossoverChart(QWidget):
             item.addItem(curve)
             self._legend.addItem(curve, STRATEGY_NAMES[key])
             self._curves[key] = curve
+        self._bands = BandOverlay(item, self._legend)  # P10–P90 (uncertainty), hidden for now
         # The grid: two line-pair items (major, minor) instead of pyqtgraph's axis grid, which
         # costs ~7 ms per repaint here (every curve update repaints the whole grid).
         self._grid: dict[str, pg.PlotDataItem] = {}
@@ -281,6 +284,19 @@ class CrossoverChart(QWidget):
         x = curve.xData if curve.xData is not None else np.zeros(0)
         y = curve.yData if curve.yData is not None else np.zeros(0)
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def set_bands(self, volumes: BandArray | None, bands: BandMap | None) -> None:
+        """P10–P90 of each strategy's total cost at ``volumes`` (a Monte Carlo result), drawn
+        as shaded bands around the curves; None hides them."""
+        self._bands.set_bands(volumes, bands)
+        self._refresh()
+
+    def bands_visible(self) -> bool:
+        return self._bands.visible()
+
+    def band_data(self, strategy: str) -> tuple[Array, Array, Array]:
+        """(volumes, P10, P90) of the band drawn for a strategy, in the current mode."""
+        return self._bands.data(strategy)
 
     def curve_item(self, strategy: str) -> pg.PlotDataItem:
         return self._curves[strategy]
@@ -441,6 +457,8 @@ class CrossoverChart(QWidget):
                 curve.setData(volumes, self._y[key])
             else:
                 curve.setData([], [])
+        divisor = 1.0 if self._mode == "total" else float(data.horizon_months)
+        self._bands.update(divisor, self._log_y)
         self._update_axis_labels()
         self._update_today(evaluation)
         self._update_crossovers(evaluation)
@@ -478,7 +496,7 @@ class CrossoverChart(QWidget):
     def _fit_view(self) -> None:
         if self._view_volumes.size == 0:
             return
-        stacked = np.concatenate(list(self._y.values()))
+        stacked = np.concatenate(list(self._y.values()) + self._bands.values())
         finite = stacked[np.isfinite(stacked)]
         if finite.size == 0:
             return
@@ -681,6 +699,7 @@ class CrossoverChart(QWidget):
     def _apply_curve_pens(self) -> None:
         for key, curve in self._curves.items():
             curve.setPen(self._curve_pen(key))
+        self._bands.apply_theme(self._dark_look(), self._excluded)
         self._legend.update()
 
     def _set_legend_text(self, key: str, text: str) -> None:

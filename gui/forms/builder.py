@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.model.base import Estimate, field_meta
+from engine.uncertainty import NEVER_SAMPLED
 from gui.binding import Binder, Binding, OptionalNumberAdapter
 from gui.forms.api_models import ApiModelPicker
 from gui.forms.fields import (
@@ -42,6 +43,7 @@ from gui.forms.fields import (
     format_number,
 )
 from gui.forms.labels import CHECKBOX_TEXT, ERROR_HINTS, choice_label, field_label
+from gui.forms.range_editor import RangeEditor
 
 LABEL_WRAP_CHARS = 20
 
@@ -218,6 +220,12 @@ class FormBuilder:
             hint=ERROR_HINTS.get(name, ""),
             adapter=adapter,
         )
+        if (
+            estimate
+            and isinstance(widget, NumberField | OptionalNumberField)
+            and tuple(str(p) for p in path) not in NEVER_SAMPLED
+        ):
+            RangeEditor(self.binder.document, binding, field_row)  # owned by the row
         row = Row(label, field_row, binding)
         self.rows[path] = row
         return row

@@ -363,8 +363,8 @@ class FieldRow(QWidget):
         self.range_label.setEnabled(False)  # secondary text: greyed by the style
         self.range_label.setVisible(False)
         self.range_label.setToolTip(
-            "The low–high range the uncertainty analysis samples. The form edits the likely "
-            "value; the range keeps its proportions around it."
+            "The low–high range the uncertainty analysis samples (± in the field edits it). "
+            "Editing the likely value keeps the range; a value outside it widens it."
         )
         self.error_label = QLabel()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -386,7 +386,16 @@ class FieldRow(QWidget):
             outer.addWidget(editor.details)
         outer.addWidget(self.range_label)
         outer.addWidget(self.error_label)
+        self._outer = outer
         self.setFocusProxy(editor)
+
+    def add_below(self, widget: QWidget, after: QWidget | None = None) -> None:
+        """A widget under the field: right after ``after``, else just above the error message
+        (the range editor's note and rows)."""
+        if after is not None and self._outer.indexOf(after) >= 0:
+            self._outer.insertWidget(self._outer.indexOf(after) + 1, widget)
+        else:
+            self._outer.insertWidget(self._outer.indexOf(self.error_label), widget)
 
     def set_currency(self, currency: str) -> None:
         from gui.forms.labels import unit_text

@@ -46,7 +46,7 @@ from gui.binding import Binder, OptionalNumberAdapter
 from gui.document import ProjectDocument
 from gui.forms.builder import FormBuilder, Row, group
 from gui.forms.catalog_text import CATALOG_OF_FIELD, default_figure, picker_entries
-from gui.forms.fields import NumberField, OptionalNumberField
+from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 
 _SELF_HOSTED_FIELDS = (
     "self_hosted_model",
@@ -412,6 +412,16 @@ class InputPanel(QWidget):
             "Exchange rate",
             info.description or "",
             unit="money per USD",
+        )
+        distribution = ChoiceCombo(
+            [("Triangular", "triangular"), ("PERT (smooth, peaks at the likely value)", "pert")]
+        )
+        self.builder.add_row(
+            form,
+            ("distribution",),
+            distribution,
+            "Range distribution",
+            Project.model_fields["distribution"].description or "",
         )
         notes = QPlainTextEdit()
         notes.setTabChangesFocus(True)

@@ -12,8 +12,10 @@ the same in a PDF, on a printer and in a PNG.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
@@ -30,6 +32,7 @@ AUTO_LOG_RATIO = 100.0
 GRID = "#E4E7EB"
 MINOR_GRID = "#F1F3F5"
 EXCLUDED_ALPHA = 90
+BAND_ALPHA = 56  # P10–P90 shading (uncertainty)
 
 TICK = Style(size=7.0, color=INK)
 AXIS_TITLE = Style(size=7.5, color=MUTED)
@@ -53,9 +56,18 @@ def _nice_step(span: float, target_ticks: int = 5) -> float:
 
 
 def paint_crossover_chart(
-    painter: QPainter, dev: Device, rect: QRectF, curves: Curves, evaluation: Evaluation
+    painter: QPainter,
+    dev: Device,
+    rect: QRectF,
+    curves: Curves,
+    evaluation: Evaluation,
+    *,
+    bands: tuple[NDArray[np.float64], Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]]]
+    | None = None,
 ) -> None:
-    """Draw the chart into ``rect`` (device pixels) on a white background."""
+    """Draw the chart into ``rect`` (device pixels) on a white background.  ``bands``:
+    (volumes, strategy → (P10, P90) of the total cost) from the uncertainty analysis, drawn as
+    shaded bands around the curves."""
     pt = dev.pt
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -73,7 +85,8 @@ def paint_crossover_chart(
 
     # --- scales -----------------------------------------------------------------------------
     x_lo, x_hi = math.log10(volumes[0]), math.log10(volumes[-1])
-    stacked = np.concatenate(list(series.values()))
+    band_values = [np.concatenate(b) for b in bands[1].values()] if bands is not None else []
+    stacked = np.concatenate(list(series.values()) + band_values)
     finite = stacked[np.isfinite(stacked)]
     y_lo: float
     y_hi: float
@@ -183,6 +196,24 @@ def paint_crossover_chart(
         x = px(math.log10(q0))
         painter.setPen(_pen(dev, INK, 0.8, Qt.PenStyle.DotLine))
         painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+
+    # --- P10–P90 bands (under the curves) ---------------------------------------------------
+    if bands is not None:
+        band_x = np.log10(np.asarray(bands[0], dtype=float))
+        for key in STRATEGIES:
+            if key not in bands[1]:
+                continue
+            low, high = (np.asarray(v, dtype=float) for v in bands[1][key])
+            color = QColor(STRATEGY_STYLES[key].light)
+            color.setAlpha(BAND_ALPHA // 2 if excluded[key] else BAND_ALPHA)
+            outline = QPolygonF()
+            for log_v, cost in zip(band_x, low, strict=True):
+                outline.append(QPointF(px(float(log_v)), py(float(cost))))
+            for log_v, cost in zip(band_x[::-1], high[::-1], strict=True):
+                outline.append(QPointF(px(float(log_v)), py(float(cost))))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawPolygon(outline)
 
     # --- curves -----------------------------------------------------------------------------
     log_volumes = np.log10(volumes)
@@ -294,7 +325,7 @@ def paint_crossover_chart(
             QPointF(x + sample + pt(4), y + legend_metrics.ascent() / 2 - pt(0.8)), name
         )
         x += sample + pt(4) + legend_metrics.horizontalAdvance(name) + pt(14)
-    marker_text = "● crossover   ┆ today's volume"
+    marker_text = "● crossover   ┆ today's volume" + ("   ▒ P10–P90" if bands is not None else "")
     painter.setPen(QColor(MUTED))
     marker_width = legend_metrics.horizontalAdvance(marker_text)
     painter.drawText(

@@ -20,6 +20,7 @@ from engine.model.project import Project
 from engine.model.results import ComplianceVerdict, Evaluation, Figure, StrategyResult
 from engine.model.scenario import COMPLIANCE_ITEMS, CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
 from engine.report import Assumption, AssumptionGroup, ReferenceEntry, assumptions, reference_data
+from engine.uncertainty import Uncertainty
 from gui import format as fmt
 from gui.charts.style import VERDICT_COLORS
 from gui.forms.labels import choice_label, field_label, unit_text
@@ -88,6 +89,8 @@ class ScenarioReport:
     scenario: Scenario
     evaluation: Evaluation
     curves: Curves
+    #: The Monte Carlo analysis (seed 0), when the scenario has ranges.
+    uncertainty: Uncertainty | None = None
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,12 @@ def recommendation_panel(
     margin = margin_text(evaluation)
     if margin:
         items.append(para(margin, Style(size=8.6, color=MUTED), space_after=5.0))
+    if report.uncertainty is not None:
+        from gui.uncertainty.text import recommended_share
+
+        items.append(
+            para(recommended_share(report.uncertainty, evaluation), BODY_BOLD, space_after=3.0)
+        )
     items.append(para(rec.rationale, BODY, space_after=3.0))
     if not compact:
         items += bullets(rec.reasons, Style(size=8.6))
@@ -525,13 +534,15 @@ def scenario_section(
         items.append(recommendation_panel(report))
         items += decision(report, next_number, 2)
 
+    u = report.uncertainty
+    bands = (u.band_volumes, u.bands) if u is not None else None
     items.append(heading(next_number(), "Total cost against monthly volume", 2))
     items.append(
         KeepTogether(
             [
                 Drawing(
                     lambda painter, dev, rect: paint_crossover_chart(
-                        painter, dev, rect, report.curves, evaluation
+                        painter, dev, rect, report.curves, evaluation, bands=bands
                     ),
                     aspect=0.56,
                     space_before=2.0,
@@ -544,7 +555,13 @@ def scenario_section(
                             "against monthly query volume (log scale); everything else as "
                             "entered. Dots mark where two strategies cost the same; the dotted "
                             "line is today's volume. Line styles tell the strategies apart in "
-                            "grey-scale.",
+                            "grey-scale."
+                            + (
+                                " Shaded: P10–P90 of the total cost across the uncertainty "
+                                "analysis's samples."
+                                if bands is not None
+                                else ""
+                            ),
                             SMALL,
                         ),
                     ],
@@ -555,6 +572,10 @@ def scenario_section(
             ]
         )
     )
+    if report.uncertainty is not None:
+        from gui.report.uncertainty import uncertainty_section
+
+        items += uncertainty_section(report.uncertainty, evaluation, next_number, figure_number)
     items.append(heading(next_number(), "Cost breakdown", 2))
     items.append(
         para(

@@ -51,6 +51,7 @@ from gui.report.flow import (
     paginate,
 )
 from gui.report.fonts import ensure_report_font
+from gui.report.uncertainty import scenario_uncertainty
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[str, QPageSize.PageSizeId] = {
@@ -135,7 +136,11 @@ def report_data(
             evaluation, curves = evaluate_with_curves(project, scenario, points=CURVE_POINTS)
         except EvaluationError as exc:
             raise ReportError(str(exc)) from None
-        reports.append(ScenarioReport(scenario, evaluation, curves))
+        reports.append(
+            ScenarioReport(
+                scenario, evaluation, curves, scenario_uncertainty(project, scenario, evaluation)
+            )
+        )
     return ReportData(
         project=project,
         scenarios=reports,

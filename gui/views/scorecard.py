@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from engine.model.results import Evaluation, Figure, FigureInput, StrategyResult
 from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES
+from engine.uncertainty import Uncertainty
 from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES, is_dark
 from gui.views.common import (
@@ -52,6 +53,7 @@ CRITERION_NAMES: dict[str, str] = {
     "fit": "Fit",
 }
 TOTAL_ROW = len(CRITERIA)
+P_WIN_ROW = TOTAL_ROW + 1  # shown when the scenario has ranges (Monte Carlo)
 
 # Key figure rows: (key, row label, tooltip).  tco, latency_* and staleness_* are engine
 # Figures; one_time / monthly_fixed / per_query are the engine's sums of the cost components.
@@ -172,12 +174,14 @@ class Scorecard(QWidget):
         layout.addWidget(
             section_heading("Scores", "0–100, higher is better; the winner's column is shaded.")
         )
-        self._scores = ResultTable(len(CRITERIA) + 1, len(STRATEGIES))
+        self._scores = ResultTable(len(CRITERIA) + 2, len(STRATEGIES))
         self._scores.setAccessibleName("Scores by strategy and criterion")
         self._scores.setItemDelegate(ScoreDelegate(self._scores))
         self._scores.setVerticalHeaderLabels(
-            [CRITERION_NAMES[c] for c in CRITERIA] + ["Weighted total"]
+            [CRITERION_NAMES[c] for c in CRITERIA] + ["Weighted total", "Chance of recommendation"]
         )
+        self._scores.setRowHidden(P_WIN_ROW, True)
+        self._uncertainty: Uncertainty | None = None
         self._setup_strategy_columns(self._scores)
         for row in range(self._scores.rowCount()):
             for column in range(len(STRATEGIES)):
@@ -247,6 +251,63 @@ class Scorecard(QWidget):
     def evaluation(self) -> Evaluation | None:
         return self._evaluation
 
+    def set_uncertainty(
+        self,
+        uncertainty: Uncertainty | None,
+        evaluation: Evaluation | None = None,
+        *,
+        updating: bool = False,
+    ) -> None:
+        """Show the Monte Carlo result (``evaluation``: the one it was computed for): the
+        probability of being recommended, in the banner and as a row of the scores; None when
+        the scenario has no ranges.  ``updating``: new inputs are being analysed, the figures
+        shown are the previous ones."""
+        from gui.uncertainty.text import method_text, recommended_share, share
+
+        table = self._scores
+        if uncertainty is None or evaluation is None:
+            self._uncertainty = None
+            self._confidence.setVisible(False)
+            if not table.isRowHidden(P_WIN_ROW):
+                table.setRowHidden(P_WIN_ROW, True)
+                fit_height(table)
+            return
+        self._uncertainty = uncertainty
+        text = recommended_share(uncertainty, evaluation)
+        self._confidence.setText(f"{text}  (updating…)" if updating else text)
+        self._confidence.setToolTip(method_text(uncertainty))
+        self._confidence.setEnabled(not updating)  # greyed while out of date
+        self._confidence.setVisible(True)
+        for column, key in enumerate(STRATEGIES):
+            item = ensure_item(table, P_WIN_ROW, column)
+            probability = uncertainty.p_win.get(key, 0.0)
+            set_text(item, share(probability))
+            if item.data(SCORE_ROLE) != probability * 100.0:
+                item.setData(SCORE_ROLE, probability * 100.0)  # drawn with a bar, as the scores
+            set_tooltip(
+                item,
+                f"{STRATEGY_NAMES[key]} is recommended in "
+                f"{share(uncertainty.p_win.get(key, 0.0))} of the samples: "
+                f"{method_text(uncertainty)}"
+                + (" Updating for the new inputs…" if updating else ""),
+            )
+            item.setForeground(
+                self.palette().color(
+                    QPalette.ColorGroup.Disabled if updating else QPalette.ColorGroup.Active,
+                    QPalette.ColorRole.Text,
+                )
+            )
+        if table.isRowHidden(P_WIN_ROW):
+            table.setRowHidden(P_WIN_ROW, False)
+            fit_height(table)
+
+    def uncertainty(self) -> Uncertainty | None:
+        return self._uncertainty
+
+    def confidence_text(self) -> str:
+        """The banner's probability line ('' when hidden)."""
+        return self._confidence.text() if self._confidence.isVisibleTo(self) else ""
+
     def recommendation_text(self) -> str:
         """The banner's headline (the recommended strategy's name or 'No strategy qualifies')."""
         return self._name.text()
@@ -292,6 +353,10 @@ class Scorecard(QWidget):
         self._margin.setFont(margin_font)
         row.addWidget(self._margin, 1, Qt.AlignmentFlag.AlignBaseline)
         box.addLayout(row)
+        self._confidence = plain_label()
+        self._confidence.setAccessibleName("Probability of the recommendation")
+        self._confidence.setVisible(False)
+        box.addWidget(self._confidence)
         self._rationale = plain_label()
         self._rationale.setAccessibleName("Rationale")
         box.addWidget(self._rationale)
@@ -512,6 +577,15 @@ class Scorecard(QWidget):
             return
         key = STRATEGIES[column]
         strategy = evaluation.strategies[key]
+        if row == P_WIN_ROW:
+            item = self._scores.item(row, column)
+            self._reason.setText(
+                f"{STRATEGY_NAMES[key]} is recommended in {item.text()} of the Monte Carlo "
+                "samples of the ranges (Sensitivity tab: what moves it)."
+                if item is not None and item.text()
+                else ""
+            )
+            return
         if row == TOTAL_ROW:
             total = fmt.fixed(strategy.total_score)
             text = (

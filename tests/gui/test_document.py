@@ -103,17 +103,27 @@ def test_undo_and_redo_restore_value_and_results(doc: ProjectDocument) -> None:
     assert doc.evaluation == changed
 
 
-def test_a_range_moves_with_its_likely_value(doc: ProjectDocument) -> None:
+def test_a_range_stays_as_entered_and_widens_only_to_include_the_likely_value(
+    doc: ProjectDocument,
+) -> None:
     # The example's volume is 20,000 (12,000 – 35,000); the form edits the likely value only.
-    assert doc.set_field(QUERIES, 40_000.0) is None
-    moved = doc.scenario.workload.queries_per_month
-    assert (moved.low, moved.likely, moved.high) == (24_000, 40_000, 70_000)
-    # Measured from the start of the burst, not from the keystrokes in between.
-    for typed in (4.0, 40.0, 400.0, 4_000.0, 30_000.0):
+    widened: list[tuple[object, object, object]] = []
+    doc.rangeWidened.connect(lambda *args: widened.append(args))
+    assert doc.set_field(QUERIES, 30_000.0) is None  # inside the range: the range stays
+    kept = doc.scenario.workload.queries_per_month
+    assert (kept.low, kept.likely, kept.high) == (12_000, 30_000, 35_000)
+    assert widened == []
+    # Measured from the start of the burst: the keystrokes on the way ("4", "40" …) do not
+    # drag the low end down.
+    for typed in (4.0, 40.0, 400.0, 4_000.0, 40_000.0):
         doc.set_field(QUERIES, typed)
     moved = doc.scenario.workload.queries_per_month
-    assert (moved.low, moved.high) == pytest.approx((18_000, 52_500))
-    doc.undo_stack.undo()
+    assert (moved.low, moved.likely, moved.high) == (12_000, 40_000, 40_000)
+    path, before, after = widened[-1]
+    assert path == ("scenarios", 0, "workload", "queries_per_month")
+    assert before == Estimate(likely=20_000, low=12_000, high=35_000)
+    assert after == moved
+    doc.undo_stack.undo()  # one step: likely value and range together
     assert doc.scenario.workload.queries_per_month == Estimate(
         likely=20_000, low=12_000, high=35_000
     )

@@ -1,0 +1,681 @@
+"""Autosave and crash recovery (reliability.md §2).
+
+Every window has a :class:`RecoveryManager` with its own *session* (a random id).  While the
+project has unsaved changes, the manager writes a copy of it every few minutes (QSettings
+``autosave/minutes``; 0 = off) into ``<AppDataLocation>/recovery``, through the same atomic save
+as real files, with a small JSON manifest beside it::
+
+    recovery/<session>.ftrag   the project, as a normal .ftrag file
+    recovery/<session>.json    {"original_path", "title", "saved_at", "pid", "app_version", ...}
+    recovery/<session>.lock    a QLockFile, held while the window lives
+
+Whether a copy belongs to a run that died is decided by its lock, never by timestamps: a live
+window holds its lock (Qt's QLockFile, with age-based staleness switched off, so only a dead
+process id — or a missing lock file — makes it stale).  At start-up :func:`offer_recovery`
+claims the lock of every dead session, lists their copies and offers to restore them.  A
+restored copy opens dirty, titled "(recovered)", with its original path for Save, and is adopted
+by the restoring window: it is deleted only when the person saves or discards the document.
+A clean exit removes the window's own copy.  The unexpected-error dialog writes copies through
+:func:`save_recovery_copies`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import tempfile
+import weakref
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+from PySide6.QtCore import (
+    QDateTime,
+    QLocale,
+    QLockFile,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import Shiboken
+
+from engine.fileformat import ProjectFileError, load_project, save_project
+from engine.model.project import Project
+from engine.version import APP_VERSION
+from gui import files
+from gui.files import elided, plain, shown_path
+
+if TYPE_CHECKING:
+    from gui.document import ProjectDocument
+    from gui.mainwindow import MainWindow
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_KEY = "autosave/minutes"
+DEFAULT_AUTOSAVE_MINUTES = 1
+MAX_AUTOSAVE_MINUTES = 120
+MANIFEST_FORMAT = "ftrag-recovery"
+MANIFEST_MAX_BYTES = 64 * 1024
+_SESSION = re.compile(r"^[0-9a-f]{32}$")
+
+RESTORE, DISCARD, LATER = "restore", "discard", "later"
+
+_managers: weakref.WeakSet[RecoveryManager] = weakref.WeakSet()
+
+
+class RecoveryError(OSError):
+    """The recovery folder or lock cannot be used (the message says why)."""
+
+
+def recovery_folder() -> Path:
+    """<AppDataLocation>/recovery (the application and organisation names must be set)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".ftrag-advisor") / "recovery"
+
+
+def _new_lock(path: Path) -> QLockFile:
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)  # stale only when its process is gone: never judged by age
+    return lock
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Temp file beside ``path`` → fsync → replace (the same order as project saves)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _unlink(*paths: Path) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("cannot remove %s: %s", path, exc)
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def autosave_minutes() -> int:
+    """Minutes between autosaves (0 = off), from QSettings; junk there means the default."""
+    value = files.settings().value(AUTOSAVE_KEY, DEFAULT_AUTOSAVE_MINUTES)
+    try:
+        minutes = int(str(value))
+    except ValueError:
+        return DEFAULT_AUTOSAVE_MINUTES
+    return max(0, min(minutes, MAX_AUTOSAVE_MINUTES))
+
+
+def set_autosave_minutes(minutes: int) -> None:
+    """Store the interval and apply it to every open window."""
+    minutes = max(0, min(int(minutes), MAX_AUTOSAVE_MINUTES))
+    store = files.settings()
+    store.setValue(AUTOSAVE_KEY, minutes)
+    store.sync()
+    for manager in live_managers():
+        manager.set_interval(minutes)
+
+
+# --- one window's copies ------------------------------------------------------------------
+
+
+class RecoveryManager(QObject):
+    """Autosaves one document's unsaved changes; see the module docstring."""
+
+    #: An autosave failed (the message names the folder and the reason).
+    autosaveFailed = Signal(str)
+    #: A recovery copy was written (its path).
+    autosaved = Signal(object)
+
+    def __init__(
+        self,
+        document: ProjectDocument,
+        parent: QObject | None = None,
+        *,
+        folder: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = uuid4().hex
+        self._document = document
+        self._folder = folder  # fixed when the first copy is written
+        self._lock: QLockFile | None = None
+        self._written: Project | None = None  # the snapshot the copy holds
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
+        self._timer.timeout.connect(self.autosave_now)
+        self.set_interval(autosave_minutes())
+        document.pathChanged.connect(self._saved_or_replaced)
+        document.undo_stack.cleanChanged.connect(self._clean_changed)
+        _managers.add(self)
+
+    # --- where -----------------------------------------------------------------------------
+
+    @property
+    def folder(self) -> Path:
+        return self._folder if self._folder is not None else recovery_folder()
+
+    @property
+    def copy_path(self) -> Path:
+        return self.folder / f"{self.session}.ftrag"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / f"{self.session}.json"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.folder / f"{self.session}.lock"
+
+    @property
+    def has_copy(self) -> bool:
+        return self._written is not None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # --- when ------------------------------------------------------------------------------
+
+    def interval_minutes(self) -> int:
+        return self._timer.interval() // 60_000 if self._timer.isActive() else 0
+
+    def set_interval(self, minutes: int) -> None:
+        if minutes <= 0 or self._closed:
+            self._timer.stop()
+        else:
+            self._timer.start(minutes * 60_000)
+
+    # --- what ------------------------------------------------------------------------------
+
+    def autosave_now(self) -> Path | None:
+        """The timer's slot: write the copy if the document has changes the copy lacks; drop
+        the copy if the document is saved.  Never raises: a failure is logged and signalled."""
+        if self._closed:
+            return None
+        doc = self._document
+        if not doc.is_modified():
+            self.discard_copy()
+            return None
+        if doc.project is self._written:
+            return None
+        try:
+            return self.write_copy()
+        except (ProjectFileError, OSError) as exc:
+            text = f"Autosave failed: {exc}"
+            log.warning("%s", text)
+            self.autosaveFailed.emit(text)
+            return None
+
+    def write_copy(self) -> Path:
+        """Write the document to the recovery folder now (atomic), with its manifest.
+        Raises ProjectFileError or OSError (RecoveryError) when it cannot."""
+        if self._closed:
+            raise RecoveryError(f"{self.folder}: this window is closed")
+        doc = self._document
+        self._ensure_lock()
+        project = doc.project
+        save_project(project, self.copy_path, keep_backup=False)
+        self._write_manifest(project, doc.path)
+        self._written = project
+        self.autosaved.emit(self.copy_path)
+        return self.copy_path
+
+    def _write_manifest(self, project: Project, original: Path | None) -> None:
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "session": self.session,
+            "original_path": None if original is None else str(Path(original).absolute()),
+            "title": project.title,
+            "saved_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+            "pid": os.getpid(),
+            "app_version": APP_VERSION,
+        }
+        data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
+        _write_atomic(self.manifest_path, data)
+
+    def _ensure_lock(self) -> None:
+        if self._lock is not None and self._lock.isLocked():
+            return
+        self._folder = self.folder
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise RecoveryError(
+                f"{self._folder}: cannot create the recovery folder ({exc.strerror or exc})"
+            ) from None
+        lock = _new_lock(self.lock_path)
+        if not lock.tryLock(0):
+            raise RecoveryError(
+                f"{self.lock_path}: cannot take the recovery lock ({lock.error().name})"
+            )
+        self._lock = lock
+
+    def discard_copy(self) -> None:
+        """Delete the copy (the document was saved or its changes discarded)."""
+        if self._written is None and self._folder is None:
+            return
+        _unlink(self.copy_path, self.manifest_path)
+        self._written = None
+
+    def _saved_or_replaced(self, _path: object) -> None:
+        """Saved under a name, or another project loaded (its changes saved or discarded, as
+        the person chose): the copy has done its job."""
+        self.discard_copy()
+
+    def _clean_changed(self, clean: bool) -> None:
+        # Undone back to what is in the file.  Checked from the event loop, not here: a
+        # QUndoStack being destroyed (the app exiting without closing the window) also says
+        # "clean", and that must not delete the only copy of unsaved work.
+        if clean:
+            QTimer.singleShot(0, self, self._drop_if_clean)
+
+    def _drop_if_clean(self) -> None:
+        if not self._closed and not self._document.is_modified():
+            self.discard_copy()
+
+    def adopt(self, orphan: Orphan) -> None:
+        """Take over a restored copy: it becomes this window's copy (so it survives another
+        crash) and the dead session's lock is let go."""
+        try:
+            self._ensure_lock()
+            os.replace(orphan.copy_path, self.copy_path)
+            self._write_manifest(self._document.project, self._document.path)
+            self._written = self._document.project
+        except OSError as exc:  # the restored document is open and dirty: nothing is lost
+            log.warning("cannot adopt recovery copy %s: %s", orphan.copy_path, exc)
+            self._written = None
+        orphan.forget()
+
+    def shutdown(self) -> None:
+        """A clean exit: remove this window's copy and its lock; no more autosaves."""
+        if self._closed:
+            return
+        self.discard_copy()
+        self._timer.stop()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+        self._closed = True
+
+    def abandon(self) -> None:
+        """Stop as a crash would: the copy stays, the lock is let go without cleaning up (its
+        file is gone, as when the process dies; tests then write a stale one by hand)."""
+        self._timer.stop()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+        self._closed = True
+
+
+def live_managers() -> list[RecoveryManager]:
+    """The managers of the windows still open (a window deleted without a clean close is
+    left out: its Qt objects are gone)."""
+    return [m for m in list(_managers) if not m.closed and Shiboken.isValid(m)]
+
+
+def save_recovery_copies() -> tuple[list[Path], list[str]]:
+    """Write every open window's project to the recovery folder now (the unexpected-error
+    dialog's button).  Returns the copies written and the problems, never raises."""
+    written: list[Path] = []
+    problems: list[str] = []
+    for manager in live_managers():
+        try:
+            written.append(manager.write_copy())
+        except (ProjectFileError, OSError) as exc:
+            problems.append(str(exc))
+        except Exception as exc:  # the rescue must not become the next error
+            log.exception("recovery copy failed")
+            problems.append(f"{type(exc).__name__}: {exc}")
+    return written, problems
+
+
+# --- copies left by runs that died --------------------------------------------------------
+
+
+@dataclass
+class Orphan:
+    """A recovery copy whose run died; this process holds its (claimed) lock."""
+
+    session: str
+    folder: Path
+    lock: QLockFile
+    project: Project | None
+    problem: str | None  # why the copy cannot be read (then project is None)
+    original_path: Path | None
+    saved_at: datetime | None
+
+    @property
+    def copy_path(self) -> Path:
+        return self.folder / f"{self.session}.ftrag"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / f"{self.session}.json"
+
+    @property
+    def title(self) -> str:
+        return self.project.title if self.project is not None else self.copy_path.name
+
+    def describe(self) -> str:
+        """One plain line for the restore dialog."""
+        title = elided(plain(" ".join(self.title.split())) or "Untitled project", 80)
+        where = (
+            f"from {elided(shown_path(self.original_path), 90)}"
+            if self.original_path
+            else "never saved"
+        )
+        when = ""
+        if self.saved_at is not None:
+            stamp = QDateTime.fromSecsSinceEpoch(int(self.saved_at.timestamp()))
+            when = f", autosaved {QLocale().toString(stamp, QLocale.FormatType.ShortFormat)}"
+        if self.problem:
+            return f"{title} — cannot be read: {self.problem}"
+        return f"{title} — {where}{when}"
+
+    def forget(self) -> None:
+        """The copy has been dealt with elsewhere: drop the manifest and let the lock go."""
+        _unlink(self.manifest_path)
+        self.lock.unlock()
+
+    def discard(self) -> None:
+        _unlink(self.copy_path, self.manifest_path)
+        self.lock.unlock()
+
+    def keep_for_later(self) -> None:
+        """Leave the copy; the lock file goes, so the next start offers it again."""
+        self.lock.unlock()
+
+    def set_aside(self) -> Path:
+        """An unreadable copy: renamed out of the way (kept for salvage), not offered again."""
+        target = self.folder / f"{self.session}.unreadable.ftrag"
+        try:
+            os.replace(self.copy_path, target)
+        except OSError as exc:
+            log.warning("cannot set aside %s: %s", self.copy_path, exc)
+        self.forget()
+        return target
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest, or {} when it is missing, too big or not what we wrote (it is only
+    informative: the copy itself is what gets restored)."""
+    try:
+        if path.stat().st_size > MANIFEST_MAX_BYTES:
+            return {}
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    return data
+
+
+def _manifest_path(value: object) -> Path | None:
+    if not isinstance(value, str) or not value or "\0" in value or len(value) > 4096:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else None
+
+
+def _manifest_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+def find_orphans(folder: Path | None = None) -> list[Orphan]:
+    """Copies left by runs that are no longer running, their locks claimed by this process
+    (so a second instance starting at the same moment does not offer them too).  Leftover
+    locks and manifests of dead runs without a copy are cleaned up on the way."""
+    folder = folder if folder is not None else recovery_folder()
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return []
+    sessions = sorted(
+        {
+            name.split(".", 1)[0]
+            for name in names
+            if name.endswith((".ftrag", ".json", ".lock")) and name.count(".") == 1
+        }
+    )
+    orphans: list[Orphan] = []
+    for session in sessions:
+        if not _SESSION.match(session):
+            continue
+        lock = _new_lock(folder / f"{session}.lock")
+        if not lock.tryLock(0):
+            continue  # its window is alive (here or in another process)
+        copy = folder / f"{session}.ftrag"
+        manifest_path = folder / f"{session}.json"
+        if not copy.is_file():
+            _unlink(manifest_path)
+            lock.unlock()
+            continue
+        manifest = _read_manifest(manifest_path)
+        project: Project | None = None
+        problem: str | None = None
+        try:
+            project = load_project(copy)
+        except ProjectFileError as exc:
+            problem = exc.reason
+        orphans.append(
+            Orphan(
+                session=session,
+                folder=folder,
+                lock=lock,
+                project=project,
+                problem=problem,
+                original_path=_manifest_path(manifest.get("original_path")),
+                saved_at=_manifest_time(manifest.get("saved_at")),
+            )
+        )
+    orphans.sort(key=lambda o: o.saved_at or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return orphans
+
+
+def _may_replace(window: MainWindow, orphan: Orphan) -> bool:
+    """The start-up window may take a restored copy when it shows the example (no file) or
+    the very file the copy was made from; a file opened from the command line stays."""
+    path = window.document.path
+    if path is None:
+        return True
+    original = orphan.original_path
+    return original is not None and os.path.normcase(os.path.abspath(path)) == os.path.normcase(
+        os.path.abspath(original)
+    )
+
+
+def offer_recovery(window: MainWindow, folder: Path | None = None) -> list[MainWindow]:
+    """At start-up: if runs that died left copies, ask whether to restore them.  The first
+    restored copy opens in ``window`` when its project has no unsaved changes, the others in
+    new windows (returned).  Restore / Discard / Later are all honoured."""
+    orphans = find_orphans(folder)
+    if not orphans:
+        return []
+    try:
+        choice = ask_restore(window, orphans)
+    except BaseException:
+        for orphan in orphans:
+            orphan.keep_for_later()
+        raise
+    if choice == DISCARD:
+        for orphan in orphans:
+            orphan.discard()
+        return []
+    if choice != RESTORE:
+        for orphan in orphans:
+            orphan.keep_for_later()
+        return []
+    opened: list[MainWindow] = []
+    set_aside: list[Path] = []
+    window_free = not window.document.is_modified()
+    for orphan in orphans:
+        if orphan.project is None:
+            set_aside.append(orphan.set_aside())
+            continue
+        if window_free and _may_replace(window, orphan):
+            target, window_free = window, False
+        else:
+            target = window.new_window()
+            opened.append(target)
+        target.open_recovered(orphan.project, orphan.original_path)
+        target.recovery.adopt(orphan)
+    if set_aside:
+        window.show_message(
+            QMessageBox.Icon.Warning,
+            "Some copies cannot be restored",
+            "These recovery copies cannot be read and were left in the recovery folder:\n"
+            + "\n".join(shown_path(p) for p in set_aside),
+        )
+    return opened
+
+
+# --- dialogs (module functions, so tests can replace them) ---------------------------------
+
+
+class RestoreDialog(QDialog):
+    """Lists the copies of runs that died: Restore, Discard or Decide Later."""
+
+    def __init__(self, orphans: list[Orphan], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Recover unsaved work")
+        self.setObjectName("restoreDialog")
+        self.choice = LATER
+        count = len(orphans)
+        intro = QLabel(
+            "FTRAG Advisor did not close normally last time. "
+            + (
+                "This project had unsaved changes; a copy was kept:"
+                if count == 1
+                else f"{count} projects had unsaved changes; copies were kept:"
+            )
+        )
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Recovery copies")
+        for orphan in orphans:
+            self.list.addItem(orphan.describe())  # list items are plain text
+        note = QLabel(
+            "Restored projects open with their changes unsaved; save them to keep them. "
+            "Discard deletes the copies for good."
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        restore = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+        discard = buttons.addButton("&Discard", QDialogButtonBox.ButtonRole.DestructiveRole)
+        later = buttons.addButton("Decide &Later", QDialogButtonBox.ButtonRole.RejectRole)
+        assert isinstance(restore, QPushButton)
+        restore.setDefault(True)
+        restore.clicked.connect(lambda: self._done(RESTORE))
+        discard.clicked.connect(lambda: self._done(DISCARD))
+        later.clicked.connect(lambda: self._done(LATER))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(560, 300)
+
+    def _done(self, choice: str) -> None:
+        self.choice = choice
+        if choice == LATER:
+            self.reject()
+        else:
+            self.accept()
+
+
+def ask_restore(parent: QWidget | None, orphans: list[Orphan]) -> str:
+    """RESTORE, DISCARD or LATER (closing the dialog means later: nothing is lost)."""
+    dialog = RestoreDialog(orphans, parent)
+    try:
+        dialog.exec()
+        return dialog.choice
+    finally:
+        dialog.deleteLater()
+
+
+def ask_autosave_minutes(parent: QWidget | None, current: int) -> int | None:
+    """The Preferences dialog: minutes between autosaves (0 = off); None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Preferences")
+    dialog.setObjectName("preferencesDialog")
+    spin = QSpinBox()
+    spin.setRange(0, MAX_AUTOSAVE_MINUTES)
+    spin.setValue(current)
+    spin.setSuffix(" min")
+    spin.setSpecialValueText("Off")
+    spin.setAccessibleName("Autosave interval")
+    spin.setToolTip(
+        "How often unsaved changes are copied to the recovery folder, so a crash loses at "
+        "most this much work. 0 switches autosave off."
+    )
+    folder = QLabel(f"Copies are kept in {shown_path(recovery_folder())}")
+    folder.setTextFormat(Qt.TextFormat.PlainText)
+    folder.setWordWrap(True)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout()
+    form.addRow("&Autosave unsaved changes every:", spin)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(folder)
+    layout.addWidget(buttons)
+    try:
+        return spin.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
+def recovery_saved_text(written: list[Path], problems: list[str]) -> str:
+    """What the error dialog's "Save Recovery Copy" tells the person."""
+    lines: list[str] = []
+    if written:
+        lines.append("A recovery copy of your project was saved:")
+        lines.extend(f"  {shown_path(p)}" for p in written)
+        lines.append(
+            "\nIf FTRAG Advisor stops before you save, it offers to restore this copy the next "
+            "time it starts. To be safe, also save your project now (File → Save As…)."
+        )
+    if problems:
+        lines.append("The recovery copy could not be saved:" if not written else "\nProblems:")
+        lines.extend(f"  {plain(p)}" for p in problems)
+    if not lines:
+        lines.append("There is no open project to save.")
+    return "\n".join(lines)
