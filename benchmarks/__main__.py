@@ -83,6 +83,12 @@ def report_rows() -> list[Row]:
     return rows()
 
 
+def uncertainty_gui_rows() -> list[Row]:
+    from benchmarks.uncertainty_gui_bench import rows
+
+    return rows()
+
+
 def package_rows() -> list[Row]:
     from benchmarks.package_bench import package_rows as rows
 
@@ -98,7 +104,14 @@ def gui_rows() -> list[Row]:
 
 
 def main() -> int:
-    rows = engine_rows() + uncertainty_rows() + report_rows() + gui_rows() + package_rows()
+    rows = (
+        engine_rows()
+        + uncertainty_rows()
+        + report_rows()
+        + gui_rows()
+        + uncertainty_gui_rows()
+        + package_rows()
+    )
     width = max(len(str(r["name"])) for r in rows)
     print(f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  target")
     for r in rows:
