@@ -62,6 +62,11 @@ def _application(smoke_test: bool) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(APP_VERSION)
     app.setDesktopFileName("ftrag-advisor")
+    from PySide6.QtGui import QIcon
+
+    from engine.catalog import RESOURCES
+
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "ftrag-advisor.svg")))
     # Native style and the OS light/dark palette: Qt 6 follows both by default; nothing forced.
     return app
 
