@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from engine import numbers as nf
 from engine.model.base import Estimate, field_meta
 from engine.model.catalog_entries import (
     BaseModelEntry,
@@ -147,6 +148,22 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         "price_data_version": e.price_data_version,
         "warnings": e.warnings,
     }
+
+
+def crossover_sentences(e: Evaluation) -> list[str]:
+    """Each crossover as a sentence (numbers written by engine.numbers, so in the GUI's locale
+    on screen and in the PDF), or one sentence saying there is none."""
+    if not e.crossovers:
+        return ["The cost curves do not cross: the cost order does not depend on volume."]
+    sentences = []
+    for crossover in e.crossovers:
+        cheaper = crossover.cheaper_above
+        other = next(k for k in crossover.between if k != cheaper)
+        sentences.append(
+            f"{STRATEGY_NAMES[cheaper]} is cheaper than {STRATEGY_NAMES[other]} above "
+            f"{nf.volume(crossover.queries_per_month)}."
+        )
+    return sentences
 
 
 def evaluation_text(e: Evaluation) -> str:

@@ -19,7 +19,14 @@ from engine.evaluate import Curves
 from engine.model.project import Project
 from engine.model.results import ComplianceVerdict, Evaluation, Figure, StrategyResult
 from engine.model.scenario import COMPLIANCE_ITEMS, CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
-from engine.report import Assumption, AssumptionGroup, ReferenceEntry, assumptions, reference_data
+from engine.report import (
+    Assumption,
+    AssumptionGroup,
+    ReferenceEntry,
+    assumptions,
+    crossover_sentences,
+    reference_data,
+)
 from engine.uncertainty import Uncertainty
 from gui import format as fmt
 from gui.charts.style import VERDICT_COLORS
@@ -201,18 +208,7 @@ def formula_runs(figure: Figure, *, with_inputs: bool = True) -> list[Run]:
 
 def crossover_lines(evaluation: Evaluation) -> list[str]:
     """As the scorecard words them (gui.views.scorecard), numbers in the locale."""
-    lines = []
-    for crossover in evaluation.crossovers:
-        cheaper = crossover.cheaper_above
-        other = [k for k in crossover.between if k != cheaper]
-        lines.append(
-            f"{STRATEGY_NAMES[cheaper]} is cheaper than "
-            f"{STRATEGY_NAMES[other[0]] if other else '?'} above "
-            f"{fmt.volume(crossover.queries_per_month)}."
-        )
-    if not evaluation.crossovers:
-        lines.append("The cost curves do not cross: the cost order does not depend on volume.")
-    return lines
+    return crossover_sentences(evaluation)
 
 
 def margin_text(evaluation: Evaluation) -> str:

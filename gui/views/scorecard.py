@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from engine.model.results import Evaluation, Figure, FigureInput, StrategyResult
 from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES
+from engine.report import crossover_sentences
 from engine.uncertainty import Uncertainty
 from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES, is_dark
@@ -498,17 +499,7 @@ class Scorecard(QWidget):
         self._changes.setText(
             bullets(rec.what_would_change) or "Nothing within the plausible ranges searched."
         )
-        lines = []
-        for crossover in evaluation.crossovers:
-            cheaper = crossover.cheaper_above
-            other = [k for k in crossover.between if k != cheaper]
-            lines.append(
-                f"{STRATEGY_NAMES[cheaper]} is cheaper than "
-                f"{STRATEGY_NAMES[other[0]] if other else '?'} above "
-                f"{fmt.volume(crossover.queries_per_month)}."
-            )
-        if not evaluation.crossovers:
-            lines.append("The cost curves do not cross: the cost order does not depend on volume.")
+        lines = crossover_sentences(evaluation)
         lines += [payback.label for payback in evaluation.paybacks]
         self._crossovers.setText(bullets(lines))
         warnings = list(evaluation.warnings)
