@@ -75,6 +75,7 @@ class RangeEditor(QObject):
         self.action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.action.triggered.connect(self.toggle)
         self.main.lineEdit().addAction(self.action, QLineEdit.ActionPosition.TrailingPosition)
+        self.main.addAction(self.action)  # the spin box, not its line edit, holds the focus
 
         document.changed.connect(self.refresh)
         document.rangeWidened.connect(self._widened)

@@ -301,6 +301,8 @@ class UncertaintyRunner(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self._submit)
+        self._unscheduled = False  # the analysed inputs changed; no run scheduled for them yet
+        document.changed.connect(self._changed)
         document.evaluated.connect(self._evaluated)
         if document.evaluation is not None:
             self._evaluated(document.evaluation, document.curves)
@@ -367,21 +369,33 @@ class UncertaintyRunner(QObject):
 
     # --- scheduling ------------------------------------------------------------------------
 
-    def _evaluated(self, evaluation: Evaluation, _curves: Curves | None = None) -> None:
-        project: Project = self.document.project
-        scenario: Scenario = self.document.scenario
-        key = _inputs_key(project, scenario, self.samples)
-        if _same_key(self._key, key):
-            return  # e.g. a project title edit: nothing the analysis reads changed
-        self._key = key
-        self._bump()
-        self._has_ranges = bool(uncertain_inputs(scenario))
-        if not self._has_ranges:
+    def _current_key(self) -> tuple[Any, ...]:
+        return _inputs_key(self.document.project, self.document.scenario, self.samples)
+
+    def _changed(self) -> None:
+        """The project changed (before it is re-evaluated): if the analysed inputs did, the run
+        in flight is stale — cancel it now, so it does not compete with the evaluation and
+        redraw of this very edit."""
+        key = self._current_key()
+        if not _same_key(self._key, key):
+            self._key = key
+            self._bump()
             self._timer.stop()
             self._request = None
+            self._unscheduled = True
+
+    def _evaluated(self, evaluation: Evaluation, _curves: Curves | None = None) -> None:
+        self._changed()  # (a no-op when the change was already seen)
+        if not self._unscheduled:
+            return  # e.g. a project title edit: nothing the analysis reads changed
+        self._unscheduled = False
+        scenario: Scenario = self.document.scenario
+        self._has_ranges = bool(uncertain_inputs(scenario))
+        if not self._has_ranges:
             self.result = None
             self.cleared.emit()
             return
+        project: Project = self.document.project
         self._request = Request(
             self.generation,
             project,
@@ -391,7 +405,7 @@ class UncertaintyRunner(QObject):
             self.seed,
             project.distribution,
         )
-        self._timer.start()  # (re)started: runs once the edits pause
+        self._timer.start()  # runs once the edits pause (restarted by every edit)
         self.scheduled.emit()
 
     def _submit(self) -> None:

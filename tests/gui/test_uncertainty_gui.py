@@ -23,7 +23,7 @@ from engine.model.project import Project
 from engine.templates import load_template
 from engine.uncertainty import InputFlip, analyse
 from gui.document import ProjectDocument
-from gui.forms.fields import ChoiceCombo, NumberField
+from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 from gui.forms.panel import InputPanel
 from gui.forms.range_editor import RangeEditor, range_editor_for
 from gui.mainwindow import MainWindow
@@ -161,6 +161,31 @@ def test_a_likely_value_outside_the_range_widens_it_and_says_so(
     doc.undo_stack.undo()  # reverts the likely value and the range together
     assert doc.value_at(QUERIES) == Estimate(likely=20_000, low=12_000, high=35_000)
     assert ed.note_text() == ""
+
+
+def test_an_optional_figure_takes_a_range_once_ticked_and_the_shortcut_opens_it(
+    panel: InputPanel, qtbot: QtBot
+) -> None:
+    doc = panel.document
+    path = ("fine_tuning", "training_gpu_hour_price")
+    widget = panel.show_field(*path)
+    assert isinstance(widget, OptionalNumberField)
+    ed = editor(panel, *path)
+    assert doc.value_at(path) is None and not ed.action.isEnabled()  # the catalog's figure
+    widget.check.setChecked(True)
+    assert ed.action.isEnabled()
+    panel.activateWindow()
+    qtbot.waitActive(panel)
+    widget.number.setFocus()
+    QTest.keyClick(
+        widget.number,
+        Qt.Key.Key_R,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert ed.is_open()
+    likely = doc.value_at(path).likely
+    assert ed.set_high(likely * 2) is None
+    assert doc.value_at(path) == Estimate(likely=likely, high=likely * 2)
 
 
 def test_distribution_is_a_project_setting_and_undoable(panel: InputPanel) -> None:
