@@ -103,6 +103,29 @@ def gui_rows() -> list[Row]:
     return rows()
 
 
+# Keys the issues name, so later runs and reviews can compare one figure across commits.
+SUMMARY_KEYS = {
+    "edit → scores + chart redrawn": ("edit_to_redraw_median_ms", "edit_to_redraw_p95_ms"),
+    "edit → scores + chart redrawn (largest project)": (
+        "largest_project_edit_to_redraw_median_ms",
+        "largest_project_edit_to_redraw_p95_ms",
+    ),
+    "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
+    "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
+}
+
+
+def _summary(rows: list[Row]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for row in rows:
+        median_key, p95_key = SUMMARY_KEYS.get(str(row["name"]), ("", ""))
+        if median_key and "median_ms" in row:
+            out[median_key] = float(row["median_ms"])  # type: ignore[arg-type]
+        if p95_key and "p95_ms" in row:
+            out[p95_key] = float(row["p95_ms"])  # type: ignore[arg-type]
+    return out
+
+
 def main() -> int:
     rows = (
         engine_rows()
@@ -134,6 +157,7 @@ def main() -> int:
                 "processor": platform.processor(),
             },
             "benchmarks": {str(r["name"]): r for r in rows},
+            "summary": _summary(rows),
         }
     )
     OUT.write_text(json.dumps(existing, indent=2) + "\n")
