@@ -71,7 +71,19 @@ _MONEY_UNIT = re.compile(r"^(?P<code>[A-Z]{3})(?:/(?P<per>.+))?$")
 # Plural units read as singular after exactly "1": 1 day, 1 GPU.
 _SINGULAR = {
     unit + "s": unit
-    for unit in ("day", "hour", "month", "GPU", "replica", "retrain", "token", "example", "vector")
+    for unit in (
+        "day",
+        "hour",
+        "month",
+        "GPU",
+        "replica",
+        "retrain",
+        "token",
+        "example",
+        "vector",
+        "point",
+        "chunk",
+    )
 }
 # Units written straight after the number, without a space.
 _TIGHT_UNITS = ("%", "×")

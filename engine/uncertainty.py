@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from engine import numbers as nf
 from engine.context import v
 from engine.costs import CostModel, cost_models, effective_retrain_interval
-from engine.evaluate import _prompt_tokens, context_for
+from engine.evaluate import _prompt_tokens, context_for, default_volume_range
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures
 from engine.model.base import Estimate, field_meta
@@ -304,8 +304,7 @@ def _bands(
     models: dict[str, CostModel], base: Evaluation, points: int, rows: int
 ) -> tuple[Array, dict[str, tuple[Array, Array]]]:
     """P10 and P90 of each strategy's TCO along the chart's volume axis."""
-    q0 = base.queries_per_month
-    lo, hi = max(1.0, q0 / 1000.0), min(1e13, max(q0, 1.0) * 1000.0)
+    lo, hi = default_volume_range(base.queries_per_month)  # the chart's own volume axis
     volumes = np.logspace(np.log10(lo), np.log10(hi), points)
     bands: dict[str, tuple[Array, Array]] = {}
     for key, model in models.items():
