@@ -28,6 +28,8 @@ from engine.model.scenario import (
     COMPLIANCE_ITEMS,
     COST_COMPONENTS,
     CRITERIA,
+    SERVING_API_FIELDS,
+    SERVING_SELF_HOSTED_FIELDS,
     STRATEGIES,
     STRATEGY_NAMES,
     FineTuningSetup,
@@ -296,29 +298,8 @@ _GPUS_ONLY = frozenset(
         "activation_recomputation",
     }
 )
-_API_ONLY = frozenset(
-    {
-        "api_model",
-        "api_input_price_per_million",
-        "api_output_price_per_million",
-        "api_price_multiplier",
-        "api_time_to_first_token_s",
-        "api_prefill_tokens_per_s",
-        "api_decode_tokens_per_s",
-    }
-)
-_SELF_HOSTED_ONLY = frozenset(
-    {
-        "self_hosted_model",
-        "gpu",
-        "gpu_hour_price",
-        "bytes_per_parameter",
-        "availability",
-        "concurrent_streams_per_replica",
-        "bandwidth_efficiency",
-        "inference_mfu",
-    }
-)
+_API_ONLY = frozenset(SERVING_API_FIELDS)
+_SELF_HOSTED_ONLY = frozenset(SERVING_SELF_HOSTED_FIELDS)
 
 
 def _catalog_source(entry: CatalogEntry, overridden: bool) -> str:

@@ -608,6 +608,29 @@ class ServingOption(Section):
     )
 
 
+# Which ServingOption inputs apply in which mode (the forms grey out, and the report leaves out,
+# the inputs of the mode not chosen).
+SERVING_API_FIELDS: tuple[str, ...] = (
+    "api_model",
+    "api_input_price_per_million",
+    "api_output_price_per_million",
+    "api_price_multiplier",
+    "api_time_to_first_token_s",
+    "api_prefill_tokens_per_s",
+    "api_decode_tokens_per_s",
+)
+SERVING_SELF_HOSTED_FIELDS: tuple[str, ...] = (
+    "self_hosted_model",
+    "gpu",
+    "gpu_hour_price",
+    "bytes_per_parameter",
+    "availability",
+    "concurrent_streams_per_replica",
+    "bandwidth_efficiency",
+    "inference_mfu",
+)
+
+
 def _serving_default(mode: ServingMode, api_model: str, multiplier: float = 1.0) -> ServingOption:
     return ServingOption(
         mode=mode, api_model=api_model, api_price_multiplier=Estimate(likely=multiplier)

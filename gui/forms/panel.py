@@ -26,6 +26,8 @@ from engine.model.base import Section
 from engine.model.project import Project
 from engine.model.scenario import (
     COST_COMPONENTS,
+    SERVING_API_FIELDS,
+    SERVING_SELF_HOSTED_FIELDS,
     STRATEGIES,
     STRATEGY_COMPONENTS,
     STRATEGY_NAMES,
@@ -48,25 +50,6 @@ from gui.forms.builder import FormBuilder, Row, group
 from gui.forms.catalog_text import CATALOG_OF_FIELD, default_figure, picker_entries
 from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 
-_SELF_HOSTED_FIELDS = (
-    "self_hosted_model",
-    "gpu",
-    "gpu_hour_price",
-    "bytes_per_parameter",
-    "availability",
-    "concurrent_streams_per_replica",
-    "bandwidth_efficiency",
-    "inference_mfu",
-)
-_API_FIELDS = (
-    "api_model",
-    "api_input_price_per_million",
-    "api_output_price_per_million",
-    "api_price_multiplier",
-    "api_time_to_first_token_s",
-    "api_prefill_tokens_per_s",
-    "api_decode_tokens_per_s",
-)
 _GPU_TRAINING_FIELDS = (
     "training_gpu",
     "training_gpu_count",
@@ -334,9 +317,9 @@ class InputPanel(QWidget):
             sub.add(self._overrides_group(key))
             sub.finish()
             inner.addTab(sub, STRATEGY_NAMES[key])
-            for name in _API_FIELDS:
+            for name in SERVING_API_FIELDS:
                 self._rule((*prefix, name), _mode_is(key, ServingMode.api))
-            for name in _SELF_HOSTED_FIELDS:
+            for name in SERVING_SELF_HOSTED_FIELDS:
                 if name not in skip:
                     self._rule((*prefix, name), _mode_is(key, ServingMode.self_hosted))
         # The serving tab scrolls inside each strategy's own page.

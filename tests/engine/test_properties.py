@@ -72,7 +72,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY
