@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.costs import cost_models
-from engine.crossover import find_crossovers
+from engine.crossover import GRID, find_crossovers
 from engine.evaluate import context_for, evaluate
 from engine.model import Project, Scenario
 from engine.model.scenario import COST_COMPONENTS, STRATEGY_COMPONENTS
@@ -72,9 +72,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-PROPERTY = settings(
-    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -95,15 +93,18 @@ def test_each_crossover_is_where_the_curves_really_cross(s: Scenario) -> None:
     for c in find_crossovers(models):
         a, b = (models[k] for k in c.between)
         q = c.queries_per_month
-        below, above = np.array([q * (1 - 1e-6)]), np.array([q * (1 + 1e-6)])
-        d_below = (a.tco(below) - b.tco(below))[0]
-        d_above = (a.tco(above) - b.tco(above))[0]
-        scale = max(abs(a.tco(np.array([q]))[0]), 1.0)
-        # Either the curves meet at q, or they swap order across it (a step).
-        assert d_below * d_above <= 0 or abs(d_below) <= 1e-6 * scale
+        # The bracket is narrowed to 1e-10 of q, so the curves meet within ±1e-9 of it: the
+        # difference takes both signs there (or is zero).  Sampled rather than checked at the
+        # two ends: at 10¹¹ queries/month with growth, replica steps can be 1e-9 apart.
+        near = q * (1 + np.linspace(-1e-9, 1e-9, 201))
+        d = a.tco(near) - b.tco(near)
+        assert d.min() <= 0 <= d.max()
+        # The order named is the one that holds from the next grid point on (a staircase can
+        # weave parts per million either side of a smooth curve within one grid step).
+        grid_above = np.array([GRID[np.searchsorted(GRID, q, side="right")]])
         cheaper = models[c.cheaper_above]
         other = b if cheaper is a else a
-        assert cheaper.tco(above)[0] <= other.tco(above)[0] + 1e-6 * scale
+        assert cheaper.tco(grid_above)[0] <= other.tco(grid_above)[0]
 
 
 @PROPERTY
