@@ -24,13 +24,12 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.child import run_child
+
 EDITS = 120  # per condition; the first 20 are warm-up
 WARMUP = 20
 LONG_RUN_SAMPLES = 200_000
@@ -55,19 +54,7 @@ def _row(name: str, samples: list[float], target: str = TARGET) -> dict[str, obj
 
 def rows() -> list[dict[str, object]]:
     """The benchmark rows (each measured in a fresh process)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYQTGRAPH_QT_LIB": "PySide6"}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.uncertainty_gui_bench"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=900,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"uncertainty gui bench failed: {done.stderr.strip()[-2000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_child("benchmarks.uncertainty_gui_bench", timeout=900)
     return [
         _row("edit → scores + chart redrawn, no Monte Carlo running", result["idle"]),
         _row(
