@@ -45,6 +45,7 @@ from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES, is_dark
 from gui.uncertainty.bands import Array as BandArray
 from gui.uncertainty.bands import BandMap, BandOverlay
+from gui.views.common import plain_label
 
 Array = NDArray[np.float64]
 
@@ -173,10 +174,7 @@ class CrossoverChart(QWidget):
         self._plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self._plot, 1)
 
-        self._readout = QLabel()
-        self._readout.setTextFormat(Qt.TextFormat.PlainText)
-        self._readout.setWordWrap(True)
-        self._readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._readout = plain_label()  # changes on every edit and hover: copyable, not selectable
         self._readout.setAccessibleName("Costs at the pointer")
         self._readout.setContentsMargins(6, 0, 6, 2)
         layout.addWidget(self._readout)

@@ -8,7 +8,16 @@ import html
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QWheelEvent
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,13 +55,30 @@ def bullets(lines: Iterable[str], bullet: str = BULLET) -> str:
     return "\n".join(f"{bullet}  {line}" for line in lines if line)
 
 
+class CopyableLabel(QLabel):
+    """Plain text whose words can be copied from its context menu.
+
+    Not mouse-selectable on purpose: a selectable QLabel lays its text out through a
+    QTextDocument on every size query, and the labels here change on every keystroke (the
+    scorecard's labels cost ~3 ms an edit that way: a fifth of the edit-to-redraw budget)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy = QAction("Copy", self)
+        copy.triggered.connect(self._copy)
+        self.addAction(copy)
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+
+
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
-    """A QLabel that never renders markup: every string that can come from a file goes here."""
-    label = QLabel(text)
+    """A QLabel that never renders markup: every string that can come from a file goes here.
+    ``selectable``: its text can be copied (from the context menu)."""
+    label = CopyableLabel(text) if selectable else QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -126,6 +127,23 @@ def test_scorecard_shows_the_recommendation(qtbot: QtBot, support: Evaluation) -
     header = card.scores_table().horizontalHeaderItem(STRATEGIES.index("rag"))
     assert header is not None
     assert header.font().bold()
+
+
+def test_scorecard_text_can_be_copied(qtbot: QtBot, support: Evaluation) -> None:
+    # The live labels are copied from their context menu (mouse selection would lay their
+    # text out through a QTextDocument on every keystroke).
+    card = Scorecard()
+    _shown(qtbot, card)
+    card.set_evaluation(support)
+    (label,) = [
+        label for label in card.findChildren(QLabel) if label.accessibleName() == "Rationale"
+    ]
+    assert label.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert not label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    QGuiApplication.clipboard().clear()
+    (copy,) = [action for action in label.actions() if action.text() == "Copy"]
+    copy.trigger()
+    assert QGuiApplication.clipboard().text() == support.recommendation.rationale
 
 
 def test_scorecard_scores_carry_their_reasons(qtbot: QtBot, support: Evaluation) -> None:
