@@ -22,7 +22,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from numpy.typing import NDArray
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -55,6 +55,10 @@ Y_SCALES: tuple[str, ...] = ("auto", "linear", "log")
 # then squeezes the crossovers into a line along the bottom.
 AUTO_LOG_RATIO = 100.0
 LINE_WIDTH = 2.5
+# While the curves change faster than this, they are drawn without antialiasing (a wide,
+# dashed, antialiased stroke is the dearest thing on screen: ~1 ms a curve); this long after
+# the last change they are drawn smooth again.
+SETTLE_MS = 200
 EXCLUDED_ALPHA = 80
 
 
@@ -240,6 +244,10 @@ class CrossoverChart(QWidget):
         self._labels: list[pg.TextItem] = []  # a pool: one per crossover shown, reused
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.viewport().installEventFilter(self)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(lambda: self._set_smooth(True))
 
         self._apply_theme()
         self._update_axis_labels()
@@ -248,7 +256,13 @@ class CrossoverChart(QWidget):
     # --- public interface ------------------------------------------------------------------
 
     def set_data(self, curves: Curves, evaluation: Evaluation) -> None:
-        """Show new curves and markers (called on every edit: updates items in place)."""
+        """Show new curves and markers (called on every edit: updates items in place).
+
+        The first change after a pause is drawn smooth; changes that follow it within
+        SETTLE_MS (typing, a spin-box held down) are drawn fast, and the curves are drawn
+        smooth again SETTLE_MS after the last one."""
+        self._set_smooth(not self._settle.isActive())
+        self._settle.start()
         self._curves_data = curves
         self._evaluation = evaluation
         self._excluded_changed(evaluation)
@@ -464,6 +478,17 @@ class CrossoverChart(QWidget):
             self._fit_view()
         self._update_readout()
 
+    def is_smooth(self) -> bool:
+        """Whether the curves are drawn antialiased now (they are, but while values change)."""
+        return bool(self._curves[STRATEGIES[0]].opts["antialias"])
+
+    def _set_smooth(self, smooth: bool) -> None:
+        for item in self._curves.values():
+            if item.opts["antialias"] != smooth:
+                item.opts["antialias"] = smooth  # passed on by the next setData
+                item.curve.opts["antialias"] = smooth  # and used by the next paint
+                item.curve.update()
+
     def _update_log_y(self) -> None:
         if self._y_scale == "auto":
             stacked = np.concatenate(list(self._y.values())) if self._y else np.zeros(0)
@@ -586,16 +611,19 @@ class CrossoverChart(QWidget):
 
     def _update_today(self, evaluation: Evaluation) -> None:
         q0 = evaluation.queries_per_month
-        if q0 > 0:
-            self._today.setValue(math.log10(q0))
-            self._today.show()
-            text = f"today: {fmt.count(q0)}/month"
-            # InfLineLabel runs str.format on its text: escape braces.
-            self._set_cached(
-                "today", text, lambda t: self._today.label.setFormat(t.replace("{", "{{"))
-            )
-        else:
+        if q0 <= 0:
             self._today.hide()
+            return
+        label, log_q = self._today.label, math.log10(q0)
+        text = f"today: {fmt.count(q0)}/month".replace("{", "{{")  # the label str.formats it
+        self._today.show()  # first: a hidden label ignores the updates below
+        if label.format != text:
+            # The label lays its text out again on every setFormat and every move: set the
+            # text first and let the move (or, if the line stays, one valueChanged) show it.
+            label.format = text
+            if self._today.value() == log_q:
+                label.valueChanged()
+        self._today.setValue(log_q)
 
     def _update_crossovers(self, evaluation: Evaluation) -> None:
         if self._view_volumes.size == 0:

@@ -4,6 +4,7 @@ read-out, exports, and that updates reuse the same graphics items (never re-plot
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +102,31 @@ def test_crossovers_are_labelled_in_words(
     assert "Fine-tuning cheaper than RAG\nabove 17,045 queries/month" in labels
     assert "Fine-tuning cheaper than Hybrid\nabove 4,545 queries/month" in labels
     assert chart.today_label() == "today: 1,000,000/month"
+
+
+def test_today_line_and_label_follow_each_volume(
+    chart: CrossoverChart, enterprise: Result, support: Result, english: None
+) -> None:
+    for (evaluation, curves), text in (
+        (enterprise, "today: 1,000,000/month"),
+        (support, "today: 20,000/month"),
+        (support, "today: 20,000/month"),
+        (enterprise, "today: 1,000,000/month"),
+    ):
+        chart.set_data(curves, evaluation)
+        assert chart.today_label() == text
+        assert chart._today.value() == pytest.approx(math.log10(evaluation.queries_per_month))
+
+
+def test_curves_drawn_fast_while_values_change_and_smooth_after(
+    qtbot: QtBot, chart: CrossoverChart, support: Result, support_later: Result
+) -> None:
+    chart.set_data(support[1], support[0])
+    assert chart.is_smooth()  # a single change is drawn smooth at once
+    chart.set_data(support_later[1], support_later[0])  # a second one follows within 200 ms
+    assert not chart.is_smooth()
+    qtbot.waitUntil(chart.is_smooth, timeout=2000)
+    assert all(chart.curve_item(k).curve.opts["antialias"] for k in STRATEGIES)
 
 
 def test_crossover_labels_follow_the_locale(chart: CrossoverChart, enterprise: Result) -> None:
