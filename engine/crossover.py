@@ -43,6 +43,8 @@ def _fill_zeros_from_next(sign: Array) -> Array:
 
     A tie is transparent: curves that touch and part the way they came have not crossed, and
     curves that meet and part the other way cross where they meet."""
+    if sign.all():  # no ties: the usual case
+        return sign
     n = sign.shape[-1]
     index = np.where(sign != 0, np.arange(n), n)
     following = np.flip(np.minimum.accumulate(np.flip(index, -1), axis=-1), -1)

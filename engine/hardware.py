@@ -106,15 +106,18 @@ class ServingPlan:
 
     def replicas(self, queries_per_month: NDArray[np.float64], peak: float) -> NDArray[np.float64]:
         """Replicas needed for the peak hour: ceil(peak query rate × occupancy ÷ streams), ≥ 1."""
-        peak_qps = queries_per_month / (self.hours_per_month * 3600.0) * peak
-        needed = np.ceil(peak_qps * self.seconds_per_query_busy / self.streams - 1e-9)
+        # Replicas per query/month, folded into one factor: this runs on every point of the
+        # crossover grid × every month, on every keystroke.
+        per_query = peak * self.seconds_per_query_busy / (self.hours_per_month * 3600.0)
+        needed = np.ceil(queries_per_month * (per_query / self.streams) - 1e-9)
         return np.maximum(needed, 1.0)
 
     def monthly_cost(
         self, queries_per_month: NDArray[np.float64], peak: float
     ) -> NDArray[np.float64]:
-        gpu_hours = self.replicas(queries_per_month, peak) * self.gpus_per_replica
-        return gpu_hours * self.hours_per_month * self.gpu_hour_price
+        per_replica = self.gpus_per_replica * self.hours_per_month * self.gpu_hour_price
+        cost: NDArray[np.float64] = self.replicas(queries_per_month, peak) * per_replica
+        return cost
 
 
 def serving_plan(
