@@ -113,6 +113,14 @@ SUMMARY_KEYS = {
     "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
     "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
 }
+# Rows that are one figure (the median of their runs) rather than a distribution.
+SUMMARY_VALUES = {
+    "cold start → first live result": "cold_start_first_result_ms",
+    "cold start → chart drawn": "cold_start_chart_ms",
+    "cold start → bare PySide6 window": "cold_start_bare_window_ms",
+    "start ratio (app ÷ bare window)": "cold_start_ratio",
+    "peak RSS after start": "peak_rss_mb",
+}
 
 
 def _summary(rows: list[Row]) -> dict[str, float]:
@@ -123,6 +131,9 @@ def _summary(rows: list[Row]) -> dict[str, float]:
             out[median_key] = float(row["median_ms"])  # type: ignore[arg-type]
         if p95_key and "p95_ms" in row:
             out[p95_key] = float(row["p95_ms"])  # type: ignore[arg-type]
+        value_key = SUMMARY_VALUES.get(str(row["name"]))
+        if value_key and "number" in row:
+            out[value_key] = float(row["number"])  # type: ignore[arg-type]
     return out
 
 
