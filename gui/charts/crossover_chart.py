@@ -358,26 +358,38 @@ class CrossoverChart(QWidget):
 
     def export_csv(self, path: str | Path) -> None:
         """Volumes and the three curves (total over the horizon and per month), C-locale
-        numbers that read back exactly (Python's repr of a float), a header row."""
+        numbers that read back exactly (Python's repr of a float), a header row.  While the
+        uncertainty bands are shown, each strategy's P10 and P90 follow, read off the band as
+        it is drawn (linear in log volume between its computed points); empty outside it."""
         data = self._curves_data
         currency = self._evaluation.currency if self._evaluation else "money"
         unit = currency.lower()
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            if data is None:
-                writer.writerow(["queries_per_month"])
-                return
+        header = ["queries_per_month"]
+        columns: list[Array] = []
+        if data is not None:
             months = data.horizon_months
             per_month = data.per_month()
-            writer.writerow(
-                ["queries_per_month"]
-                + [f"{key}_total_{months}_months_{unit}" for key in STRATEGIES]
-                + [f"{key}_per_month_{unit}" for key in STRATEGIES]
-            )
-            columns = [data.volumes] + [data.tco[k] for k in STRATEGIES]
-            columns += [per_month[k] for k in STRATEGIES]
+            header += [f"{key}_total_{months}_months_{unit}" for key in STRATEGIES]
+            header += [f"{key}_per_month_{unit}" for key in STRATEGIES]
+            volumes = np.asarray(data.volumes, dtype=float)
+            columns = [volumes] + [np.asarray(data.tco[k], dtype=float) for k in STRATEGIES]
+            columns += [np.asarray(per_month[k], dtype=float) for k in STRATEGIES]
+            log_volumes = np.log10(np.maximum(volumes, 1e-300))
+            for key in STRATEGIES:
+                band = self._band_at(key, log_volumes, clip=False) if volumes.size else None
+                if band is None:
+                    continue
+                # The band is held in the chart's mode: give both modes, as for the curves.
+                divisor = 1.0 if self._mode == "total" else float(months)
+                total = [band[0] * divisor, band[1] * divisor]
+                header += [f"{key}_total_{months}_months_{p}_{unit}" for p in ("p10", "p90")]
+                header += [f"{key}_per_month_{p}_{unit}" for p in ("p10", "p90")]
+                columns += [*total, total[0] / months, total[1] / months]
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
             for row in zip(*columns, strict=True):
-                writer.writerow([repr(float(value)) for value in row])
+                writer.writerow(["" if math.isnan(value) else repr(float(value)) for value in row])
 
     # --- construction -----------------------------------------------------------------------
 
@@ -688,11 +700,34 @@ class CrossoverChart(QWidget):
         where = f"At {fmt.volume(q)}" if hovering else f"Today, {fmt.volume(q)}"
         what = "total over the horizon" if self._mode == "total" else "per month"
         parts = []
+        money = evaluation.currency
         for key in STRATEGIES:
             cost = self._cost_at(key, log_q)
             mark = " (excluded)" if self._excluded.get(key) else ""
-            parts.append(f"{STRATEGY_NAMES[key]}{mark} {fmt.money(cost, evaluation.currency)}")
+            part = f"{STRATEGY_NAMES[key]}{mark} {fmt.money(cost, money)}"
+            band = self._band_at(key, np.array([log_q]))
+            if band is not None:
+                low, high = float(band[0][0]), float(band[1][0])
+                part += f" (P10–P90 {fmt.money(low, money)}–{fmt.money(high, money)})"
+            parts.append(part)
         self._readout.setText(f"{where} ({what}): " + "   ·   ".join(parts))
+
+    def _band_at(
+        self, key: str, log_volumes: Array, clip: bool = True
+    ) -> tuple[Array, Array] | None:
+        """The P10 and P90 band of a strategy read off the chart at log10 volumes (linear in
+        log volume between the band's computed points, as it is drawn), in the chart's mode.
+        None when no band is shown; outside the band, None (``clip``) or NaN there."""
+        volumes, low, high = self._bands.data(key)
+        if volumes.size == 0:
+            return None
+        x = np.log10(volumes)
+        outside = (log_volumes < x[0] - 1e-12) | (log_volumes > x[-1] + 1e-12)
+        if clip and outside.any():
+            return None
+        p10 = np.where(outside, np.nan, np.interp(log_volumes, x, low))
+        p90 = np.where(outside, np.nan, np.interp(log_volumes, x, high))
+        return p10, p90
 
     # --- look -------------------------------------------------------------------------------
 

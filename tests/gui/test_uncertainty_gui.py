@@ -238,6 +238,35 @@ def test_results_arrive_as_bands_probabilities_and_a_tornado(
     assert view.status_text().startswith("5,000 samples, triangular distribution, seed 0")
 
 
+def test_readout_and_csv_carry_the_p10_p90_band(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    import csv
+
+    wait_for_result(qtbot, window)
+    chart = window.chart
+    volumes, low, high = chart.band_data("rag")
+    q = float(np.sqrt(volumes[3] * volumes[4]))  # between two of the band's points
+    text = chart.show_readout_at(q)
+    assert text.count("P10–P90") == 3
+    path = tmp_path / "curves.csv"
+    chart.export_csv(path)
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    months = window.document.evaluation.horizon_months  # type: ignore[union-attr]
+    p10 = header.index(f"rag_total_{months}_months_p10_usd")
+    p90 = header.index("rag_per_month_p90_usd")
+    inside = [r for r in body if volumes[0] <= float(r[0]) <= volumes[-1]]
+    outside = [r for r in body if not volumes[0] <= float(r[0]) <= volumes[-1]]
+    assert inside
+    for row in inside:
+        x = np.log10(float(row[0]))
+        assert float(row[p10]) == pytest.approx(np.interp(x, np.log10(volumes), low))
+        assert float(row[p90]) * months == pytest.approx(np.interp(x, np.log10(volumes), high))
+    assert all(row[p10] == "" for row in outside)
+
+
 def test_without_ranges_nothing_runs_and_nothing_is_shown(window: MainWindow, qtbot: QtBot) -> None:
     wait_for_result(qtbot, window)
     doc = window.document
