@@ -359,8 +359,8 @@ class CrossoverChart(QWidget):
     def export_csv(self, path: str | Path) -> None:
         """Volumes and the three curves (total over the horizon and per month), C-locale
         numbers that read back exactly (Python's repr of a float), a header row.  While the
-        uncertainty bands are shown, each strategy's P10 and P90 follow, read off the band as
-        it is drawn (linear in log volume between its computed points); empty outside it."""
+        uncertainty bands are shown, each strategy's P10 and P90 follow (see ``_band_at``:
+        the band's ratio to the curve, interpolated in log volume); empty outside the band."""
         data = self._curves_data
         currency = self._evaluation.currency if self._evaluation else "money"
         unit = currency.lower()
@@ -708,26 +708,39 @@ class CrossoverChart(QWidget):
             band = self._band_at(key, np.array([log_q]))
             if band is not None:
                 low, high = float(band[0][0]), float(band[1][0])
-                part += f" (P10–P90 {fmt.money(low, money)}–{fmt.money(high, money)})"
+                if high - low > 1e-6 * max(abs(high), 1.0):  # no spread, no range to show
+                    part += f" (P10–P90 {fmt.money(low, money)}–{fmt.money(high, money)})"
             parts.append(part)
         self._readout.setText(f"{where} ({what}): " + "   ·   ".join(parts))
 
     def _band_at(
         self, key: str, log_volumes: Array, clip: bool = True
     ) -> tuple[Array, Array] | None:
-        """The P10 and P90 band of a strategy read off the chart at log10 volumes (linear in
-        log volume between the band's computed points, as it is drawn), in the chart's mode.
-        None when no band is shown; outside the band, None (``clip``) or NaN there."""
+        """The P10 and P90 of a strategy at log10 volumes, in the chart's mode.  The band is
+        computed at fewer volumes than the curve, so it is carried over as a ratio to the
+        likely curve (interpolated in log volume): where the ranged inputs do not touch a
+        strategy, its P10 and P90 are its curve exactly, not an interpolation of it.  None
+        when no band is shown; outside the band, None (``clip``) or NaN there."""
         volumes, low, high = self._bands.data(key)
-        if volumes.size == 0:
+        curve = self._y.get(key)
+        if volumes.size == 0 or curve is None or self._view_volumes.size == 0:
             return None
         x = np.log10(volumes)
         outside = (log_volumes < x[0] - 1e-12) | (log_volumes > x[-1] + 1e-12)
         if clip and outside.any():
             return None
-        p10 = np.where(outside, np.nan, np.interp(log_volumes, x, low))
-        p90 = np.where(outside, np.nan, np.interp(log_volumes, x, high))
-        return p10, p90
+        likely_there = np.interp(x, self._view_volumes, curve)
+        likely_here = np.interp(log_volumes, self._view_volumes, curve)
+        ends = []
+        for band in (low, high):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(likely_there > 0, band / likely_there, np.nan)
+            if np.all(np.isfinite(ratio)):
+                value = likely_here * np.interp(log_volumes, x, ratio)
+            else:  # a zero cost somewhere: the band as drawn
+                value = np.interp(log_volumes, x, band)
+            ends.append(np.where(outside, np.nan, value))
+        return ends[0], ends[1]
 
     # --- look -------------------------------------------------------------------------------
 
