@@ -246,6 +246,7 @@ class Uncertainty:
     crossover_share: dict[str, float]  # "a|b" → share of samples in which the curves cross
     band_volumes: Array
     bands: dict[str, tuple[Array, Array]]  # strategy → (P10, P90) of TCO at band_volumes
+    band_likely: dict[str, Array]  # strategy → TCO at band_volumes with every input likely
     tornado: list[TornadoBar]
     flips: list[InputFlip]
 
@@ -279,6 +280,8 @@ def analyse(
     models = outcomes(project, scenario, subset, base).models if inputs else result.models
     cross_pct, cross_share = _crossover_distribution(models, rows)
     band_volumes, bands = _bands(models, base, band_points, rows)
+    likely_models = cost_models(context_for(project, scenario))
+    band_likely = {k: likely_models[k].tco(band_volumes) for k in STRATEGIES}
     return Uncertainty(
         samples=samples if inputs else 0,
         seed=seed,
@@ -290,6 +293,7 @@ def analyse(
         crossover_share=cross_share,
         band_volumes=band_volumes,
         bands=bands,
+        band_likely=band_likely,
         tornado=tornado(project, scenario, base, inputs),
         flips=input_flips(project, scenario, base, inputs),
     )

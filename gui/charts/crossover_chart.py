@@ -13,7 +13,7 @@ import csv
 import html
 import importlib
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -297,10 +297,16 @@ class CrossoverChart(QWidget):
         y = curve.yData if curve.yData is not None else np.zeros(0)
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
-    def set_bands(self, volumes: BandArray | None, bands: BandMap | None) -> None:
+    def set_bands(
+        self,
+        volumes: BandArray | None,
+        bands: BandMap | None,
+        likely: Mapping[str, BandArray] | None = None,
+    ) -> None:
         """P10–P90 of each strategy's total cost at ``volumes`` (a Monte Carlo result), drawn
-        as shaded bands around the curves; None hides them."""
-        self._bands.set_bands(volumes, bands)
+        as shaded bands around the curves; None hides them.  ``likely``: each strategy's total
+        cost at the same volumes with every input likely (makes the read-out exact)."""
+        self._bands.set_bands(volumes, bands, likely)
         self._refresh()
 
     def bands_visible(self) -> bool:
@@ -718,9 +724,9 @@ class CrossoverChart(QWidget):
     ) -> tuple[Array, Array] | None:
         """The P10 and P90 of a strategy at log10 volumes, in the chart's mode.  The band is
         computed at fewer volumes than the curve, so it is carried over as a ratio to the
-        likely curve (interpolated in log volume): where the ranged inputs do not touch a
-        strategy, its P10 and P90 are its curve exactly, not an interpolation of it.  None
-        when no band is shown; outside the band, None (``clip``) or NaN there."""
+        likely cost (interpolated in log volume): where the ranged inputs do not touch a
+        strategy, its P10 and P90 are its curve, not an interpolation of it.  None when no
+        band is shown; outside the band, None (``clip``) or NaN there."""
         volumes, low, high = self._bands.data(key)
         curve = self._y.get(key)
         if volumes.size == 0 or curve is None or self._view_volumes.size == 0:
@@ -729,7 +735,9 @@ class CrossoverChart(QWidget):
         outside = (log_volumes < x[0] - 1e-12) | (log_volumes > x[-1] + 1e-12)
         if clip and outside.any():
             return None
-        likely_there = np.interp(x, self._view_volumes, curve)
+        likely_there = self._bands.likely(key)
+        if likely_there is None:  # not given: read the curve there
+            likely_there = np.interp(x, self._view_volumes, curve)
         likely_here = np.interp(log_volumes, self._view_volumes, curve)
         ends = []
         for band in (low, high):

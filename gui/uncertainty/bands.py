@@ -38,6 +38,7 @@ class BandOverlay:
         self._legend = legend
         self._volumes: Array | None = None
         self._bands: dict[str, tuple[Array, Array]] = {}
+        self._likely: dict[str, Array] = {}
         self._divisor = 1.0
         self._hidden_by_user = False
         self._in_legend = False
@@ -63,17 +64,24 @@ class BandOverlay:
 
     # --- data ------------------------------------------------------------------------------
 
-    def set_bands(self, volumes: Array | None, bands: BandMap | None) -> None:
-        """New bands (TCO at ``volumes``), or None to hide them."""
+    def set_bands(
+        self,
+        volumes: Array | None,
+        bands: BandMap | None,
+        likely: Mapping[str, Array] | None = None,
+    ) -> None:
+        """New bands (TCO at ``volumes``), or None to hide them; ``likely``: each strategy's
+        TCO at the same volumes with every input at its likely value, if known."""
         self._version += 1
         if volumes is None or bands is None or len(volumes) == 0:
-            self._volumes, self._bands = None, {}
+            self._volumes, self._bands, self._likely = None, {}, {}
         else:
             self._volumes = np.asarray(volumes, dtype=float)
             self._bands = {
                 k: (np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
                 for k, (lo, hi) in bands.items()
             }
+            self._likely = {k: np.asarray(v, dtype=float) for k, v in (likely or {}).items()}
 
     def has_bands(self) -> bool:
         return self._volumes is not None
@@ -123,6 +131,13 @@ class BandOverlay:
         if not self._fills[strategy].isVisible() or band is None or self._volumes is None:
             return np.zeros(0), np.zeros(0), np.zeros(0)
         return self._volumes, band[0] / self._divisor, band[1] / self._divisor
+
+    def likely(self, strategy: str) -> Array | None:
+        """The likely TCO at the band's volumes, as drawn (None when not known or hidden)."""
+        values = self._likely.get(strategy)
+        if values is None or not self._fills[strategy].isVisible():
+            return None
+        return values / self._divisor
 
     # --- look ------------------------------------------------------------------------------
 

@@ -52,7 +52,11 @@ class UncertaintyController(QObject):
         self._chart = chart
         result = self.runner.result
         if result is not None and self.runner.has_ranges():
-            chart.set_bands(result.uncertainty.band_volumes, result.uncertainty.bands)
+            chart.set_bands(
+                result.uncertainty.band_volumes,
+                result.uncertainty.bands,
+                result.uncertainty.band_likely,
+            )
 
     # --- runner → views ---------------------------------------------------------------------
 
@@ -75,7 +79,7 @@ class UncertaintyController(QObject):
         self.window.scorecard.set_uncertainty(u, evaluation)
         self.view.set_uncertainty(u, evaluation, result.elapsed_ms)
         if self._chart is not None:
-            self._chart.set_bands(u.band_volumes, u.bands)
+            self._chart.set_bands(u.band_volumes, u.bands, u.band_likely)
 
     def _failed(self, message: str) -> None:
         self._pending = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.evaluate import evaluate
+from engine.evaluate import evaluate, evaluate_with_curves
 from engine.model import Project
 from engine.templates import load_template
 from engine.uncertainty import analyse, draw, outcomes, uncertain_inputs, uncertainty_json
@@ -46,6 +46,24 @@ def test_zero_width_ranges_reproduce_the_deterministic_answer() -> None:
         assert np.allclose(result.tco[key], strategy.tco.value, rtol=1e-12)
         assert np.allclose(result.totals[key], strategy.total_score, rtol=1e-12)
     assert set(result.winner.tolist()) == {["fine_tuning", "rag", "hybrid"].index("rag")}
+
+
+def test_bands_carry_the_likely_cost_at_their_volumes() -> None:
+    p = load_template("support-assistant")  # ranges on the volume and on labelling
+    s = p.scenarios[0]
+    base = evaluate(p, s)
+    u = analyse(p, s, base, samples=2000, seed=0)
+    # The chart's curves over the same axis with as many points give the same costs.
+    curves = evaluate_with_curves(p, s, points=len(u.band_volumes))[1]
+    assert np.allclose(curves.volumes, u.band_volumes, rtol=1e-12)
+    for key, (low, high) in u.bands.items():
+        assert np.allclose(u.band_likely[key], curves.tco[key], rtol=1e-12)
+        assert np.all(low <= high)
+    # RAG is touched by neither range: its band is its likely cost, exactly.
+    rag_low, rag_high = u.bands["rag"]
+    assert np.allclose(rag_low, u.band_likely["rag"], rtol=1e-12)
+    assert np.allclose(rag_high, u.band_likely["rag"], rtol=1e-12)
+    assert np.any(u.bands["fine_tuning"][1] > u.bands["fine_tuning"][0])
 
 
 def test_monte_carlo_costs_match_the_engine_sample_by_sample() -> None:

@@ -264,21 +264,27 @@ def test_readout_and_csv_carry_the_p10_p90_band(
         ft_p10 = float(row[column[f"fine_tuning_total_{months}_months_p10_usd"]])
         ft_p90 = float(row[column[f"fine_tuning_total_{months}_months_p90_usd"]])
         assert ft_p10 < ft_p90
-        # RAG: nothing ranged touches it, so its P10 and P90 follow its curve: to the error
-        # of reading the 200-point curve at the band's volumes (≤ 1e-4 where it bends most);
-        # read off the band as drawn they sat 0.07 % off it, above the likely value.
+        # RAG: nothing ranged touches it, so its P10 and P90 are its curve (read off the
+        # band as drawn they sat 0.07 % off it, above the likely value).
         rag = float(row[column[f"rag_total_{months}_months_usd"]])
         for p in ("p10", "p90"):
             assert float(row[column[f"rag_total_{months}_months_{p}_usd"]]) == pytest.approx(
-                rag, rel=5e-4
+                rag, rel=1e-9
             )
             per_month = float(row[column[f"rag_per_month_{p}_usd"]])
-            assert per_month * months == pytest.approx(rag, rel=5e-4)
+            assert per_month * months == pytest.approx(rag, rel=1e-9)
     assert all(row[column[f"rag_total_{months}_months_p10_usd"]] == "" for row in outside)
-    # At the band's own volumes the values read are the band's computed percentiles.
+    # At the band's own volumes, the values read stand to the curve shown as the computed
+    # percentiles stand to the likely cost there (the read-out's own figure is the curve's).
+    result = window.uncertainty.runner.result
+    assert result is not None
+    likely = result.uncertainty.band_likely["fine_tuning"]
+    curve_x, curve_y = chart.curve_data("fine_tuning")
+    shown = np.interp(np.log10(volumes), np.log10(curve_x), curve_y)
     read = chart._band_at("fine_tuning", np.log10(volumes))
     assert read is not None
-    assert np.allclose(read[0], low, rtol=5e-4) and np.allclose(read[1], high, rtol=5e-4)
+    assert np.allclose(read[0], shown * low / likely, rtol=1e-9)
+    assert np.allclose(read[1], shown * high / likely, rtol=1e-9)
 
 
 def test_without_ranges_nothing_runs_and_nothing_is_shown(window: MainWindow, qtbot: QtBot) -> None:
