@@ -347,14 +347,13 @@ def _crossover_distribution(
     return pct, share
 
 
-def _margin(result: Outcomes, recommended: str | None) -> tuple[Array, list[str | None]]:
-    stack = np.stack([result.totals[k] for k in STRATEGIES])
+def _margin(result: Outcomes, recommended: str, base: Evaluation) -> tuple[Array, list[str | None]]:
+    """The recommended strategy's lead over the best alternative that is not excluded (as the
+    recommendation's own margin is measured), per row; and each row's winner."""
     winners = [STRATEGIES[i] if i >= 0 else None for i in result.winner]
-    if recommended is None:
-        return np.zeros(stack.shape[1]), winners
-    idx = STRATEGIES.index(recommended)
-    others = np.delete(stack, idx, axis=0)
-    return stack[idx] - others.max(axis=0), winners
+    others = [k for k in STRATEGIES if k != recommended and not base.strategies[k].excluded]
+    best_other = np.max(np.stack([result.totals[k] for k in others]), axis=0)
+    return result.totals[recommended] - best_other, winners
 
 
 def _one_at_a_time(
@@ -375,12 +374,14 @@ def tornado(
     project: Project, scenario: Scenario, base: Evaluation, inputs: list[UncertainInput]
 ) -> list[TornadoBar]:
     """Each input swung to its low and high (others at likely): how the lead of today's
-    recommendation over the best alternative moves, largest swing first."""
-    if not inputs:
+    recommendation over the best alternative that is not excluded moves, largest swing
+    first.  None when there is no such alternative (or no recommendation): no lead to move."""
+    recommended = base.recommendation.strategy
+    if not inputs or recommended is None or base.recommendation.runner_up is None:
         return []
     settings = [(i, x) for i, item in enumerate(inputs) for x in (item.low, item.high)]
     result = outcomes(project, scenario, _one_at_a_time(scenario, inputs, settings), base)
-    margin, winners = _margin(result, base.recommendation.strategy)
+    margin, winners = _margin(result, recommended, base)
     bars = [
         TornadoBar(item.path, item.label, item.unit, item.low, item.likely, item.high,
                    float(margin[2 * i]), float(margin[2 * i + 1]), winners[2 * i],

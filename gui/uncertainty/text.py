@@ -172,15 +172,24 @@ def tco_cells(u: Uncertainty, key: str, currency: str) -> tuple[str, str, str]:
 
 
 def tornado_base(evaluation: Evaluation) -> float:
-    """The lead of the recommended strategy over the best other one at the likely values, in
-    points — the tornado's centre line (measured as the engine measures each bar: against
-    the highest other total)."""
-    key = evaluation.recommendation.strategy
-    if key is None:
-        return 0.0
-    totals = {k: evaluation.strategies[k].total_score for k in STRATEGIES}
-    others = [t for k, t in totals.items() if k != key]
-    return totals[key] - max(others) if others else 0.0
+    """The lead of the recommended strategy over the best alternative that is not excluded,
+    at the likely values, in points: the tornado's centre line (the recommendation's own
+    margin, measured as the engine measures each bar)."""
+    rec = evaluation.recommendation
+    return rec.margin if rec.strategy is not None and rec.runner_up is not None else 0.0
+
+
+def tornado_empty_text(evaluation: Evaluation) -> str:
+    """Why the tornado has no bars (the analysis ran, so some input has a range)."""
+    rec = evaluation.recommendation
+    if rec.strategy is None:
+        return "No strategy qualifies: there is no lead to move."
+    if rec.runner_up is None:
+        return (
+            f"{STRATEGY_NAMES[rec.strategy]} is the only strategy that meets every hard "
+            "requirement: there is no lead to move."
+        )
+    return "No input has a range."
 
 
 def tornado_bar_text(bar: TornadoBar, currency: str, recommended: str | None) -> str:

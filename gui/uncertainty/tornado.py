@@ -92,8 +92,10 @@ def paint_tornado(
     recommended: str | None,
     currency: str,
     look: TornadoLook,
+    empty: str = "No input has a range.",
 ) -> list[tuple[QRectF, TornadoBar]]:
-    """Draw the chart into ``rect``; returns each bar's row rectangle (for tooltips)."""
+    """Draw the chart into ``rect``; returns each bar's row rectangle (for tooltips).
+    ``empty``: what to say when there are no bars."""
     pt = look.pt
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -104,7 +106,8 @@ def paint_tornado(
     if not shown:
         painter.setFont(look.font)
         painter.setPen(look.muted)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "No input has a range.")
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(rect, int(flags), empty)
         painter.restore()
         return []
 
@@ -281,13 +284,21 @@ class TornadoChart(QWidget):
         self._base = 0.0
         self._recommended: str | None = None
         self._currency = ""
+        self._empty = "No input has a range."
         self._rows: list[tuple[QRectF, TornadoBar]] = []
         self.setMinimumHeight(round(tornado_height(1, self.look())))
 
     def set_bars(
-        self, bars: Sequence[TornadoBar], *, base: float, recommended: str | None, currency: str
+        self,
+        bars: Sequence[TornadoBar],
+        *,
+        base: float,
+        recommended: str | None,
+        currency: str,
+        empty: str = "No input has a range.",
     ) -> None:
         self._bars = list(bars)
+        self._empty = empty
         self._base = base
         self._recommended = recommended
         self._currency = currency
@@ -329,6 +340,7 @@ class TornadoChart(QWidget):
                 recommended=self._recommended,
                 currency=self._currency,
                 look=self.look(),
+                empty=self._empty,
             )
         finally:
             painter.end()

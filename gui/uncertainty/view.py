@@ -33,6 +33,7 @@ from gui.uncertainty.text import (
     share,
     tco_cells,
     tornado_base,
+    tornado_empty_text,
 )
 from gui.uncertainty.tornado import MAX_BARS, TornadoChart
 from gui.uncertainty.worker import SAMPLE_CHOICES
@@ -204,7 +205,11 @@ class SensitivityView(QWidget):
                 set_text(ensure_item(self._table, row, column), text)
         rec = evaluation.recommendation.strategy
         self.tornado.set_bars(
-            u.tornado, base=tornado_base(evaluation), recommended=rec, currency=currency
+            u.tornado,
+            base=tornado_base(evaluation),
+            recommended=rec,
+            currency=currency,
+            empty=tornado_empty_text(evaluation),
         )
         hidden = len(u.tornado) - MAX_BARS
         self._more.setText(

@@ -8,7 +8,14 @@ import pytest
 from engine.evaluate import evaluate, evaluate_with_curves
 from engine.model import Project
 from engine.templates import load_template
-from engine.uncertainty import analyse, draw, outcomes, uncertain_inputs, uncertainty_json
+from engine.uncertainty import (
+    analyse,
+    draw,
+    outcomes,
+    tornado,
+    uncertain_inputs,
+    uncertainty_json,
+)
 
 
 def with_ranges(template: str, ranges: dict[tuple[str, str], dict[str, float]]) -> Project:
@@ -64,6 +71,45 @@ def test_bands_carry_the_likely_cost_at_their_volumes() -> None:
     assert np.allclose(rag_low, u.band_likely["rag"], rtol=1e-12)
     assert np.allclose(rag_high, u.band_likely["rag"], rtol=1e-12)
     assert np.any(u.bands["fine_tuning"][1] > u.bands["fine_tuning"][0])
+
+
+def _with(project: Project, **changes: object) -> Project:
+    data = project.model_dump()
+    for dotted, value in changes.items():
+        *parents, name = dotted.split("__")
+        node = data["scenarios"][0]
+        for parent in parents:
+            node = node[parent]
+        node[name] = value
+    return Project.model_validate(data)
+
+
+def test_tornado_measures_the_lead_over_alternatives_that_are_not_excluded() -> None:
+    # Cost weighs most and fine-tuning is cheapest at a million queries/month, so it has the
+    # highest total; but a hard "cite sources" excludes it: the lead is RAG's over Hybrid.
+    p = _with(
+        ENTERPRISE_UNCERTAIN,
+        requirements__compliance__cite_sources="hard",
+        weights={"cost": 80, "latency": 5, "freshness": 5, "compliance": 5, "fit": 5},
+    )
+    s = p.scenarios[0]
+    base = evaluate(p, s)
+    assert base.strategies["fine_tuning"].excluded
+    assert base.strategies["fine_tuning"].total_score > base.strategies["rag"].total_score
+    assert (base.recommendation.strategy, base.recommendation.runner_up) == ("rag", "hybrid")
+    (bar,) = tornado(p, s, base, uncertain_inputs(s))
+    for volume, margin in ((bar.low, bar.margin_at_low), (bar.high, bar.margin_at_high)):
+        one = evaluate(_with(p, workload__queries_per_month=volume))
+        lead = one.strategies["rag"].total_score - one.strategies["hybrid"].total_score
+        assert margin == pytest.approx(lead, rel=1e-9, abs=1e-9)
+
+
+def test_no_tornado_when_no_alternative_qualifies() -> None:
+    p = _with(ENTERPRISE_UNCERTAIN, requirements__compliance__data_residency="hard")
+    s = p.scenarios[0]
+    base = evaluate(p, s)
+    assert base.recommendation.runner_up is None  # RAG and Hybrid are excluded
+    assert tornado(p, s, base, uncertain_inputs(s)) == []
 
 
 def test_monte_carlo_costs_match_the_engine_sample_by_sample() -> None:

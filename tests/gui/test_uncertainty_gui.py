@@ -30,7 +30,7 @@ from gui.mainwindow import MainWindow
 from gui.report import render_report
 from gui.report.render import report_data
 from gui.uncertainty import worker
-from gui.uncertainty.text import flip_sentence, recommended_share, share
+from gui.uncertainty.text import flip_sentence, recommended_share, share, tornado_empty_text
 from gui.views.scorecard import P_WIN_ROW
 
 pytestmark = pytest.mark.gui
@@ -451,3 +451,22 @@ def test_the_report_has_an_uncertainty_section(tmp_path: Path) -> None:
     assert "Shaded: P10–P90" in text
     # Without ranges, no section.
     assert report_data(load_template("seed-small-company")).scenarios[0].uncertainty is None
+
+
+def test_tornado_says_why_it_is_empty_when_no_alternative_qualifies(qtbot: QtBot) -> None:
+    from gui.uncertainty.tornado import TornadoChart
+
+    data = load_template("seed-enterprise").model_dump()
+    data["scenarios"][0]["requirements"]["compliance"]["data_residency"] = "hard"
+    evaluation = evaluate(Project.model_validate(data))
+    text = tornado_empty_text(evaluation)
+    assert text == (
+        "Fine-tuning is the only strategy that meets every hard requirement: there is no lead "
+        "to move."
+    )
+    assert tornado_empty_text(evaluate(load_template("seed-enterprise"))) == "No input has a range."
+    chart = TornadoChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 120)
+    chart.set_bars([], base=0.0, recommended="fine_tuning", currency="USD", empty=text)
+    assert not chart.grab().isNull()
