@@ -187,8 +187,15 @@ def _cancel_when_stale(newest: _Generation, generation: int) -> Any:
     measurable otherwise).  Installed with ``sys.setprofile``, which affects only the calling
     thread."""
 
-    def check(_frame: Any, event: str, _arg: Any) -> None:
-        if newest.value != generation and event in ("call", "c_call"):
+    def check(frame: Any, event: str, _arg: Any) -> None:
+        # Only in the engine's own frames: the profile function also sees calls the thread
+        # makes on behalf of others (a weakref callback run by the garbage collector, a
+        # finalizer), where an exception cannot propagate and is only reported as ignored.
+        if (
+            newest.value != generation
+            and event in ("call", "c_call")
+            and frame.f_globals.get("__name__", "").startswith("engine.")
+        ):
             raise _Cancelled
 
     return check

@@ -470,3 +470,20 @@ def test_tornado_says_why_it_is_empty_when_no_alternative_qualifies(qtbot: QtBot
     chart.resize(600, 120)
     chart.set_bars([], base=0.0, recommended="fine_tuning", currency="USD", empty=text)
     assert not chart.grab().isNull()
+
+
+def test_a_stale_run_stops_in_engine_code_only() -> None:
+    # The profile function also sees weakref callbacks and finalizers the garbage collector
+    # runs on the pool thread; raising there is only reported as "exception ignored".
+    import types
+
+    newest = worker._Generation()
+    check = worker._cancel_when_stale(newest, 0)
+    engine_frame = types.SimpleNamespace(f_globals={"__name__": "engine.costs"})
+    weakref_frame = types.SimpleNamespace(f_globals={"__name__": "weakref"})
+    check(engine_frame, "call", None)  # current: carries on
+    newest.value = 1  # the inputs changed
+    check(weakref_frame, "call", None)  # not in the engine: carries on
+    check(engine_frame, "return", None)
+    with pytest.raises(worker._Cancelled):
+        check(engine_frame, "c_call", None)
