@@ -137,36 +137,19 @@ def _start(started: float) -> None:
 
 
 def _edits(args: list[str]) -> None:
-    from PySide6.QtCore import QEvent, QObject
+    from benchmarks.redraw import redraw_clock
 
     app, window = _window(args)
-    chart = window.ensure_chart()
+    window.ensure_chart()
     for _ in range(20):
         app.processEvents()
     field = window.inputs.show_field("workload", "queries_per_month")
-
-    class PaintCounter(QObject):
-        count = 0
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                PaintCounter.count += 1
-            return False
-
-    counter = PaintCounter()
-    viewport = chart._plot.viewport()
-    viewport.installEventFilter(counter)
+    measure = redraw_clock(app, window)
     base = float(field.value())  # type: ignore[attr-defined]
-    samples = []
-    for i in range(EDITS):
-        before = PaintCounter.count
-        start = time.perf_counter()
-        field.setValue(base * (1.0 + 0.01 * ((i % 40) - 20)))  # type: ignore[attr-defined]
-        deadline = start + 5.0
-        while PaintCounter.count == before and time.perf_counter() < deadline:
-            app.processEvents()
-        samples.append((time.perf_counter() - start) * 1000)
-        window.document.end_edit_burst()
+    samples = [
+        measure(lambda i=i: field.setValue(base * (1.0 + 0.01 * ((i % 40) - 20))))  # type: ignore[attr-defined,misc]
+        for i in range(EDITS)
+    ]
     print(json.dumps({"ms": samples[20:]}))
 
 

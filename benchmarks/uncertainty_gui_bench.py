@@ -85,9 +85,9 @@ def rows() -> list[dict[str, object]]:
 
 def _measure() -> dict[str, Any]:
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.redraw import redraw_clock
     from engine.templates import load_template
     from gui.mainwindow import MainWindow
 
@@ -96,7 +96,7 @@ def _measure() -> dict[str, Any]:
     window.open_project(load_template("support-assistant"))
     window.resize(1366, 768)
     window.show()
-    chart = window.ensure_chart()
+    window.ensure_chart()
     runner = window.uncertainty.runner
     deadline = time.perf_counter() + 30
     while (runner.result is None or runner.is_busy()) and time.perf_counter() < deadline:
@@ -104,32 +104,15 @@ def _measure() -> dict[str, Any]:
     runner._timer.setInterval(3_600_000)  # edits never start a run by themselves
     runner.samples = LONG_RUN_SAMPLES
 
-    class PaintCounter(QObject):
-        count = 0
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                PaintCounter.count += 1
-            return False
-
-    counter = PaintCounter()
-    chart._plot.viewport().installEventFilter(counter)
     field = window.inputs.show_field("workload", "peak_to_average_load")
     base = float(field.value())  # type: ignore[attr-defined]
     step = [0]
+    measure = redraw_clock(app, window)
 
     def redrawn(change: Any) -> float:
         """Apply one change; milliseconds until the plot has repainted."""
         step[0] += 1
-        before = PaintCounter.count
-        start = time.perf_counter()
-        change()
-        limit = start + 5.0
-        while PaintCounter.count == before and time.perf_counter() < limit:
-            app.processEvents()
-        elapsed = (time.perf_counter() - start) * 1000.0
-        window.document.end_edit_burst()
-        return elapsed
+        return measure(change)
 
     def input_edit() -> None:
         field.setValue(base * (1.0 + 0.01 * ((step[0] % 40) - 20)))  # type: ignore[attr-defined]
