@@ -726,7 +726,8 @@ class CrossoverChart(QWidget):
         computed at fewer volumes than the curve, so it is carried over as a ratio to the
         likely cost (interpolated in log volume): where the ranged inputs do not touch a
         strategy, its P10 and P90 are its curve, not an interpolation of it.  None when no
-        band is shown; outside the band, None (``clip``) or NaN there."""
+        band (or no likely cost with it) is shown; outside the band, None (``clip``) or NaN
+        there."""
         volumes, low, high = self._bands.data(key)
         curve = self._y.get(key)
         if volumes.size == 0 or curve is None or self._view_volumes.size == 0:
@@ -736,8 +737,8 @@ class CrossoverChart(QWidget):
         if clip and outside.any():
             return None
         likely_there = self._bands.likely(key)
-        if likely_there is None:  # not given: read the curve there
-            likely_there = np.interp(x, self._view_volumes, curve)
+        if likely_there is None:
+            return None
         likely_here = np.interp(log_volumes, self._view_volumes, curve)
         ends = []
         for band in (low, high):

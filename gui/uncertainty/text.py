@@ -17,6 +17,8 @@ from gui.forms.labels import unit_text
 
 DISTRIBUTION_NAMES = {"triangular": "triangular", "pert": "PERT"}
 
+NO_RANGES = "No input has a range."  # what an empty tornado says, unless told why
+
 
 def significant(value: float, digits: int = 3) -> float:
     """``value`` rounded to ``digits`` significant digits (0 and non-finite unchanged)."""
@@ -189,7 +191,7 @@ def tornado_empty_text(evaluation: Evaluation) -> str:
             f"{STRATEGY_NAMES[rec.strategy]} is the only strategy that meets every hard "
             "requirement: there is no lead to move."
         )
-    return "No input has a range."
+    return NO_RANGES
 
 
 def tornado_bar_text(bar: TornadoBar, currency: str, recommended: str | None) -> str:

@@ -33,7 +33,13 @@ from engine.model.scenario import STRATEGY_NAMES
 from engine.uncertainty import TornadoBar
 from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES, is_dark
-from gui.uncertainty.text import input_label, range_text, tornado_bar_text, value_text
+from gui.uncertainty.text import (
+    NO_RANGES,
+    input_label,
+    range_text,
+    tornado_bar_text,
+    value_text,
+)
 
 MAX_BARS = 10
 LOW_ALPHA = 120
@@ -92,7 +98,7 @@ def paint_tornado(
     recommended: str | None,
     currency: str,
     look: TornadoLook,
-    empty: str = "No input has a range.",
+    empty: str = NO_RANGES,
 ) -> list[tuple[QRectF, TornadoBar]]:
     """Draw the chart into ``rect``; returns each bar's row rectangle (for tooltips).
     ``empty``: what to say when there are no bars."""
@@ -284,7 +290,7 @@ class TornadoChart(QWidget):
         self._base = 0.0
         self._recommended: str | None = None
         self._currency = ""
-        self._empty = "No input has a range."
+        self._empty = NO_RANGES
         self._rows: list[tuple[QRectF, TornadoBar]] = []
         self.setMinimumHeight(round(tornado_height(1, self.look())))
 
@@ -295,7 +301,7 @@ class TornadoChart(QWidget):
         base: float,
         recommended: str | None,
         currency: str,
-        empty: str = "No input has a range.",
+        empty: str = NO_RANGES,
     ) -> None:
         self._bars = list(bars)
         self._empty = empty

@@ -195,6 +195,18 @@ def set_text(item: QTableWidgetItem, text: str) -> None:
         item.setText(text)
 
 
+def bold_lowest(items: Iterable[QTableWidgetItem], values: list[float]) -> None:
+    """The item(s) with the lowest value in bold, the others plain; none bold when all are
+    equal (nothing stands out)."""
+    best = min(values)
+    for item, value in zip(items, values, strict=True):
+        is_best = value == best and values.count(best) < len(values)
+        if item.font().bold() != is_best:
+            font = QFont(item.font())
+            font.setBold(is_best)
+            item.setFont(font)
+
+
 def set_tooltip(item: QTableWidgetItem, text: str) -> None:
     tip = tooltip(text)
     if item.toolTip() != tip:

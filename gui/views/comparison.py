@@ -17,6 +17,7 @@ from gui.charts.style import is_dark
 from gui.views.common import (
     ROW_HEADER_WIDTH,
     FigureTable,
+    bold_lowest,
     ensure_item,
     follow_palette,
     muted_label,
@@ -225,14 +226,7 @@ class ComparisonView(QWidget):
             else:
                 assert getter is not None
                 values.append(getter(strategy).value)
-        best = min(values)
-        for row, value in zip(rows, values, strict=True):
-            item = ensure_item(table, row, column)
-            is_best = value == best and values.count(best) < len(values)
-            if item.font().bold() != is_best:
-                font = QFont(item.font())
-                font.setBold(is_best)
-                item.setFont(font)
+        bold_lowest([ensure_item(table, row, column) for row in rows], values)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):

@@ -34,6 +34,7 @@ from gui.views.common import (
     FigureTable,
     ResultTable,
     ScoreDelegate,
+    bold_lowest,
     bullets,
     ensure_item,
     fit_height,
@@ -484,15 +485,8 @@ class Scorecard(QWidget):
                 )
             if key not in BOLD_BEST:
                 continue
-            # The best (lowest) value of each row in bold, unless all are equal.
-            best = min(values)
-            for column, value in enumerate(values):
-                item = ensure_item(table, row, column)
-                is_best = value == best and values.count(best) < len(values)
-                if item.font().bold() != is_best:
-                    font = QFont(item.font())
-                    font.setBold(is_best)
-                    item.setFont(font)
+            items = [ensure_item(table, row, column) for column in range(len(values))]
+            bold_lowest(items, values)  # the best (lowest) value of each row
 
     def _update_lists(self, evaluation: Evaluation) -> None:
         rec = evaluation.recommendation
