@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
@@ -31,6 +31,7 @@ from engine.uncertainty import Uncertainty
 from gui import format as fmt
 from gui.charts.style import VERDICT_COLORS
 from gui.forms.labels import choice_label, field_label, unit_text
+from gui.report.branding import Branding, ReportMode
 from gui.report.chart import paint_crossover_chart
 from gui.report.flow import (
     INK,
@@ -109,6 +110,10 @@ class ReportData:
     generated: date
     app_version: str
     price_data_version: str
+    #: "summary" (what a client reads) or "full" (the summary plus the technical appendix).
+    mode: ReportMode = "full"
+    #: The consultant's firm branding (per user, from the preferences).
+    branding: Branding = field(default_factory=Branding)
 
     @property
     def short_digest(self) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from engine.model.project import Project
+from gui.report.branding import Branding, ReportMode
 from gui.report.render import Paper, ReportError, page_layout, render_report
 
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -65,6 +66,8 @@ def export_pdf(
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
     paper: Paper | None = None,
+    mode: ReportMode = "full",
+    branding: Branding | None = None,
 ) -> Path | None:
     """Ask where to save, write the PDF; returns its path (None if cancelled or failed)."""
     path, _ = QFileDialog.getSaveFileName(
@@ -82,6 +85,8 @@ def export_pdf(
                 scenario_names=scenario_names,
                 paper=paper,
                 source_name=source_name,
+                mode=mode,
+                branding=branding,
             )
     except ReportError as exc:
         QMessageBox.warning(parent, "Export PDF", f"The report could not be exported.\n\n{exc}")
@@ -109,6 +114,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         source_name: str | None = None,
         scenario_names: Sequence[str] | None = None,
         printer: QPrinter | None = None,
+        mode: ReportMode = "full",
+        branding: Branding | None = None,
     ) -> None:
         printer = printer or make_printer(project)
         super().__init__(printer, parent)
@@ -120,6 +127,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self._project = project
         self._source_name = source_name
         self._scenario_names = scenario_names
+        self._mode: ReportMode = mode
+        self._branding = branding
         self.paintRequested.connect(self._paint)
 
     def _paint(self, target: QPrinter) -> None:
@@ -130,6 +139,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
                     target,
                     scenario_names=self._scenario_names,
                     source_name=self._source_name,
+                    mode=self._mode,
+                    branding=self._branding,
                 )
         except ReportError as exc:
             self.errors.append(str(exc))
@@ -143,10 +154,17 @@ def print_preview(
     *,
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
+    mode: ReportMode = "full",
+    branding: Branding | None = None,
 ) -> None:
     """Show the print preview (modal); the user prints from it or closes it."""
     dialog = ReportPreviewDialog(
-        parent, project, source_name=source_name, scenario_names=scenario_names
+        parent,
+        project,
+        source_name=source_name,
+        scenario_names=scenario_names,
+        mode=mode,
+        branding=branding,
     )
     dialog.exec()
     if dialog.errors:
@@ -163,6 +181,8 @@ def print_report(
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
     printer: QPrinter | None = None,
+    mode: ReportMode = "full",
+    branding: Branding | None = None,
 ) -> bool:
     """Show the print dialog and print; True when the report was sent to the printer."""
     printer = printer or make_printer(project)
@@ -172,7 +192,14 @@ def print_report(
         return False
     try:
         with _busy():
-            render_report(project, printer, scenario_names=scenario_names, source_name=source_name)
+            render_report(
+                project,
+                printer,
+                scenario_names=scenario_names,
+                source_name=source_name,
+                mode=mode,
+                branding=branding,
+            )
     except ReportError as exc:
         QMessageBox.warning(parent, "Print", f"The report could not be printed.\n\n{exc}")
         return False

@@ -38,6 +38,7 @@ from engine.model.project import Project
 from engine.report import inputs_digest
 from engine.version import APP_VERSION
 from gui import format as fmt
+from gui.report.branding import Branding, ReportMode
 from gui.report.content import ReportData, ScenarioReport, build_story
 from gui.report.flow import (
     INK,
@@ -118,6 +119,8 @@ def report_data(
     scenario_names: Sequence[str] | None = None,
     source_name: str | None = None,
     report_date: date | None = None,
+    mode: ReportMode = "full",
+    branding: Branding | None = None,
 ) -> ReportData:
     """Evaluate the scenarios the report covers (all, or the ones named, in project order)."""
     if scenario_names:
@@ -149,6 +152,8 @@ def report_data(
         generated=report_date or date.today(),
         app_version=APP_VERSION,
         price_data_version=price_data_version(),
+        mode=mode,
+        branding=branding or Branding(),
     )
 
 
@@ -254,6 +259,8 @@ def render_report(
     paper: Paper | None = None,
     source_name: str | None = None,
     report_date: date | None = None,
+    mode: ReportMode = "full",
+    branding: Branding | None = None,
 ) -> RenderResult:
     """Render the recommendation report to a PDF file (``target`` a path) or onto a printer
     (``target`` a QPrinter, e.g. from QPrintDialog or QPrintPreviewDialog).
@@ -265,7 +272,12 @@ def render_report(
     """
     _require_app()
     data = report_data(
-        project, scenario_names=scenario_names, source_name=source_name, report_date=report_date
+        project,
+        scenario_names=scenario_names,
+        source_name=source_name,
+        report_date=report_date,
+        mode=mode,
+        branding=branding,
     )
     if isinstance(target, QPagedPaintDevice):
         if paper is not None:
@@ -329,12 +341,19 @@ def render_page_images(
     paper: Paper | None = None,
     source_name: str | None = None,
     report_date: date | None = None,
+    mode: ReportMode = "full",
+    branding: Branding | None = None,
 ) -> list[QImage]:
     """Pages of the report as images (white, ``dpi`` dots per inch): thumbnails, and test
     artefacts where no PDF rasteriser is installed."""
     _require_app()
     data = report_data(
-        project, scenario_names=scenario_names, source_name=source_name, report_date=report_date
+        project,
+        scenario_names=scenario_names,
+        source_name=source_name,
+        report_date=report_date,
+        mode=mode,
+        branding=branding,
     )
     layout = page_layout(paper)
     full = layout.fullRectPixels(dpi)
