@@ -1,4 +1,7 @@
-"""``ftrag report FILE -o OUT.pdf [--scenario NAME ...] [--paper a4|letter]``.
+"""``ftrag report FILE -o OUT.pdf|OUT.docx [--scenario NAME ...] [--paper a4|letter]``.
+
+The output's suffix chooses the format: a PDF, or an editable Word document (.docx) with the
+same content.
 
 The PDF is laid out by Qt, so this command lives on the GUI side (engine.cli never imports Qt);
 gui.launcher routes ``report`` here.  It needs no display: without one (or always, when
@@ -13,9 +16,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from engine.model.project import Project
+    from gui.report.branding import ReportMode
 
 EXIT_BAD_INPUT = 2
+OUTPUT_SUFFIXES = (".pdf", ".docx")
 
 
 class _CliError(Exception):
@@ -30,10 +38,11 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ftrag report",
-        description="Write the recommendation report of a project file as a PDF.",
+        description="Write the recommendation report of a project file as a PDF or as an "
+        "editable Word document (.docx), chosen by the output file's suffix.",
     )
     parser.add_argument("file", help="a .ftrag project file")
-    parser.add_argument("-o", "--output", required=True, help="the PDF to write")
+    parser.add_argument("-o", "--output", required=True, help="the .pdf or .docx file to write")
     parser.add_argument(
         "--scenario",
         action="append",
@@ -64,8 +73,9 @@ def _run(args: argparse.Namespace) -> int:
     from engine.fileformat import ProjectFileError, load_project
 
     output = Path(args.output)
-    if output.suffix.lower() != ".pdf":
-        raise _CliError(f"{output}: the output must be a .pdf file")
+    kind = output.suffix.lower()
+    if kind not in OUTPUT_SUFFIXES:
+        raise _CliError(f"{output}: the output must be a .pdf or .docx file")
     if output.is_dir():
         raise _CliError(f"{output}: is a folder")
     if not output.parent.is_dir():
@@ -78,6 +88,8 @@ def _run(args: argparse.Namespace) -> int:
     _ensure_gui_application()
     from gui.report.render import ReportError, render_report
 
+    if kind == ".docx":
+        return _write_docx(args, project, output)
     try:
         result = render_report(
             project,
@@ -91,6 +103,26 @@ def _run(args: argparse.Namespace) -> int:
     print(  # noqa: T201 - the command's output
         f"wrote {output} ({result.pages} pages, inputs {result.digest[:8]})"
     )
+    return 0
+
+
+def _write_docx(args: argparse.Namespace, project: Project, output: Path) -> int:
+    from gui.report.docx_writer import export_docx
+    from gui.report.render import ReportError
+
+    mode: ReportMode = "full" if getattr(args, "full", False) else "summary"
+    try:
+        export_docx(
+            project,
+            output,
+            mode=mode,
+            scenario_names=args.scenario,
+            source_name=Path(args.file).name,
+            paper=args.paper,
+        )
+    except ReportError as exc:
+        raise _CliError(f"{args.file}: {exc}") from None
+    print(f"wrote {output} ({mode} report, editable)")  # noqa: T201 - the command's output
     return 0
 
 

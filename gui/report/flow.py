@@ -278,6 +278,7 @@ class Paragraph(Flowable):
         space_after: float = 4.0,
         keep_with_next: bool = False,
         rule_below: str = "",
+        role: str | None = None,
     ) -> None:
         self.style = style or Style()
         self.runs: list[Run] = [(runs, self.style)] if isinstance(runs, str) else list(runs)
@@ -288,6 +289,9 @@ class Paragraph(Flowable):
         self.space_after = space_after
         self.keep_with_next = keep_with_next
         self.rule_below = rule_below  # colour of a rule under the text ("" = none)
+        # What the paragraph is, for formats with a document structure (the .docx export):
+        # "title", "h1", "h2", "h3", or None for body text.  The page layout ignores it.
+        self.role = role
         self._block: TextBlock | None = None
         self._key: tuple[int, float] | None = None
 
@@ -370,6 +374,7 @@ def replace_paragraph(p: Paragraph, runs: list[Run], **changes: object) -> Parag
         space_after=p.space_after,
         keep_with_next=p.keep_with_next,
         rule_below=p.rule_below,
+        role=p.role,
     )
     for name, value in changes.items():
         setattr(out, name, value)
