@@ -22,6 +22,7 @@ failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -125,10 +126,13 @@ def export_docx(
         raise ReportError("the report writer needs a QGuiApplication (or QApplication)")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReportError(f"{target}: the folder {folder} does not exist")
-    if target.is_dir():
-        raise ReportError(f"{target}: is a folder")
+    try:  # (a name longer than the file system allows fails even to be looked at)
+        if not folder.is_dir():
+            raise ReportError(f"{target}: the folder {folder} does not exist")
+        if target.is_dir():
+            raise ReportError(f"{target}: is a folder")
+    except OSError as exc:
+        raise ReportError(f"{target}: cannot use this name ({exc.strerror or exc})") from None
     if not os.access(folder, os.W_OK):
         raise ReportError(f"{target}: cannot write in the folder {folder} (permission denied)")
     data = report_data(
@@ -140,7 +144,9 @@ def export_docx(
         branding=branding,
     )
     document = build_document(data, paper)
-    tmp = folder / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+    # A short temporary name (not derived from the target's, which may be near the file
+    # system's limit), beside the target so the rename stays on one file system.
+    tmp = folder / f".ftrag-{uuid.uuid4().hex[:12]}.docx.tmp"
     try:
         document.save(str(tmp))
         os.replace(tmp, target)
@@ -150,19 +156,26 @@ def export_docx(
             reason += "; is it open in another program?"
         raise ReportError(f"{target}: could not write the document ({reason})") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return target
 
 
-def build_document(data: ReportData, paper: Paper | None = None) -> Any:
-    """The report as a python-docx Document (not yet saved)."""
+def build_document(
+    data: ReportData,
+    paper: Paper | None = None,
+    *,
+    story: Sequence[Flowable] | None = None,
+) -> Any:
+    """The report as a python-docx Document (not yet saved): ``story`` (by default
+    :func:`build_story` of ``data``) under the cover, header and footer made from ``data``."""
     import docx
 
     document = docx.Document()
     writer = _Writer(document, data, paper or default_paper())
     writer.set_up()
     writer.cover()
-    writer.write(build_story(data))
+    writer.write(build_story(data) if story is None else story)
     return document
 
 
@@ -228,6 +241,7 @@ class _Writer:
 
     def set_up(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
+        from docx.oxml.ns import qn
         from docx.shared import Pt, RGBColor
 
         styles = self.doc.styles
@@ -235,7 +249,11 @@ class _Writer:
         normal.font.name = FONT
         normal.font.size = Pt(BODY_SIZE)
         normal.font.color.rgb = RGBColor.from_string(_hex(INK))
-        _east_asian_font(normal, FONT)
+        _set_font(normal.element.get_or_add_rPr(), FONT, BODY_SIZE)
+        defaults = styles.element.find(qn("w:docDefaults"))
+        rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+            _set_font(rpr_default.find(qn("w:rPr")), FONT)
         normal.paragraph_format.space_after = Pt(4)
         normal.paragraph_format.line_spacing = 1.12
         for name in ("Header", "Footer"):
@@ -466,8 +484,6 @@ class _Writer:
             self.title_seen = self.title_seen or role == "title"
             self._style_heading(role, item)
             self.set_style(paragraph, HEADINGS[role])
-        elif box is not self.body and base.size < BODY_SIZE - 0.5:
-            self.set_style(paragraph, "Table Text")
         fmt = paragraph.paragraph_format
         fmt.space_before = Pt(item.space_before)
         fmt.space_after = Pt(item.space_after)
@@ -535,8 +551,8 @@ class _Writer:
         style = self.doc.styles[name]
         look = item.style
         style.font.name = FONT
-        _east_asian_font(style, FONT)
         style.font.size = Pt(look.size)
+        _set_font(style.element.get_or_add_rPr(), FONT, look.size)
         style.font.bold = look.bold
         style.font.italic = look.italic
         style.font.color.rgb = RGBColor.from_string(_hex(look.color))
@@ -977,12 +993,24 @@ def _eighths(points: float) -> str:
     return str(max(2, round(points * 8)))
 
 
-def _east_asian_font(style: Any, name: str) -> None:
+def _set_font(rpr: Any, name: str, size: float | None = None) -> None:
+    """The font for every script, replacing the template's theme fonts (a theme font
+    attribute wins over a named one in Word); and the complex-script size with the size."""
     from docx.oxml.ns import qn
 
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), name)
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), name)
+    if size is not None:
+        half_points = str(round(size * 2))
+        for tag in ("w:sz", "w:szCs"):
+            element = rpr.find(qn(tag))
+            if element is None:
+                element = _element(tag)
+                rpr.append(element)  # (only called after python-docx has placed w:sz)
+            element.set(qn("w:val"), half_points)
 
 
 def _border(paragraph: Any, side: str, color: str, eighths: int) -> None:
