@@ -70,6 +70,12 @@ def keep_entry(dest: str, linux: bool = IS_LINUX) -> bool:
         return False
     if norm.startswith("pyqtgraph/icons/peegee/"):
         return False  # pyqtgraph's own logo, used only by pyqtgraph.mkQApp()
+    if norm.startswith("docx/templates/default-docx-template/"):
+        return False  # an unpacked copy of python-docx's default.docx, never read (~1 MB)
+    if norm.startswith("lxml/") and (
+        norm.startswith("lxml/includes/") or norm.endswith((".h", ".pxd", ".pyx", ".pxi"))
+    ):
+        return False  # lxml's C headers and Cython sources, for building against lxml
     if "/Qt/translations/" in norm or norm.startswith("PySide6/translations/"):
         return False  # the UI is English only; no QTranslator is installed
     if "/Qt/qml/" in norm or "/Qt/libexec/" in norm or "/Qt/metatypes/" in norm:

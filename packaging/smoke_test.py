@@ -9,7 +9,9 @@ resources/ layout resolves frozen):
   * ``--version`` (the version comes from the bundled package metadata), ``templates``,
     ``eval TEMPLATE --json`` (engine, catalogs and genai-prices data, no Qt);
   * ``--smoke-test TEMPLATE`` (the real window off-screen: every scenario, view and export);
-  * ``report TEMPLATE -o OUT.pdf`` when the build has the ``report`` sub-command: a valid PDF.
+  * ``report TEMPLATE -o OUT.pdf`` when the build has the ``report`` sub-command: a valid PDF;
+    and ``report TEMPLATE -o OUT.docx`` once (python-docx, lxml and python-docx's template
+    files bundled): a Word document that opens.
 Each must exit 0 and print nothing on stderr except lines on ALLOWED_STDERR.
 
 Network: each run starts in a new, empty network namespace (``unshare -n``: no interface but a
@@ -161,6 +163,38 @@ def check_pdf(path: Path) -> list[str]:
     return problems
 
 
+def check_docx(path: Path) -> list[str]:
+    """A .docx is a zip package with a main document part that parses (and, when python-docx
+    is installed here, opens with a title and a table)."""
+    import zipfile
+
+    if not path.is_file():
+        return [f"{path.name} was not written"]
+    if not zipfile.is_zipfile(path):
+        return [f"{path.name} is not a zip package"]
+    problems = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for part in ("[Content_Types].xml", "word/document.xml", "word/styles.xml"):
+            if part not in names:
+                problems.append(f"{path.name} has no {part}")
+        if not any(name.startswith("word/media/") for name in names):
+            problems.append(f"{path.name} has no picture (the chart)")
+    try:
+        import docx  # a dependency of the app: a deeper check when it is there
+    except ImportError:
+        return problems
+    try:
+        document = docx.Document(str(path))
+        if not any(p.style is not None and p.style.name == "Title" for p in document.paragraphs):
+            problems.append(f"{path.name} has no Title paragraph")
+        if not document.tables:
+            problems.append(f"{path.name} has no table")
+    except Exception as exc:
+        problems.append(f"{path.name} does not open: {exc}")
+    return problems
+
+
 def has_report_command(exe: Path, env: dict[str, str], method: str) -> bool:
     """``ftrag report --help`` prints the report command's usage (a build without the command
     starts the GUI's argument parser instead, whose usage has no ``report``)."""
@@ -265,6 +299,18 @@ def functional(bundle: Path, method: str) -> tuple[list[Outcome], list[str]]:
                     out.ok = False
                     out.problems.extend(problems)
                 outcomes.append(out)
+            editable = home / f"{templates[0].stem}.docx"
+            out = run(
+                f"report {templates[0].name} -o .docx",
+                [str(exe), "report", str(templates[0]), "-o", str(editable)],
+                env,
+                method,
+            )
+            problems = check_docx(editable)
+            if problems:
+                out.ok = False
+                out.problems.extend(problems)
+            outcomes.append(out)
         else:
             pending.append(
                 "PDF export: this build has no `report` sub-command yet (`ftrag report --help` "
