@@ -83,6 +83,12 @@ def report_rows() -> list[Row]:
     return rows()
 
 
+def export_rows() -> list[Row]:
+    from benchmarks.export_bench import export_rows as rows
+
+    return rows()
+
+
 def uncertainty_gui_rows() -> list[Row]:
     from benchmarks.uncertainty_gui_bench import rows
 
@@ -112,6 +118,11 @@ SUMMARY_KEYS = {
     ),
     "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
     "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
+    "export PDF summary: support-assistant": ("export_pdf_summary_median_ms", ""),
+    "export PDF full: support-assistant": ("export_pdf_full_median_ms", ""),
+    "export DOCX summary: support-assistant": ("export_docx_summary_median_ms", ""),
+    "export DOCX full: support-assistant": ("export_docx_full_median_ms", ""),
+    "export XLSX: support-assistant": ("export_xlsx_median_ms", ""),
 }
 # Rows that are one figure (the median of their runs) rather than a distribution.
 SUMMARY_VALUES = {
@@ -142,6 +153,7 @@ def main() -> int:
         engine_rows()
         + uncertainty_rows()
         + report_rows()
+        + export_rows()
         + gui_rows()
         + uncertainty_gui_rows()
         + package_rows()
