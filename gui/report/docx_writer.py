@@ -80,6 +80,10 @@ TOP_MARGIN_MM = 20.0  # the running header sits inside the top margin
 BOTTOM_MARGIN_MM = 20.0
 HEADER_DISTANCE_MM = 9.0
 LOGO_MAX_MM = (45.0, 18.0)  # width, height on the cover
+# Without a role, a bold paragraph kept with what follows is a heading by its size (points):
+# the report's headings are 14.5 (sections), 11 (sub-sections) and 9.2 (its body text is 9).
+H1_MIN_SIZE = 13.0
+H2_MIN_SIZE = 10.5
 HEADINGS = {"title": "Title", "h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}
 
 # Characters XML 1.0 cannot carry, and explicit bidi embeddings/overrides/isolates (a
@@ -175,8 +179,9 @@ def build_document(
     document = docx.Document()
     writer = _Writer(document, data, paper or default_paper())
     writer.set_up()
-    writer.cover()
-    writer.write(build_story(data) if story is None else story)
+    flowables = build_story(data) if story is None else story
+    writer.cover(flowables)
+    writer.write(flowables)
     return document
 
 
@@ -354,29 +359,33 @@ class _Writer:
         # The first page is the cover: no running header (its title is right below).
         section.first_page_header.is_linked_to_previous = False
 
-    def cover(self) -> None:
+    def cover(self, story: Sequence[Flowable]) -> None:
         """The firm's logo and name above the story's title block (which names the client,
-        the consultant and the date)."""
+        the consultant and the date) — unless the story's own first page shows them."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm, Pt, RGBColor
 
         branding = self.branding
-        if not (branding.has_logo or branding.firm_name):
+        firm_shown, picture_shown = _cover_shows(story, branding.firm_name)
+        with_logo = branding.has_logo and not picture_shown
+        with_firm = bool(branding.firm_name) and not firm_shown
+        if not (with_logo or with_firm):
             return
         paragraph = self.body.paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         paragraph.paragraph_format.space_after = Pt(10)
-        if branding.has_logo:
+        if with_logo:
             image = branding.logo_image()
             if not image.isNull():
                 width_mm, height_mm = LOGO_MAX_MM
                 scale = min(width_mm / image.width(), height_mm / image.height())
                 run = paragraph.add_run()
-                run.add_picture(BytesIO(_png(image)), width=Mm(image.width() * scale))
+                shape = run.add_picture(BytesIO(_png(image)), width=Mm(image.width() * scale))
+                _alt_text(shape, f"Logo of {branding.firm_name}" if branding.firm_name else "Logo")
                 self.images += 1
-                if branding.firm_name:
+                if with_firm:
                     run.add_break()
-        if branding.firm_name:
+        if with_firm:
             run = paragraph.add_run(branding.firm_name)
             run.bold = True
             run.font.size = Pt(10)
@@ -407,6 +416,12 @@ class _Writer:
         elif isinstance(item, KeepTogether):
             for index, child in enumerate(item.items):
                 last = index == len(item.items) - 1
+                following = item.items[index + 1] if not last else None
+                if isinstance(child, Drawing) and isinstance(following, Paragraph):
+                    # a figure and its caption: the caption is the picture's alternative text
+                    alt = _plain_text(following)
+                    self.picture(child, box, keep_with_next=True, alt=alt)
+                    continue
                 self.flowable(child, box, keep_with_next=keep_with_next or not last)
         elif isinstance(item, Drawing):
             self.picture(item, box, keep_with_next=keep_with_next)
@@ -466,9 +481,9 @@ class _Writer:
             return "title"
         if not item.keep_with_next:
             return None
-        if style.size >= 13.0:
+        if style.size >= H1_MIN_SIZE:
             return "h1"
-        if style.size >= 10.5:
+        if style.size >= H2_MIN_SIZE:
             return "h2"
         if style.size > BODY_SIZE + 0.1 and all(s.bold for _, s in item.runs):
             return "h3"
@@ -686,7 +701,9 @@ class _Writer:
         if box is self.body:
             self._gap(box, item.space_after)
 
-    def picture(self, item: Flowable, box: _Box, *, keep_with_next: bool = False) -> None:
+    def picture(
+        self, item: Flowable, box: _Box, *, keep_with_next: bool = False, alt: str = ""
+    ) -> None:
         """The flowable painted at IMAGE_DPI (the chart: the same code as the PDF's)."""
         from docx.shared import Pt
 
@@ -700,7 +717,8 @@ class _Writer:
         fmt.line_spacing = 1.0
         if keep_with_next:
             fmt.keep_with_next = True
-        paragraph.add_run().add_picture(BytesIO(png), width=Pt(box.width_pt))
+        shape = paragraph.add_run().add_picture(BytesIO(png), width=Pt(box.width_pt))
+        _alt_text(shape, alt or ("Chart" if isinstance(item, Drawing) else "Figure"))
         self.images += 1
 
     def paint(self, item: Flowable, width_pt: float) -> tuple[bytes | None, float]:
@@ -915,6 +933,43 @@ def _end_cell_with_paragraph(cell: Any) -> None:
     tc = cell._tc
     if len(tc) and tc[-1].tag != qn("w:p"):
         tc.append(_element("w:p"))
+
+
+def _plain_text(paragraph: Paragraph) -> str:
+    return _one_line("".join(text for text, _ in paragraph.runs))
+
+
+def _alt_text(shape: Any, text: str) -> None:
+    """The picture's description (what a screen reader says; Word's accessibility check)."""
+    shape._inline.docPr.set("descr", _limit(text, 1000))
+
+
+def _cover_shows(story: Sequence[Flowable], firm_name: str) -> tuple[bool, bool]:
+    """Whether the story's cover (what comes before its first page break or first section
+    heading) already names the firm, and whether it has a picture there (a logo): then the
+    writer adds neither again."""
+    firm_shown = picture_shown = False
+    pending: list[Flowable] = list(story)
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, PageBreak) and not isinstance(item, CondPageBreak):
+            break
+        if isinstance(item, Paragraph):
+            role = getattr(item, "role", None)
+            if role == "h1" or (
+                role is None
+                and item.style.bold
+                and item.style.size >= H1_MIN_SIZE
+                and item.keep_with_next
+            ):
+                break
+            if firm_name and firm_name in _plain_text(item):
+                firm_shown = True
+        elif isinstance(item, KeepTogether):
+            pending[:0] = item.items
+        elif not isinstance(item, (Table, Spacer, RichText, CondPageBreak)):
+            picture_shown = True
+    return firm_shown, picture_shown
 
 
 def _limit(text: str, limit: int = 255) -> str:

@@ -35,6 +35,7 @@ from gui.report.flow import (
     Device,
     Drawing,
     Flowable,
+    KeepTogether,
     Panel,
     Paragraph,
     Row,
@@ -290,6 +291,36 @@ def test_the_flowables_map_to_word_structures(tmp_path: Path) -> None:
     assert len(panel.rows[0].cells[0].tables) == 1  # the nested table
     assert "w:shd" in etree.tostring(panel.rows[0].cells[0]._tc, encoding="unicode")
     assert len(document.inline_shapes) == 2  # the drawing and the unknown flowable
+
+
+def test_a_cover_that_shows_the_firm_and_logo_gets_them_once_and_figures_get_alt_text() -> None:
+    body = Style(size=9.0)
+    logo = Drawing(lambda p, d, r: p.fillRect(r, QColor("#1F3A5F")), aspect=0.2)
+    figure = Drawing(lambda p, d, r: p.fillRect(r, QColor("#336699")), aspect=0.5)
+    story: list[Flowable] = [
+        logo,
+        Paragraph("Northwind Advisory", body),
+        Paragraph("Section", Style(size=14.5, bold=True), keep_with_next=True),
+        KeepTogether([figure, Paragraph("Figure 1. Total cost against volume.", body)]),
+    ]
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="6">'
+        b'<rect width="20" height="6"/></svg>'
+    )
+    branding = Branding(firm_name="Northwind Advisory", logo=svg, logo_format="svg")
+    data = report_data(load_template("seed-enterprise"), report_date=DAY, branding=branding)
+    document = build_document(data, "a4", story=story)
+    texts = [p.text for p in document.paragraphs if p.text.strip()]
+    assert texts.count("Northwind Advisory") == 1  # the story's own, not a second
+    shapes = document.inline_shapes
+    assert len(shapes) == 2  # the story's logo and figure; no second logo
+    assert shapes[1]._inline.docPr.get("descr") == "Figure 1. Total cost against volume."
+
+    # Without them in the story, the writer puts them on the cover itself.
+    document = build_document(data, "a4", story=story[2:])
+    assert document.paragraphs[0].text.strip() == "Northwind Advisory"  # under the logo
+    assert len(document.inline_shapes) == 2
+    assert document.inline_shapes[0]._inline.docPr.get("descr") == "Logo of Northwind Advisory"
 
 
 def test_clean_removes_what_xml_cannot_carry() -> None:
