@@ -640,13 +640,14 @@ class _Writer:
         table_text = self.style_id("Table Text")
         parts = ["<w:tr><w:trPr><w:cantSplit/>", "<w:tblHeader/>" if is_header else "", "</w:trPr>"]
         column = 0
-        cells = row.cells
-        for number, cell in enumerate(cells):
+        cells = list(row.cells)
+        covered = sum(max(1, c.span) for c in cells)
+        if covered < len(widths):  # a short row: empty cells, as the page leaves them
+            cells += [Cell([])] * (len(widths) - covered)
+        for cell in cells:
             if column >= len(widths):
                 break
             span = max(1, min(cell.span, len(widths) - column))
-            if number == len(cells) - 1:  # the last cell takes the rest of the row
-                span = len(widths) - column
             pr = [f'<w:tcW w:w="{sum(widths[column : column + span])}" w:type="dxa"/>']
             if span > 1:
                 pr.append(f'<w:gridSpan w:val="{span}"/>')

@@ -249,6 +249,7 @@ def test_the_flowables_map_to_word_structures(tmp_path: Path) -> None:
         Row([Cell([(f"row {i}", body)]), Cell([(f"{i},000", body)], align="right")])
         for i in range(30)
     ]
+    rows.append(Row([Cell([("short row", body)])]))  # one cell of two
     rows.append(Row([Cell([("a wide note\twith a tab\nand a second line", body)], span=2)]))
     story: list[Flowable] = [
         Paragraph("Chosen by role", body, role="h2"),
@@ -276,7 +277,9 @@ def test_the_flowables_map_to_word_structures(tmp_path: Path) -> None:
     assert str(runs[2].font.color.rgb) == "FF0000"
 
     table = document.tables[0]
-    assert len(table.rows) == 32
+    assert len(table.rows) == 33
+    short = table.rows[-2]._tr.findall(f"{W}tc")
+    assert len(short) == 2 and table.rows[-2].cells[1].text == ""  # padded, not stretched
     header_xml = etree.tostring(table.rows[0]._tr, encoding="unicode")
     assert "tblHeader" in header_xml  # repeated on every page
     assert all("cantSplit" in etree.tostring(r._tr, encoding="unicode") for r in table.rows)
