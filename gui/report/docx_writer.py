@@ -303,7 +303,13 @@ class _Writer:
 
     def _drop_template_leftovers(self) -> None:
         """python-docx's template carries a thumbnail of a blank page and names "Microsoft
-        Macintosh Word" as the application: neither describes this document."""
+        Macintosh Word" as the application: neither describes this document.  And it is
+        marked as a Word 2010 file, which current Word opens in "Compatibility Mode"."""
+        from docx.oxml.ns import qn
+
+        for setting in self.doc.settings.element.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), "15")
         package = self.doc.part.package
         thumbnail = (
             "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"

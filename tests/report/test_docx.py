@@ -168,6 +168,9 @@ def test_the_report_as_a_word_document_says_what_the_pdf_says(mode: str, tmp_pat
     with zipfile.ZipFile(out) as archive:
         assert not [n for n in archive.namelist() if "thumbnail" in n]
         assert b"FTRAG Advisor" in archive.read("docProps/app.xml")
+        settings = archive.read("word/settings.xml").decode()
+    # Current Word opens it as a current document (no "Compatibility Mode" in its title bar).
+    assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
 
 
 def test_a_client_with_markup_is_literal_text_and_the_properties_name_the_consultant(
