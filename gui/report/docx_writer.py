@@ -240,7 +240,6 @@ class _Writer:
         self.headings_styled: set[str] = set()
         self.style_ids: dict[str, str] = {}
         self.title_seen = False
-        self.images = 0
         self._image_device: tuple[QImage, Device] | None = None
 
     # Document set-up ---------------------------------------------------------------------------
@@ -388,7 +387,6 @@ class _Writer:
                 run = paragraph.add_run()
                 shape = run.add_picture(BytesIO(_png(image)), width=Mm(image.width() * scale))
                 _alt_text(shape, f"Logo of {branding.firm_name}" if branding.firm_name else "Logo")
-                self.images += 1
                 if with_firm:
                     run.add_break()
         if with_firm:
@@ -726,7 +724,6 @@ class _Writer:
             fmt.keep_with_next = True
         shape = paragraph.add_run().add_picture(BytesIO(png), width=Pt(box.width_pt))
         _alt_text(shape, alt or ("Chart" if isinstance(item, Drawing) else "Figure"))
-        self.images += 1
 
     def paint(self, item: Flowable, width_pt: float) -> tuple[bytes | None, float]:
         """The flowable as a PNG ``width_pt`` wide (and its height in points), drawn a little
