@@ -84,6 +84,7 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+        self.setMinimumWidth(560)  # the footer line reads whole
         self._show_logo()
         self._show_accent()
 

@@ -127,14 +127,13 @@ class ReportModeDialog(QDialog):
         self.buttons_by_mode: dict[ReportMode, QRadioButton] = {}
         self._group = QButtonGroup(self)
         for choice in REPORT_MODES:
-            radio = QRadioButton(REPORT_MODE_NAMES[choice])
+            radio = QRadioButton(f"&{REPORT_MODE_NAMES[choice]}")
             radio.setObjectName(f"mode_{choice}")
             radio.setToolTip(REPORT_MODE_DESCRIPTIONS[choice])
             description = QLabel(REPORT_MODE_DESCRIPTIONS[choice])
             description.setTextFormat(Qt.TextFormat.PlainText)
             description.setWordWrap(True)
             description.setContentsMargins(24, 0, 0, 8)
-            description.setEnabled(False)  # the muted palette of secondary text
             self._group.addButton(radio)
             self.buttons_by_mode[choice] = radio
             layout.addWidget(radio)
