@@ -412,7 +412,8 @@ class CommandSet:
                 action.setShortcut(QKeySequence(command.shortcut))
         if command.status_tip:
             action.setStatusTip(command.status_tip)
-            action.setToolTip(command.status_tip)
+            if command.action is None:  # made elsewhere: keep its own (e.g. "Undo Edit …")
+                action.setToolTip(command.status_tip)
         if command.icon is not None:
             action.setIcon(window.style().standardIcon(command.icon))
         action.setMenuRole(command.role)

@@ -83,6 +83,10 @@ def menu_action(window: MainWindow, command_id: str) -> QAction:
     raise AssertionError(f"no menu reaches the command {command_id!r}")
 
 
+def reached_actions(window: MainWindow) -> list[QAction]:
+    return [action for _path, action in walk(window.menuBar())]
+
+
 def trigger(window: MainWindow, command_id: str) -> None:
     action = menu_action(window, command_id)
     assert action.isEnabled(), f"{command_id} is disabled"
@@ -177,6 +181,8 @@ def test_every_declared_command_is_in_the_menu_bar(window: MainWindow) -> None:
     assert reached["file.recent"] == "File → Open Recent"
     titles = [plain(a.text()) for a in window.menuBar().actions()]
     assert titles == [plain(title) for _id, title in MENUS]
+    on_toolbar = [a for a in window.scenario_toolbar.actions() if a in reached_actions(window)]
+    assert on_toolbar == [window.commands.action(c.id) for c in COMMANDS if c.toolbar]
     for command in COMMANDS:  # the QAction in the menu is the one the window holds
         if command.attr:
             assert getattr(window, command.attr) is window.commands.action(command.id)
