@@ -140,6 +140,10 @@ class ReportModeDialog(QDialog):
             layout.addWidget(description)
         self.buttons_by_mode[mode].setChecked(True)
         heading.setBuddy(self.buttons_by_mode[mode])
+        hint = QLabel("Your firm's name, logo and footer line: Preferences → Report.")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
