@@ -15,17 +15,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QMimeData, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -47,13 +44,18 @@ from engine.model.project import Project
 from engine.model.results import Evaluation, Figure
 from engine.templates import DEFAULT_TEMPLATE, load_template
 from gui import files, recovery
+from gui.commands import CommandSet
 from gui.document import ProjectDocument
 from gui.files import RecentFiles, RecentMenu, is_project_path, shown_path, with_suffix
 from gui.forms.panel import InputPanel
 from gui.recovery import RecoveryManager
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from gui.charts.crossover_chart import CrossoverChart
+    from gui.preferences import Preferences
+    from gui.report.branding import ReportMode
     from gui.views.breakdown import BreakdownView
     from gui.views.comparison import ComparisonView
     from gui.views.scorecard import Scorecard
@@ -128,6 +130,33 @@ class ErrorBanner(QFrame):
 class MainWindow(QMainWindow):
     """See the module docstring."""
 
+    # The QActions of the commands declared in gui.commands (set by CommandSet).
+    act_new: QAction
+    act_open: QAction
+    act_save: QAction
+    act_save_as: QAction
+    act_revert: QAction
+    act_export_report: QAction
+    act_print_preview: QAction
+    act_print: QAction
+    act_export_docx: QAction
+    act_export_xlsx: QAction
+    act_export_png: QAction
+    act_export_svg: QAction
+    act_export_csv: QAction
+    act_preferences: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_add_scenario: QAction
+    act_duplicate_scenario: QAction
+    act_rename_scenario: QAction
+    act_delete_scenario: QAction
+    act_mode_total: QAction
+    act_mode_month: QAction
+    act_methodology: QAction
+    act_about: QAction
+
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -185,10 +214,14 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
         self._build_catalog_dock()
+        self.recent_menu = RecentMenu(self.recent, self.open_file, self)
+        # Menu bar and toolbar come from the one list of commands (gui.commands).
+        self.commands = CommandSet(self)
+        menus = self.commands.build_menus(self.menuBar())
+        self.file_menu, self.view_menu = menus["file"], menus["view"]
+        self.act_mode_total.setChecked(True)
+        self._build_toolbar()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.status, 1)
@@ -243,6 +276,9 @@ class MainWindow(QMainWindow):
             self._chart_placeholder.deleteLater()
             layout.addWidget(chart)
             chart.modeChanged.connect(self._chart_mode_changed)
+            chart.set_export_actions(
+                [self.act_export_png, self.act_export_svg, self.act_export_csv]
+            )
             self._chart_mode_changed(chart.mode())
             doc = self.document
             if doc.evaluation is not None and doc.curves is not None:
@@ -259,123 +295,6 @@ class MainWindow(QMainWindow):
         from gui.views.scorecard import Scorecard
 
         return Scorecard(), BreakdownView(), ComparisonView()
-
-    def _action(
-        self,
-        text: str,
-        slot: Any,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _build_actions(self) -> None:
-        key = QKeySequence.StandardKey
-        self.act_new = self._action(
-            "&New from Template…", self.new_from_template, key.New, "Start from a built-in example"
-        )
-        self.act_open = self._action("&Open…", self.open_dialog, key.Open, "Open a project file")
-        self.act_save = self._action("&Save", self.save, key.Save, "Save the project")
-        self.act_save_as = self._action(
-            "Save &As…", self.save_as, key.SaveAs, "Save the project under a new name"
-        )
-        self.act_revert = self._action(
-            "Re&vert", self.revert, None, "Throw away unsaved changes and reload the saved file"
-        )
-        self.act_preferences = self._action(
-            "Pre&ferences…", self.edit_preferences, key.Preferences, "Autosave interval"
-        )
-        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.act_export_png = self._action(
-            "Export Chart as &PNG…", lambda: self._export_chart("png"), None
-        )
-        self.act_export_svg = self._action(
-            "Export Chart as S&VG…", lambda: self._export_chart("svg"), None
-        )
-        self.act_export_csv = self._action(
-            "Export Curve &Data as CSV…", lambda: self._export_chart("csv"), None
-        )
-        self.act_quit = self._action("&Quit", self.close, key.Quit, "Quit FTRAG Advisor")
-        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
-        stack = self.document.undo_stack
-        self.act_undo = stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcuts(key.Undo)  # every platform binding (e.g. Ctrl+Z)
-        self.act_redo = stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts(key.Redo)  # Ctrl+Shift+Z and Ctrl+Y where both apply
-        self.act_add_scenario = self._action(
-            "&Add Scenario", self.add_scenario, None, "Add a scenario with default inputs"
-        )
-        self.act_duplicate_scenario = self._action(
-            "&Duplicate Scenario", self.duplicate_scenario, None, "Copy the current scenario"
-        )
-        self.act_rename_scenario = self._action(
-            "&Rename Scenario…", self.rename_scenario, None, "Rename the current scenario"
-        )
-        self.act_delete_scenario = self._action(
-            "De&lete Scenario", self.delete_scenario, None, "Delete the current scenario"
-        )
-        self.act_methodology = self._action(
-            "&Methodology…", self.show_methodology, key.HelpContents, "The formulas and sources"
-        )
-        self.act_about = self._action("&About FTRAG Advisor", self.show_about)
-        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.act_new, self.act_open])
-        self.recent_menu = RecentMenu(self.recent, self.open_file, file_menu)
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addSeparator()
-        file_menu.addActions([self.act_save, self.act_save_as, self.act_revert])
-        file_menu.addSeparator()
-        file_menu.addActions([self.act_export_png, self.act_export_svg, self.act_export_csv])
-        file_menu.addSeparator()
-        file_menu.addActions([self.act_preferences, self.act_quit])
-        self.file_menu = file_menu
-
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.act_undo, self.act_redo])
-
-        scenario_menu = bar.addMenu("&Scenario")
-        scenario_menu.addActions(
-            [
-                self.act_add_scenario,
-                self.act_duplicate_scenario,
-                self.act_rename_scenario,
-                self.act_delete_scenario,
-            ]
-        )
-
-        self.view_menu = bar.addMenu("&View")
-        modes = QActionGroup(self)
-        self.act_mode_total = QAction("Total Cost over the &Horizon", self, checkable=True)
-        self.act_mode_month = QAction("Average Cost per &Month", self, checkable=True)
-        for action, mode in ((self.act_mode_total, "total"), (self.act_mode_month, "per_month")):
-            modes.addAction(action)
-            action.triggered.connect(lambda _c=False, m=mode: self.chart.set_mode(m))
-            self.view_menu.addAction(action)
-        self.act_mode_total.setChecked(True)
-        self.view_menu.addSeparator()
-        tabs = ("&Scorecard", "Cost &Breakdown", "&Compare Scenarios", "Sensi&tivity")
-        for index, name in enumerate(tabs):
-            action = self._action(
-                name,
-                lambda i=index: self.results.setCurrentIndex(i),
-                f"Ctrl+{index + 1}",
-            )
-            self.view_menu.addAction(action)
-        self.view_menu.addSeparator()
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.act_methodology, self.act_about])
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Scenario")
@@ -396,16 +315,7 @@ class MainWindow(QMainWindow):
         self.scenario_combo.activated.connect(self._scenario_chosen)
         bar.addWidget(label)
         bar.addWidget(self.scenario_combo)
-        bar.addActions(
-            [
-                self.act_add_scenario,
-                self.act_duplicate_scenario,
-                self.act_rename_scenario,
-                self.act_delete_scenario,
-            ]
-        )
-        bar.addSeparator()
-        bar.addActions([self.act_undo, self.act_redo])
+        self.commands.build_toolbar(bar)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.scenario_toolbar = bar
 
@@ -419,11 +329,7 @@ class MainWindow(QMainWindow):
         dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
-        toggle = dock.toggleViewAction()
-        toggle.setText("Price &Catalog")
-        toggle.setShortcut(QKeySequence("Ctrl+Shift+K"))
-        self.view_menu.addAction(toggle)
-        self.catalog_dock = dock
+        self.catalog_dock = dock  # its toggle is the View → Price Catalog command
 
     def sizeHint(self) -> QSize:
         return QSize(1366, 768)
@@ -454,11 +360,13 @@ class MainWindow(QMainWindow):
         self._result_tab_changed(self.results.currentIndex())
         recommendation = evaluation.recommendation
         self.status.setText(f"{evaluation.scenario}: recommended — {recommendation.name}")
+        self.commands.update_enabled()
 
     def _show_failure(self, problem: str) -> None:
         self.banner.show_problem(problem)
         self.status.setText(f"Cannot evaluate: {problem}")
         self._comparison_stale = True
+        self.commands.update_enabled()
 
     def _update_comparison(self) -> None:
         if self._comparison_stale:
@@ -509,7 +417,7 @@ class MainWindow(QMainWindow):
             combo.setCurrentIndex(self.document.scenario_index)
         finally:
             combo.blockSignals(blocked)
-        self.act_delete_scenario.setEnabled(len(names) > 1)
+        self.commands.update_enabled()
 
     def _scenario_chosen(self, index: int) -> None:
         if index >= 0:
@@ -675,10 +583,13 @@ class MainWindow(QMainWindow):
         window.show()
         return window
 
-    def edit_preferences(self) -> None:
-        minutes = self.ask_autosave_minutes(recovery.autosave_minutes())
-        if minutes is not None:
-            recovery.set_autosave_minutes(minutes)
+    def edit_preferences(self, page: str = "general") -> None:
+        """File → Preferences…: autosave, and the firm branding printed on reports."""
+        from gui.preferences import apply_preferences, load_preferences
+
+        chosen = self.ask_preferences(load_preferences(), page)
+        if chosen is not None:
+            apply_preferences(chosen)
 
     def _path_changed(self, _path: object) -> None:
         self.recovered = False  # saved under a name, or another project opened
@@ -689,8 +600,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text)
 
     def _update_file_actions(self) -> None:
-        doc = self.document
-        self.act_revert.setEnabled(doc.path is not None and doc.is_modified())
+        self.commands.update_enabled()
 
     @staticmethod
     def dropped_project(mime: QMimeData | None) -> str | None:
@@ -724,28 +634,6 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         # Open after the drop returns: a modal prompt inside a drop handler blocks the source.
         QTimer.singleShot(0, self, lambda: self.open_file(path))
-
-    def _export_chart(self, kind: str) -> None:
-        captions = {
-            "png": ("Export chart as PNG", "PNG images (*.png)"),
-            "svg": ("Export chart as SVG", "SVG images (*.svg)"),
-            "csv": ("Export curve data as CSV", "CSV files (*.csv)"),
-        }
-        caption, file_filter = captions[kind]
-        path = self.ask_export_path(caption, file_filter, kind)
-        if not path:
-            return
-        if not path.lower().endswith(f".{kind}"):
-            path += f".{kind}"
-        exporter = getattr(self.chart, f"export_{kind}")
-        try:
-            exporter(path)
-        except OSError as exc:
-            self.show_message(
-                QMessageBox.Icon.Warning, "Export failed", f"Could not write {path}:\n{exc}"
-            )
-            return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
 
     # --- help ------------------------------------------------------------------------------
 
@@ -815,14 +703,23 @@ class MainWindow(QMainWindow):
         )
         return files.ask_save_path(self, str(suggested))
 
-    def ask_autosave_minutes(self, current: int) -> int | None:
-        return recovery.ask_autosave_minutes(self, current)
+    def ask_preferences(self, current: Preferences, page: str = "general") -> Preferences | None:
+        from gui.preferences import ask_preferences
 
-    def ask_export_path(self, caption: str, file_filter: str, suffix: str) -> str | None:
-        stem = _file_name(f"{self.document.project.title} {self.document.scenario.name}")
-        suggested = Path(self._folder()) / Path(stem).with_suffix(f".{suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, caption, str(suggested), file_filter)
-        return path or None
+        return ask_preferences(self, current, page)
+
+    def ask_report_mode(
+        self, current: ReportMode, title: str, accept_text: str
+    ) -> ReportMode | None:
+        from gui.report.printing import ask_report_mode
+
+        return ask_report_mode(self, current, title, accept_text)
+
+    def make_printer(self) -> QPrinter:
+        """The printer File → Print… offers in the print dialog (the report's page size)."""
+        from gui.report.printing import make_printer
+
+        return make_printer(self.document.project)
 
     def _folder(self) -> str:
         path = self.document.path

@@ -47,12 +47,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QListWidget,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -624,41 +622,6 @@ def ask_restore(parent: QWidget | None, orphans: list[Orphan]) -> str:
     try:
         dialog.exec()
         return dialog.choice
-    finally:
-        dialog.deleteLater()
-
-
-def ask_autosave_minutes(parent: QWidget | None, current: int) -> int | None:
-    """The Preferences dialog: minutes between autosaves (0 = off); None when cancelled."""
-    dialog = QDialog(parent)
-    dialog.setWindowTitle("Preferences")
-    dialog.setObjectName("preferencesDialog")
-    spin = QSpinBox()
-    spin.setRange(0, MAX_AUTOSAVE_MINUTES)
-    spin.setValue(current)
-    spin.setSuffix(" min")
-    spin.setSpecialValueText("Off")
-    spin.setAccessibleName("Autosave interval")
-    spin.setToolTip(
-        "How often unsaved changes are copied to the recovery folder, so a crash loses at "
-        "most this much work. 0 switches autosave off."
-    )
-    folder = QLabel(f"Copies are kept in {shown_path(recovery_folder())}")
-    folder.setTextFormat(Qt.TextFormat.PlainText)
-    folder.setWordWrap(True)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    form = QFormLayout()
-    form.addRow("&Autosave unsaved changes every:", spin)
-    layout = QVBoxLayout(dialog)
-    layout.addLayout(form)
-    layout.addWidget(folder)
-    layout.addWidget(buttons)
-    try:
-        return spin.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
 

@@ -13,7 +13,7 @@ import csv
 import html
 import importlib
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,10 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -440,16 +438,8 @@ class CrossoverChart(QWidget):
         self._export_button.setAccessibleName("Export the chart")
         self._export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._export_button.setAutoRaise(True)
-        menu = QMenu(self._export_button)
-        for text, handler in (
-            ("Chart as PNG image…", self._ask_export_png),
-            ("Chart as SVG (vector)…", self._ask_export_svg),
-            ("Curve data as CSV…", self._ask_export_csv),
-        ):
-            action = QAction(text, menu)
-            action.triggered.connect(handler)
-            menu.addAction(action)
-        self._export_button.setMenu(menu)
+        self._export_button.setMenu(QMenu(self._export_button))
+        self._export_button.setVisible(False)  # until the window gives it its export actions
 
         for widget in (mode_label, self._mode_combo):
             bar.addWidget(widget)
@@ -938,37 +928,13 @@ class CrossoverChart(QWidget):
             self._update_readout()
         return super().eventFilter(watched, event)
 
-    # --- export dialogs ---------------------------------------------------------------------
+    # --- export menu -------------------------------------------------------------------------
 
-    def _ask_path(self, caption: str, suffix: str, filter_text: str) -> str:
-        name = "crossover-chart" if suffix != "csv" else "crossover-curves"
-        path, _ = QFileDialog.getSaveFileName(self, caption, f"{name}.{suffix}", filter_text)
-        if path and not path.lower().endswith(f".{suffix}"):
-            path += f".{suffix}"
-        return path
-
-    def _ask_export_png(self) -> None:
-        path = self._ask_path("Export chart as PNG", "png", "PNG images (*.png)")
-        if path:
-            self._run_export(self.export_png, path)
-
-    def _ask_export_svg(self) -> None:
-        path = self._ask_path("Export chart as SVG", "svg", "SVG images (*.svg)")
-        if path:
-            self._run_export(self.export_svg, path)
-
-    def _ask_export_csv(self) -> None:
-        path = self._ask_path("Export curve data as CSV", "csv", "CSV files (*.csv)")
-        if path:
-            self._run_export(self.export_csv, path)
-
-    def _run_export(self, export: Callable[[str], None], path: str) -> None:
-        try:
-            export(path)
-        except OSError as exc:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle("Export failed")
-            box.setTextFormat(Qt.TextFormat.PlainText)  # the path and error are not markup
-            box.setText(f"Could not write {path}:\n{exc}")
-            box.exec()
+    def set_export_actions(self, actions: Sequence[QAction]) -> None:
+        """The chart's Export button offers these actions — the window's File → Export Chart
+        commands, so both places run the one export path."""
+        menu = self._export_button.menu()
+        assert menu is not None
+        menu.clear()
+        menu.addActions(list(actions))
+        self._export_button.setVisible(bool(actions))

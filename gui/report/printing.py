@@ -1,13 +1,18 @@
-"""File → Export PDF…, Print Preview… and Print…: the menu actions around the one renderer.
+"""File → Export Report…, Print Preview… and Print…: the dialogs around the one renderer.
 
 Each function takes the parent window and the project *as it is now* (a frozen snapshot: edits
 made while a preview is open do not change it).  ``source_name`` is the file name printed in
-every footer — pass the document's file name, or None for an unsaved project.
+every footer — pass the document's file name, or None for an unsaved project.  ``mode`` is the
+report's contents (the client summary, or the full report with its technical appendix; the
+person picks it with :func:`ask_report_mode`) and ``branding`` the firm's name, logo, accent
+colour and footer line.
 
     name = report_source_name(document.path, document.is_modified())
-    export_pdf(window, document.project, suggested_pdf_name(document.path, title), source_name=name)
-    print_preview(window, document.project, source_name=name)
-    print_report(window, document.project, source_name=name)
+    mode = ask_report_mode(window, load_report_mode())
+    export_pdf(window, document.project, suggested_pdf_name(document.path, title),
+               source_name=name, mode=mode, branding=load_branding())
+    print_preview(window, document.project, source_name=name, mode=mode, branding=...)
+    print_report(window, document.project, source_name=name, mode=mode, branding=...)
 
 Failures the user can act on (an unwritable folder, a scenario that cannot be evaluated) are
 shown in a message box; nothing here raises them.
@@ -20,24 +25,54 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtPrintSupport import (
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QRadioButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.model.project import Project
-from gui.report.branding import Branding, ReportMode
+from gui.report.branding import REPORT_MODE_NAMES, REPORT_MODES, Branding, ReportMode
 from gui.report.render import Paper, ReportError, page_layout, render_report
 
 PDF_FILTER = "PDF documents (*.pdf)"
 
+#: What each report mode holds, in the words of the "Report contents" choice.
+REPORT_MODE_DESCRIPTIONS: dict[ReportMode, str] = {
+    "summary": "What the client reads: the recommendation and its reasons, the crossover "
+    "chart, key figures per strategy, the compliance verdicts and the next steps.",
+    "full": "The client summary followed by the technical appendix: every input, the "
+    "formulas, where the prices come from and the methodology.",
+}
+
+
+def suggested_name(project_path: str | os.PathLike[str] | None, title: str, suffix: str) -> str:
+    """'client-x.<suffix>' beside 'client-x.ftrag', or the title made safe for a file name."""
+    if project_path:
+        return str(Path(project_path).with_suffix(suffix))
+    safe = "".join(c if c.isalnum() or c in " -_" else "-" for c in title).strip() or "report"
+    return f"{safe[:80]} - recommendation{suffix}"
+
 
 def suggested_pdf_name(project_path: str | os.PathLike[str] | None, title: str) -> str:
     """'client-x.pdf' beside 'client-x.ftrag', or the title made safe for a file name."""
-    if project_path:
-        return str(Path(project_path).with_suffix(".pdf"))
-    safe = "".join(c if c.isalnum() or c in " -_" else "-" for c in title).strip() or "report"
-    return f"{safe[:80]} - recommendation.pdf"
+    return suggested_name(project_path, title, ".pdf")
 
 
 def report_source_name(path: str | os.PathLike[str] | None, modified: bool) -> str | None:
@@ -50,12 +85,91 @@ def report_source_name(path: str | os.PathLike[str] | None, modified: bool) -> s
 
 
 @contextmanager
-def _busy() -> Iterator[None]:
+def busy_cursor() -> Iterator[None]:
+    """The wait cursor while a report, document or workbook is written."""
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+def ask_export_path(
+    parent: QWidget | None,
+    caption: str,
+    suggested_path: str | os.PathLike[str],
+    file_filter: str,
+    suffix: str,
+) -> str | None:
+    """The save dialog of an export; ``suffix`` (".pdf") is added when the name lacks it.
+    None when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested_path), file_filter)
+    if not path:
+        return None
+    if not path.lower().endswith(suffix.lower()):
+        path += suffix
+    return path
+
+
+class ReportModeDialog(QDialog):
+    """The "Report contents" choice: the client summary or the full report, before the file or
+    print dialog; the choice the person made last time is preselected."""
+
+    def __init__(
+        self, parent: QWidget | None, mode: ReportMode, title: str, accept_text: str
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportModeDialog")
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        heading = QLabel("Report contents:")
+        layout.addWidget(heading)
+        self.buttons_by_mode: dict[ReportMode, QRadioButton] = {}
+        self._group = QButtonGroup(self)
+        for choice in REPORT_MODES:
+            radio = QRadioButton(f"&{REPORT_MODE_NAMES[choice]}")
+            radio.setObjectName(f"mode_{choice}")
+            radio.setToolTip(REPORT_MODE_DESCRIPTIONS[choice])
+            description = QLabel(REPORT_MODE_DESCRIPTIONS[choice])
+            description.setTextFormat(Qt.TextFormat.PlainText)
+            description.setWordWrap(True)
+            description.setContentsMargins(24, 0, 0, 8)
+            self._group.addButton(radio)
+            self.buttons_by_mode[choice] = radio
+            layout.addWidget(radio)
+            layout.addWidget(description)
+        self.buttons_by_mode[mode].setChecked(True)
+        heading.setBuddy(self.buttons_by_mode[mode])
+        hint = QLabel("Your firm's name, logo and footer line: Preferences → Report.")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(accept_text)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.setMinimumWidth(440)
+
+    def mode(self) -> ReportMode:
+        for choice, radio in self.buttons_by_mode.items():
+            if radio.isChecked():
+                return choice
+        return "summary"
+
+
+def ask_report_mode(
+    parent: QWidget | None, current: ReportMode, title: str, accept_text: str = "Continue…"
+) -> ReportMode | None:
+    """Client summary or full report; None when cancelled."""
+    dialog = ReportModeDialog(parent, current, title, accept_text)
+    try:
+        return dialog.mode() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
 
 
 def export_pdf(
@@ -70,15 +184,13 @@ def export_pdf(
     branding: Branding | None = None,
 ) -> Path | None:
     """Ask where to save, write the PDF; returns its path (None if cancelled or failed)."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Export recommendation report as PDF", str(suggested_path), PDF_FILTER
+    path = ask_export_path(
+        parent, "Export recommendation report as PDF", suggested_path, PDF_FILTER, ".pdf"
     )
-    if not path:
+    if path is None:
         return None
-    if not path.lower().endswith(".pdf"):
-        path += ".pdf"
     try:
-        with _busy():
+        with busy_cursor():
             result = render_report(
                 project,
                 path,
@@ -104,7 +216,11 @@ def make_printer(project: Project, paper: Paper | None = None) -> QPrinter:
 
 class ReportPreviewDialog(QPrintPreviewDialog):
     """The print preview of the report: the same renderer paints it again whenever the user
-    changes the page set-up, and prints from it.  ``errors`` collects what could not be made."""
+    changes the page set-up or the contents (a "Client summary / Full report" choice in the
+    preview's toolbar), and prints from it.  ``errors`` collects what could not be made."""
+
+    #: The person switched the contents shown (a ReportMode).
+    modeChanged = Signal(str)
 
     def __init__(
         self,
@@ -130,10 +246,39 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self._mode: ReportMode = mode
         self._branding = branding
         self.paintRequested.connect(self._paint)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("reportModeCombo")
+        self.mode_combo.setAccessibleName("Report contents")
+        self.mode_combo.setToolTip("Report contents: the client summary or the full report")
+        for choice in REPORT_MODES:
+            self.mode_combo.addItem(REPORT_MODE_NAMES[choice], choice)
+        self.mode_combo.setCurrentIndex(REPORT_MODES.index(mode))
+        self.mode_combo.currentIndexChanged.connect(self._mode_chosen)
+        toolbar = self.findChild(QToolBar)
+        if toolbar is not None:  # Qt's own preview dialog has one; be tolerant if not
+            toolbar.addSeparator()
+            toolbar.addWidget(self.mode_combo)
+
+    @property
+    def mode(self) -> ReportMode:
+        return self._mode
+
+    def set_mode(self, mode: ReportMode) -> None:
+        self.mode_combo.setCurrentIndex(REPORT_MODES.index(mode))
+
+    def _mode_chosen(self, index: int) -> None:
+        mode: ReportMode = REPORT_MODES[index]
+        if mode == self._mode:
+            return
+        self._mode = mode
+        self.modeChanged.emit(mode)
+        preview = self.findChild(QPrintPreviewWidget)
+        if preview is not None:
+            preview.updatePreview()
 
     def _paint(self, target: QPrinter) -> None:
         try:
-            with _busy():
+            with busy_cursor():
                 result = render_report(
                     self._project,
                     target,
@@ -156,8 +301,9 @@ def print_preview(
     scenario_names: Sequence[str] | None = None,
     mode: ReportMode = "full",
     branding: Branding | None = None,
-) -> None:
-    """Show the print preview (modal); the user prints from it or closes it."""
+) -> ReportMode:
+    """Show the print preview (modal); the user prints from it or closes it.  Returns the
+    contents shown last (the person may switch between summary and full in the preview)."""
     dialog = ReportPreviewDialog(
         parent,
         project,
@@ -171,7 +317,9 @@ def print_preview(
         QMessageBox.warning(
             parent, "Print preview", f"The report could not be made.\n\n{dialog.errors[-1]}"
         )
+    shown = dialog.mode
     dialog.deleteLater()
+    return shown
 
 
 def print_report(
@@ -191,7 +339,7 @@ def print_report(
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     try:
-        with _busy():
+        with busy_cursor():
             render_report(
                 project,
                 printer,

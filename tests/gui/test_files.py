@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 import engine.fileformat
@@ -27,6 +27,7 @@ from gui.app import _open_window
 from gui.document import ProjectDocument
 from gui.files import MAX_RECENT, RecentFiles, RecentMenu, TemplateDialog, recent_labels
 from gui.mainwindow import MainWindow
+from gui.preferences import PreferencesDialog
 from gui.recovery import RecoveryManager
 from tests.gui.conftest import Messages
 
@@ -592,19 +593,31 @@ def test_the_command_line_file_opens_and_is_remembered(
     assert not messages.shown
 
 
+def answer_preferences(monkeypatch: pytest.MonkeyPatch, minutes: int | None) -> None:
+    """The Preferences dialog, answered: the autosave interval set and OK (None: Cancel)."""
+
+    def exec_(dialog: PreferencesDialog) -> int:
+        if minutes is None:
+            return int(QDialog.DialogCode.Rejected.value)
+        dialog.autosave.setValue(minutes)
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(PreferencesDialog, "exec", exec_)
+
+
 def test_preferences_set_the_autosave_interval(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = RecoveryManager(ProjectDocument())  # another open window's
     assert window.recovery.interval_minutes() == 1  # the default: every minute
-    monkeypatch.setattr(MainWindow, "ask_autosave_minutes", lambda _self, current: 5)
+    answer_preferences(monkeypatch, 5)
     window.act_preferences.trigger()
     assert gui.recovery.autosave_minutes() == 5
     assert window.recovery.interval_minutes() == other.interval_minutes() == 5
-    monkeypatch.setattr(MainWindow, "ask_autosave_minutes", lambda _self, current: 0)
+    answer_preferences(monkeypatch, 0)
     window.act_preferences.trigger()
     assert window.recovery.interval_minutes() == other.interval_minutes() == 0  # off
-    monkeypatch.setattr(MainWindow, "ask_autosave_minutes", lambda _self, current: None)
+    answer_preferences(monkeypatch, None)
     window.act_preferences.trigger()  # cancelled: unchanged
     assert gui.recovery.autosave_minutes() == 0
     other.shutdown()

@@ -1,0 +1,242 @@
+"""What the window's export and print commands do: the report as PDF, its print preview and
+print-out, the editable report (.docx), the spreadsheet (.xlsx) and the chart (PNG, SVG, CSV).
+
+Every export goes the same way: ask (the report's contents where there is a choice, then where
+to save, beside the project file or in the folder this project was last exported to), write
+under a busy cursor, show a failure as a one-line reason in a message box (nothing raises out
+of here), and say in the status bar where the file went.  The chart's own Export button holds
+the same menu actions, so there is one path for a chart export, not two.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from gui import files
+from gui.files import shown_path
+from gui.report import printing
+from gui.report.branding import Branding, ReportMode, load_branding, load_report_mode
+from gui.report.branding import save_report_mode as _save_report_mode
+
+if TYPE_CHECKING:
+    from gui.mainwindow import MainWindow
+
+EXPORT_FOLDER_KEY = "export/folder"
+EXPORT_PROJECT_KEY = "export/project"  # the project file the folder was chosen for
+DOCX_FILTER = "Word documents (*.docx)"
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
+CHART_FORMATS = {
+    "png": ("Export chart as PNG", "PNG images (*.png)", "the chart"),
+    "svg": ("Export chart as SVG", "SVG images (*.svg)", "the chart"),
+    "csv": ("Export curve data as CSV", "CSV files (*.csv)", "the curve data"),
+}
+STATUS_MS = 8000
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def branding() -> Branding:
+    return load_branding(files.settings())
+
+
+def report_mode() -> ReportMode:
+    return load_report_mode(files.settings())
+
+
+def save_report_mode(mode: ReportMode) -> None:
+    store = files.settings()
+    _save_report_mode(mode, store)
+    store.sync()
+
+
+def export_folder(window: MainWindow) -> str:
+    """Where an export's save dialog opens: the folder this project was last exported to;
+    else beside the project file; else (an unsaved project) the last export folder, or the
+    last folder used.  Another client's export folder is never offered for a saved project."""
+    store = files.settings()
+    folder = store.value(EXPORT_FOLDER_KEY)
+    exported_for = store.value(EXPORT_PROJECT_KEY)
+    project_path = window.document.path
+    usable = isinstance(folder, str) and bool(folder) and os.path.isdir(folder)
+    if usable and (project_path is None or exported_for == str(project_path)):
+        return str(folder)
+    if project_path is not None:
+        return str(project_path.parent)
+    return files.last_folder()
+
+
+def remember_export(window: MainWindow, path: str | os.PathLike[str]) -> None:
+    store = files.settings()
+    store.setValue(EXPORT_FOLDER_KEY, str(Path(path).parent))
+    store.setValue(EXPORT_PROJECT_KEY, str(window.document.path or ""))
+    store.sync()
+
+
+def suggested_path(window: MainWindow, suffix: str) -> str:
+    """'<project file name>.<suffix>' (or a name from the title) in :func:`export_folder`."""
+    doc = window.document
+    name = Path(printing.suggested_name(doc.path, doc.project.title, suffix)).name
+    return str(Path(export_folder(window)) / name)
+
+
+def _source_name(window: MainWindow) -> str | None:
+    doc = window.document
+    return printing.report_source_name(doc.path, doc.is_modified())
+
+
+def _exported(window: MainWindow, what: str, path: str | os.PathLike[str]) -> None:
+    remember_export(window, path)
+    window.statusBar().showMessage(f"Exported {what} to {shown_path(path)}", STATUS_MS)
+
+
+def _failed(window: MainWindow, title: str, path: str, reason: object) -> None:
+    window.show_message(
+        QMessageBox.Icon.Warning, title, f"Could not export {shown_path(path)}:\n{reason}"
+    )
+
+
+def _ask_mode(window: MainWindow, title: str, accept_text: str) -> ReportMode | None:
+    mode = window.ask_report_mode(report_mode(), title, accept_text)
+    if mode is not None:
+        save_report_mode(mode)
+    return mode
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def export_report(window: MainWindow) -> Path | None:
+    """File → Export Report…: summary or full, then where, then the PDF."""
+    mode = _ask_mode(window, "Export Report", "Choose File…")
+    if mode is None:
+        return None
+    path = printing.export_pdf(
+        window,
+        window.document.project,
+        suggested_path(window, ".pdf"),
+        source_name=_source_name(window),
+        mode=mode,
+        branding=branding(),
+    )
+    if path is not None:
+        _exported(window, "the report", path)
+    return path
+
+
+def preview_report(window: MainWindow) -> None:
+    """File → Print Preview…: the remembered contents; switching them in the preview is
+    remembered too."""
+    shown = printing.print_preview(
+        window,
+        window.document.project,
+        source_name=_source_name(window),
+        mode=report_mode(),
+        branding=branding(),
+    )
+    if shown != report_mode():
+        save_report_mode(shown)
+
+
+def print_report(window: MainWindow) -> bool:
+    """File → Print…: summary or full, then the print dialog."""
+    mode = _ask_mode(window, "Print Report", "Print…")
+    if mode is None:
+        return False
+    printed = printing.print_report(
+        window,
+        window.document.project,
+        source_name=_source_name(window),
+        mode=mode,
+        branding=branding(),
+        printer=window.make_printer(),
+    )
+    if printed:
+        window.statusBar().showMessage("Sent the report to the printer", STATUS_MS)
+    return printed
+
+
+def export_editable_report(window: MainWindow) -> Path | None:
+    """File → Export Editable Report…: the same report as a Word document."""
+    mode = _ask_mode(window, "Export Editable Report", "Choose File…")
+    if mode is None:
+        return None
+    path = printing.ask_export_path(
+        window,
+        "Export editable report as a Word document",
+        suggested_path(window, ".docx"),
+        DOCX_FILTER,
+        ".docx",
+    )
+    if path is None:
+        return None
+    from gui.report.docx_writer import export_docx
+    from gui.report.render import ReportError
+
+    try:
+        with printing.busy_cursor():
+            written = export_docx(
+                window.document.project,
+                path,
+                mode=mode,
+                branding=branding(),
+                source_name=_source_name(window),
+            )
+    except (ReportError, OSError) as exc:
+        _failed(window, "Cannot export the editable report", path, exc)
+        return None
+    _exported(window, "the editable report", written)
+    return written
+
+
+def export_spreadsheet(window: MainWindow) -> Path | None:
+    """File → Export Spreadsheet…: inputs, figures, breakdowns and curves as a workbook."""
+    path = printing.ask_export_path(
+        window,
+        "Export spreadsheet",
+        suggested_path(window, ".xlsx"),
+        XLSX_FILTER,
+        ".xlsx",
+    )
+    if path is None:
+        return None
+    from engine.spreadsheet import SpreadsheetError, write_xlsx
+
+    try:
+        with printing.busy_cursor():
+            written = write_xlsx(window.document.project, path)
+    except (SpreadsheetError, OSError) as exc:
+        _failed(window, "Cannot export the spreadsheet", path, exc)
+        return None
+    _exported(window, "the spreadsheet", written)
+    return written
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+
+def export_chart(window: MainWindow, kind: str) -> Path | None:
+    """File → Export Chart as PNG/SVG, Export Curve Data as CSV (and the chart's Export
+    button, which holds the same actions): the current scenario's chart."""
+    caption, file_filter, what = CHART_FORMATS[kind]
+    doc = window.document
+    stem = Path(printing.suggested_name(doc.path, doc.project.title, "")).name
+    stem = stem.removesuffix(" - recommendation")
+    scenario = "".join(c if c.isalnum() or c in " -_" else "-" for c in doc.scenario.name)
+    suggested = Path(export_folder(window)) / f"{stem} - {scenario.strip()}.{kind}"
+    path = printing.ask_export_path(window, caption, suggested, file_filter, f".{kind}")
+    if path is None:
+        return None
+    exporter = getattr(window.chart, f"export_{kind}")
+    try:
+        with printing.busy_cursor():
+            exporter(path)
+    except OSError as exc:
+        _failed(window, "Export failed", path, exc.strerror or exc)
+        return None
+    _exported(window, what, path)
+    return Path(path)
