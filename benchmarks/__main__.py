@@ -83,6 +83,12 @@ def report_rows() -> list[Row]:
     return rows()
 
 
+def spreadsheet_rows() -> list[Row]:
+    from benchmarks.spreadsheet_bench import spreadsheet_rows as rows
+
+    return rows()
+
+
 def uncertainty_gui_rows() -> list[Row]:
     from benchmarks.uncertainty_gui_bench import rows
 
@@ -142,6 +148,7 @@ def main() -> int:
         engine_rows()
         + uncertainty_rows()
         + report_rows()
+        + spreadsheet_rows()
         + gui_rows()
         + uncertainty_gui_rows()
         + package_rows()
