@@ -28,7 +28,7 @@ def claims_assistant_project() -> Project:
         data["serving"][key]["gpu"] = GPU
     data["workload"]["queries_per_month"] = {"likely": 1_000_000, "low": 600_000, "high": 1_500_000}
     data["workload"]["monthly_growth_pct"] = 3
-    data["requirements"]["compliance"]["data_residency"] = "hard"
+    data["requirements"]["compliance"]["data_residency"] = "preferred"
     return template.model_copy(
         update={
             "title": "Claims assistant",
@@ -36,3 +36,17 @@ def claims_assistant_project() -> Project:
             "scenarios": [type(scenario).model_validate(data)],
         }
     )
+
+
+def clustered_crossovers_project(rag_gpu: str = "a100-80gb") -> Project:
+    """The claims assistant without growth, RAG served on other GPUs: every replica step of
+    one strategy is a step of its whole TCO curve, so the curves cross over and over between
+    about 2 and 25 million queries/month — crossings and near-ties close together on the chart
+    (13 of them with RAG on A100s; 36 with RAG on L40S)."""
+    project = claims_assistant_project()
+    scenario = project.scenarios[0]
+    data = scenario.model_dump(mode="json")
+    data["name"] = "Claims assistant, flat volume"
+    data["workload"]["monthly_growth_pct"] = 0
+    data["serving"]["rag"]["gpu"] = rag_gpu
+    return project.model_copy(update={"scenarios": [type(scenario).model_validate(data)]})
