@@ -281,8 +281,9 @@ class CrossoverChart(QWidget):
         self._leaders.setZValue(25)
         item.addItem(self._leaders, ignoreBounds=True)
         self._ties: list[pg.LinearRegionItem] = []  # a pool: one shaded band per near-tie
-        item.getViewBox().sigRangeChanged.connect(self._layout_labels)
-        item.getViewBox().sigResized.connect(self._layout_labels)
+        self._refreshing = False  # a refresh lays the labels out once, at its end
+        item.getViewBox().sigRangeChanged.connect(self._on_view_changed)
+        item.getViewBox().sigResized.connect(self._on_view_changed)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.viewport().installEventFilter(self)
         self._settle = QTimer(self)
@@ -560,9 +561,14 @@ class CrossoverChart(QWidget):
         self._bands.update(divisor, self._log_y)
         self._update_axis_labels()
         self._update_today(evaluation)
-        self._update_crossovers(evaluation)
-        if not self._user_range:
-            self._fit_view()
+        self._refreshing = True
+        try:
+            self._update_crossovers(evaluation)
+            if not self._user_range:
+                self._fit_view()
+        finally:
+            self._refreshing = False
+        self._layout_labels()
         self._update_readout()
 
     def is_smooth(self) -> bool:
@@ -720,7 +726,6 @@ class CrossoverChart(QWidget):
             self._markers.setData([], [])
             for region in self._ties:
                 region.hide()
-            self._layout_labels()
             return
         lo, hi = 10.0 ** self._view_volumes[0], 10.0 ** self._view_volumes[-1]
         self._items = chart_label_items(evaluation, lo, hi)
@@ -751,7 +756,6 @@ class CrossoverChart(QWidget):
                 ys.append(y)
         # Markers are in view coordinates already: give the item log10 back as raw data.
         self._markers.setData(np.power(10.0, xs), self._marker_raw_y(ys))
-        self._layout_labels()
 
     def _text_size(self, text: str) -> Any:
         """The size a label with this text takes (measured once per text and font)."""
@@ -771,14 +775,41 @@ class CrossoverChart(QWidget):
             self._style_label(label)
         return self._labels[index]
 
-    def _layout_labels(self, *_: object) -> None:
+    def _scene_mapping(
+        self,
+    ) -> tuple[Callable[[float, float], QPointF], Callable[[QPointF], QPointF]]:
+        """View coordinates ↔ scene pixels, as the view box maps them (linear in view
+        coordinates; pyqtgraph's own mapping functions cost ~1 ms a call)."""
+        view_box = self._plot.getPlotItem().getViewBox()
+        rect = view_box.sceneBoundingRect()
+        (x0, x1), (y0, y1) = view_box.viewRange()
+        sx = rect.width() / (x1 - x0) if x1 != x0 else 0.0
+        sy = rect.height() / (y1 - y0) if y1 != y0 else 0.0
+
+        def to_scene(x: float, y: float) -> QPointF:
+            return QPointF(rect.left() + (x - x0) * sx, rect.bottom() - (y - y0) * sy)
+
+        def to_view(point: QPointF) -> QPointF:
+            return QPointF(
+                x0 + (point.x() - rect.left()) / sx if sx else x0,
+                y0 + (rect.bottom() - point.y()) / sy if sy else y0,
+            )
+
+        return to_scene, to_view
+
+    def _on_view_changed(self, *_: object) -> None:
+        if not self._refreshing:
+            self._layout_labels()
+
+    def _layout_labels(self) -> None:
         """Put every label beside its point, clear of the others, the markers, the legend,
         the "today" label and the axes (gui.charts.label_layout); when they do not all fit,
         number the markers and list the words in the key below the chart."""
         items = self._items
         view_box = self._plot.getPlotItem().getViewBox()
         area = view_box.sceneBoundingRect().adjusted(2, 2, -2, -2)
-        anchors = [view_box.mapViewToScene(QPointF(x, y)) for x, y in self._anchors]
+        to_scene, to_view = self._scene_mapping()
+        anchors = [to_scene(x, y) for x, y in self._anchors]
         ok = [math.isfinite(p.x()) and math.isfinite(p.y()) for p in anchors]
         anchors = [
             p if good else QPointF(area.left(), area.top())
@@ -824,7 +855,7 @@ class CrossoverChart(QWidget):
         leader_y: list[float] = []
         for index, placement in enumerate(shown):
             label = self._labels[index]
-            label.setPos(view_box.mapSceneToView(placement.rect.topLeft()))
+            label.setPos(to_view(placement.rect.topLeft()))
             label.setVisible(ok[index])
             if placement.leader and ok[index]:
                 box = placement.rect
@@ -834,7 +865,7 @@ class CrossoverChart(QWidget):
                     min(max(point.y(), box.top()), box.bottom()),
                 )
                 for scene_point in (point, corner):
-                    view_point = view_box.mapSceneToView(scene_point)
+                    view_point = to_view(scene_point)
                     leader_x.append(view_point.x())
                     leader_y.append(view_point.y())
         for label in self._labels[len(shown) :]:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSizeF
 
 from engine.model.results import Evaluation, TieBand
@@ -107,33 +108,64 @@ def _first_free(
     x, y = point.x(), point.y()
     if width > bounds[2] - bounds[0] or height > bounds[3] - bounds[1]:
         return None
+    # Beside the point first (the usual case: nothing else is near), then the whole search.
+    near = [
+        (left, top)
+        for left in (x + gap, x - gap - width)
+        for top in (y - gap / 2.0 - height, y + gap / 2.0)
+    ]
+    for left, top in near:
+        box = _fitted(left, top, width, height, bounds)
+        if _near(box, x, y, gap) and _free(box, taken, spacing):
+            return box
     step = max(height / 2.0, 1.0)
     rows = math.ceil((bounds[3] - bounds[1]) / step) + 2
-    lefts = [x + gap, x - gap - width, x - width / 2.0]
-    for shift in (1, 2, 3):
-        lefts += [x + gap + shift * (width + gap), x - gap - width - shift * (width + gap)]
-    tops = [y - gap / 2.0 - height, y + gap / 2.0]
-    for k in range(1, rows):
-        tops += [y - gap / 2.0 - height - k * step, y + gap / 2.0 + k * step]
-    candidates: list[tuple[float, Box]] = []
-    for left in lefts:
-        left = min(max(left, bounds[0]), bounds[2] - width)
-        for top in tops:
-            top = min(max(top, bounds[1]), bounds[3] - height)
-            box = (left, top, left + width, top + height)
-            # Distance from the point to the box (0 when it touches), then to its centre.
-            dx = max(box[0] - x, 0.0, x - box[2])
-            dy = max(box[1] - y, 0.0, y - box[3])
-            if max_distance is not None and math.hypot(dx, dy) > max_distance:
-                continue
-            cx, cy = (box[0] + box[2]) / 2.0 - x, (box[1] + box[3]) / 2.0 - y
-            candidates.append((math.hypot(dx, dy) * 4.0 + math.hypot(cx, cy), box))
-    candidates.sort(key=lambda c: c[0])
-    for _, box in candidates:
-        padded = (box[0] - spacing, box[1] - spacing, box[2] + spacing, box[3] + spacing)
-        if not any(_hits(padded, other) for other in taken):
-            return box
-    return None
+    shifts = np.arange(1, 4) * (width + gap)
+    lefts = np.concatenate(
+        [[x + gap, x - gap - width, x - width / 2.0], x + gap + shifts, x - gap - width - shifts]
+    )
+    k = np.arange(rows) * step
+    tops = np.concatenate([y - gap / 2.0 - height - k, y + gap / 2.0 + k])
+    left = np.clip(np.repeat(lefts, tops.size), bounds[0], bounds[2] - width)
+    top = np.clip(np.tile(tops, lefts.size), bounds[1], bounds[3] - height)
+    right, bottom = left + width, top + height
+    # Distance from the point to the box (0 when it touches), then to its centre.
+    dx = np.maximum.reduce([left - x, np.zeros_like(left), x - right])
+    dy = np.maximum.reduce([top - y, np.zeros_like(top), y - bottom])
+    distance = np.hypot(dx, dy)
+    score = distance * 4.0 + np.hypot((left + right) / 2.0 - x, (top + bottom) / 2.0 - y)
+    if max_distance is not None:
+        score = np.where(distance > max_distance, np.inf, score)
+    if taken:  # every candidate against everything taken at once
+        others = np.asarray(taken, dtype=float)
+        hit = (
+            (left[:, None] - spacing < others[None, :, 2])
+            & (others[None, :, 0] < right[:, None] + spacing)
+            & (top[:, None] - spacing < others[None, :, 3])
+            & (others[None, :, 1] < bottom[:, None] + spacing)
+        ).any(axis=1)
+        score = np.where(hit, np.inf, score)
+    index = int(np.argmin(score))
+    if not math.isfinite(score[index]):
+        return None
+    return (float(left[index]), float(top[index]), float(right[index]), float(bottom[index]))
+
+
+def _fitted(left: float, top: float, width: float, height: float, bounds: Box) -> Box:
+    left = min(max(left, bounds[0]), bounds[2] - width)
+    top = min(max(top, bounds[1]), bounds[3] - height)
+    return (left, top, left + width, top + height)
+
+
+def _near(box: Box, x: float, y: float, gap: float) -> bool:
+    """Still beside the point after being kept inside the plot."""
+    reach = gap * 1.6
+    return box[0] - reach <= x <= box[2] + reach and box[1] - reach <= y <= box[3] + reach
+
+
+def _free(box: Box, taken: list[Box], spacing: float) -> bool:
+    padded = (box[0] - spacing, box[1] - spacing, box[2] + spacing, box[3] + spacing)
+    return not any(_hits(padded, other) for other in taken)
 
 
 def overlaps(rects: Sequence[QRectF]) -> list[tuple[int, int]]:
