@@ -419,6 +419,8 @@ class CrossoverChart(QWidget):
             params["antialias"] = True
             params["background"] = QColor("white")
             image = exporter.export(toBytes=True)
+        if image is not None and not image.isNull() and self.key_text():
+            image = self._png_with_key(image, width / max(item.sceneBoundingRect().width(), 1.0))
         if image is None or image.isNull() or not image.save(str(path), "PNG"):
             raise OSError(f"could not write the chart image to {path}")
 
@@ -430,7 +432,78 @@ class CrossoverChart(QWidget):
             data = exporter.export(toBytes=True)
         if not isinstance(data, bytes | bytearray):
             data = str(data).encode("utf-8")
+        if self.key_text():
+            data = self._svg_with_key(bytes(data))
         Path(path).write_bytes(bytes(data))
+
+    def _key_grid(self, width: float) -> tuple[list[list[str]], int]:
+        """The key's lines in columns for an export ``width`` scene pixels wide."""
+        lines = self._key_lines
+        columns = max(1, min(KEY_COLUMNS, int(width // KEY_COLUMN_WIDTH), len(lines)))
+        rows = math.ceil(len(lines) / columns)
+        return [lines[i * rows : (i + 1) * rows] for i in range(columns)], rows
+
+    def _png_with_key(self, image: Any, scale: float) -> Any:
+        """The exported chart with the numbered markers' key below it (the key is a widget
+        under the plot on screen, not part of the plot's scene)."""
+        from PySide6.QtGui import QImage, QPainter
+
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * scale)
+        metrics = QFontMetrics(font)
+        grid, rows = self._key_grid(image.width() / scale)
+        height = metrics.height() * rows + int(12 * scale)
+        out = QImage(image.width(), image.height() + height, QImage.Format.Format_ARGB32)
+        out.fill(QColor("white"))
+        painter = QPainter(out)
+        try:
+            painter.drawImage(0, 0, image)
+            painter.setFont(font)
+            painter.setPen(QColor("#202020"))
+            column_width = (image.width() - 12 * scale) / len(grid)
+            for column, lines in enumerate(grid):
+                for row, line in enumerate(lines):
+                    painter.drawText(
+                        QPointF(
+                            6 * scale + column * column_width,
+                            image.height() + 4 * scale + metrics.ascent() + row * metrics.height(),
+                        ),
+                        line,
+                    )
+        finally:
+            painter.end()
+        return out
+
+    def _svg_with_key(self, data: bytes) -> bytes:
+        """The SVG with the key below the plot: the view box grows by the key's height."""
+        import re
+        from xml.sax.saxutils import escape
+
+        text = data.decode("utf-8")
+        match = re.search(r'viewBox\s*=\s*"0 0 ([\d.]+) ([\d.]+)"', text)
+        if match is None:
+            return data
+        width, height = float(match.group(1)), float(match.group(2))
+        line_height = QFontMetrics(self.font()).height()
+        grid, rows = self._key_grid(width)
+        grown = height + line_height * rows + 12
+        text = (
+            text[: match.start()]
+            + f'viewBox="0 0 {match.group(1)} {grown:g}"'
+            + text[match.end() :]
+        )
+        column_width = (width - 12) / len(grid)
+        size = self.font().pointSizeF() * 96 / 72
+        parts = []
+        for column, lines in enumerate(grid):
+            for row, line in enumerate(lines):
+                y = height + 4 + line_height * (row + 0.8)
+                parts.append(
+                    f'<text x="{6 + column * column_width:g}" y="{y:g}" fill="#202020" '
+                    f'font-family="sans-serif" font-size="{size:g}">{escape(line)}</text>'
+                )
+        closing = text.rindex("</svg>")
+        return (text[:closing] + "\n".join(parts) + "\n" + text[closing:]).encode("utf-8")
 
     def export_csv(self, path: str | Path) -> None:
         """Volumes and the three curves (total over the horizon and per month), C-locale

@@ -5,6 +5,8 @@ uncertainty ranges shown) and on projects whose crossovers cluster."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QRectF
@@ -236,3 +238,31 @@ def test_report_numbers_a_cluster_and_keys_it_below(qapp: object) -> None:
     assert layout.numbered and len(layout.labels) == 13 and layout.key is not None
     crowded = paint(clustered_crossovers_project("l40s"), 0, 1400, 160, False)
     assert crowded.numbered and crowded.labels == [] and crowded.key is not None
+
+
+def test_exports_carry_the_key_of_numbered_markers(qtbot: QtBot, tmp_path: Path) -> None:
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 500)
+    chart.show()
+    qtbot.waitExposed(chart)
+    project = load_template("support-assistant")
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[1])
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    assert not chart.labels_numbered()
+    chart.export_png(tmp_path / "words.png", width=1200)
+    project = clustered_crossovers_project()
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    assert chart.labels_numbered()
+    chart.export_png(tmp_path / "numbered.png", width=1200)
+    words, numbered = QImage(str(tmp_path / "words.png")), QImage(str(tmp_path / "numbered.png"))
+    assert numbered.width() == words.width() == 1200
+    assert numbered.height() > words.height()  # the key is below the plot
+    chart.export_svg(tmp_path / "numbered.svg")
+    svg = (tmp_path / "numbered.svg").read_text(encoding="utf-8")
+    ElementTree.fromstring(svg)  # still well-formed
+    assert "1  Fine-tuning cheaper than Hybrid above 2.42M" in svg
+    assert "13  Fine-tuning and Hybrid effectively tied" in svg
