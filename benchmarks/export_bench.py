@@ -43,6 +43,7 @@ def export_rows(runs: int = RUNS) -> list[dict[str, object]]:
 
     app = QGuiApplication.instance() or QGuiApplication(["ftrag-bench"])
 
+    from engine.spreadsheet import write_xlsx
     from engine.templates import load_template
     from gui.report import render_report
     from gui.report.docx_writer import export_docx
@@ -78,12 +79,7 @@ def export_rows(runs: int = RUNS) -> list[dict[str, object]]:
                 "",
             ),
         ]
-        try:
-            from engine.spreadsheet import write_xlsx
-        except ImportError:
-            pass  # the spreadsheet export is not in this build
-        else:
-            cases.append(("XLSX", lambda p: write_xlsx(project, p), "xlsx", ""))
+        cases.append(("XLSX", lambda p: write_xlsx(project, p), "xlsx", ""))
         for label, write, suffix, target in cases:
             samples = _time(write, base / f"report.{suffix}", runs)
             rows.append(_row(f"export {label}: {TEMPLATE}", samples, target))

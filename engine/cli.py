@@ -4,6 +4,7 @@ The console script is ``gui.launcher:main``: with a sub-command it lands here; w
 (``ftrag`` or ``ftrag FILE``) it opens the desktop app.  This module never imports Qt.
 
     ftrag eval FILE [--json] [--scenario NAME]
+    ftrag export FILE -o OUT.xlsx [--scenario NAME]
     ftrag new --template NAME -o FILE
     ftrag templates
     ftrag schema
@@ -23,7 +24,7 @@ from typing import Any, NoReturn
 
 from engine.version import APP_VERSION
 
-COMMANDS = ("eval", "new", "templates", "schema")
+COMMANDS = ("eval", "export", "new", "templates", "schema")
 EXIT_BAD_INPUT = 2
 
 
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a Monte Carlo 'uncertainty' block with N samples (e.g. 5000)",
     )
     ev.add_argument("--seed", type=int, default=0, help="random seed of the Monte Carlo run")
+
+    export = sub.add_parser("export", help="write a project file's results as a spreadsheet")
+    export.add_argument("file", help="a .ftrag project file")
+    export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    export.add_argument("--scenario", help="only this scenario (by name)")
 
     new = sub.add_parser("new", help="write a new project file from a template")
     new.add_argument("--template", default="support-assistant", help="template name")
@@ -98,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "eval":
             return _eval(args)
+        if args.command == "export":
+            return _export(args)
         if args.command == "new":
             return _new(args)
         if args.command == "templates":
@@ -157,6 +165,27 @@ def _eval(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         for evaluation in evaluations:
             sys.stdout.write("\n" + evaluation_text(evaluation))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from engine.fileformat import load_project
+    from engine.spreadsheet import SpreadsheetError, write_xlsx
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise CliError(f"{out}: the spreadsheet must be an .xlsx file")
+    project = load_project(args.file)
+    if args.scenario:
+        try:
+            project = project.model_copy(update={"scenarios": [project.scenario(args.scenario)]})
+        except KeyError as exc:
+            raise CliError(f"{args.file}: {exc.args[0]}") from None
+    try:
+        write_xlsx(project, out)
+    except SpreadsheetError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    print(f"wrote {out}")
     return 0
 
 

@@ -11,16 +11,34 @@ weave a few parts per million either side of a smooth curve), the pair is report
 once, at a real crossing inside that step, with the order that holds at the next grid point.
 Where they cross and cross back inside one step, that excursion (narrower than 2.3 % of
 volume) is not reported.
+
+Near-ties (`find_tie_bands`): where two curves stay within ``TIE_TOLERANCE`` of each other
+(relative to the larger TCO) from one of their crossings to the next, those crossings are one
+weave, not several decisions, and are reported once as a :class:`TieBand` from the first
+crossing to the last.  The crossings themselves stay in the result, marked ``in_tie_band``.
+
+Why 2 % of the larger TCO: every input the totals rest on (volumes, token counts, GPU and API
+prices, engineering hours) is an estimate whose low–high range spans tens of percent, so a 2 %
+difference over the horizon is below what the inputs can resolve — neither strategy is cheaper
+in any sense a budget can act on.  It has to be wider than the weave itself: one replica step
+of a large self-hosted model (a 70B model on several H100s) comes to 1–2 % of the TCO at the
+volumes where the replicas of two strategies step in turn, and a tighter band would cut one
+weave into several.  It cannot swallow a genuine change of order: a band needs two crossings
+or more with the curves inside the band all the way between them, and a single crossing —
+however shallow — is always reported as a crossing.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine import numbers as nf
 from engine.costs import CostModel
-from engine.model.results import Crossover, Payback
+from engine.model.results import Crossover, Payback, TieBand
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 
 Array = NDArray[np.float64]
@@ -32,6 +50,8 @@ GRID: Array = np.logspace(
 ITERATIONS = 12
 SECTIONS = 128
 RELATIVE_TOLERANCE = 1e-10
+TIE_TOLERANCE = 0.02  # a near-tie: within 2 % of the larger TCO (see the module docstring)
+TIE_SAMPLES = 64  # points between two neighbouring crossings at which the gap is measured
 
 
 def _pairs() -> list[tuple[str, str]]:
@@ -84,6 +104,138 @@ def find_crossovers(models: dict[str, CostModel], grid: Array = GRID) -> list[Cr
         )
     found.sort(key=lambda c: c.queries_per_month)
     return found
+
+
+def find_tie_bands(
+    models: dict[str, CostModel],
+    crossovers: list[Crossover],
+    tolerance: float = TIE_TOLERANCE,
+) -> tuple[list[Crossover], list[TieBand]]:
+    """Group crossings into near-ties.  Two neighbouring crossings of a pair belong to one
+    weave when the curves stay within ``tolerance`` × the larger TCO everywhere between them
+    (measured at TIE_SAMPLES log-spaced volumes); a weave needs two crossings or more.  Weaves
+    of different pairs that overlap in volume are one tie among all their strategies (three
+    curves weaving round each other are said once, not as three pairs), and a lone crossing of
+    two of its strategies inside it is part of it.
+
+    Returns the crossovers (those inside a band marked ``in_tie_band``, volumes unchanged) and
+    the bands, both sorted by volume."""
+    by_pair: dict[tuple[str, str], list[int]] = {}
+    for index, crossover in enumerate(crossovers):
+        by_pair.setdefault(crossover.between, []).append(index)
+    segments = [(pair, i, j) for pair, idx in by_pair.items() for i, j in pairwise(idx)]
+    if not segments:
+        return list(crossovers), []
+    gaps = _segment_gaps(
+        models,
+        [pair for pair, _, _ in segments],
+        np.array([crossovers[i].queries_per_month for _, i, _ in segments]),
+        np.array([crossovers[j].queries_per_month for _, _, j in segments]),
+    )
+    joined = {(i, j): float(gap) for (_, i, j), gap in zip(segments, gaps, strict=True)}
+    weaves: list[tuple[float, float, set[str], set[int], float]] = []  # low, high, keys, …
+    for pair, idx in by_pair.items():
+        group = [idx[0]]
+        for i, j in pairwise(idx):
+            if joined[(i, j)] <= tolerance:
+                group.append(j)
+                continue
+            weaves += _weave(crossovers, pair, group, joined)
+            group = [j]
+        weaves += _weave(crossovers, pair, group, joined)
+    if not weaves:
+        return list(crossovers), []
+    weaves.sort(key=lambda w: w[0])
+    merged = [weaves[0]]
+    for low, high, keys, members, gap in weaves[1:]:
+        m_low, m_high, m_keys, m_members, m_gap = merged[-1]
+        if low <= m_high:
+            merged[-1] = (
+                m_low,
+                max(m_high, high),
+                m_keys | keys,
+                m_members | members,
+                max(m_gap, gap),
+            )
+        else:
+            merged.append((low, high, keys, members, gap))
+    marked = list(crossovers)
+    bands: list[TieBand] = []
+    for low, high, keys, members, gap in merged:
+        members |= {
+            i
+            for i, c in enumerate(crossovers)
+            if set(c.between) <= keys and low <= c.queries_per_month <= high
+        }
+        for index in members:
+            marked[index] = replace(crossovers[index], in_tie_band=True)
+        between = tuple(k for k in STRATEGIES if k in keys)
+        below = {k: float(models[k].tco(np.array([low * (1 - 1e-7)]))[0]) for k in between}
+        above = {k: float(models[k].tco(np.array([high * (1 + 1e-7)]))[0]) for k in between}
+        names = [STRATEGY_NAMES[k] for k in between]
+        together = (
+            " and ".join(names) if len(names) == 2 else f"{names[0]}, {names[1]} and {names[2]}"
+        )
+        bands.append(
+            TieBand(
+                between=between,
+                low=low,
+                high=high,
+                crossings=len(members),
+                cheaper_below=min(below, key=lambda k: below[k]),
+                cheaper_above=min(above, key=lambda k: above[k]),
+                largest_gap=gap,
+                tolerance=tolerance,
+                label=f"{together} effectively tied between {nf.count(low)} and "
+                f"{nf.count(high)} queries/month (within {nf.percent(tolerance * 100)}, "
+                f"{nf.count(len(members))} crossings)",
+            )
+        )
+    return marked, bands
+
+
+def _weave(
+    crossovers: list[Crossover],
+    pair: tuple[str, str],
+    group: list[int],
+    gaps: dict[tuple[int, int], float],
+) -> list[tuple[float, float, set[str], set[int], float]]:
+    if len(group) < 2:
+        return []
+    return [
+        (
+            crossovers[group[0]].queries_per_month,
+            crossovers[group[-1]].queries_per_month,
+            set(pair),
+            set(group),
+            max(gaps[(i, j)] for i, j in pairwise(group)),
+        )
+    ]
+
+
+def _segment_gaps(
+    models: dict[str, CostModel],
+    pairs: list[tuple[str, str]],
+    lo: Array,
+    hi: Array,
+) -> Array:
+    """The largest |TCO(a) − TCO(b)| ÷ max(TCO(a), TCO(b)) strictly between lo and hi, one
+    segment per row, all segments priced in one call per model."""
+    inner = np.linspace(0.0, 1.0, TIE_SAMPLES + 2)[1:-1]
+    log_lo, log_hi = np.log10(lo), np.log10(hi)
+    x = np.power(10.0, log_lo[:, None] + (log_hi - log_lo)[:, None] * inner[None, :])
+    values: dict[str, Array] = {}
+    for key in STRATEGIES:
+        rows = np.array([key in pair for pair in pairs])
+        if rows.any():
+            priced = np.full(x.shape, np.nan)
+            priced[rows] = models[key].tco(x[rows].ravel()).reshape(int(rows.sum()), -1)
+            values[key] = priced
+    a = np.stack([values[p[0]][r] for r, p in enumerate(pairs)])
+    b = np.stack([values[p[1]][r] for r, p in enumerate(pairs)])
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-300)
+    gaps: Array = np.max(np.abs(a - b) / scale, axis=1)
+    return gaps
 
 
 def _difference_rows(

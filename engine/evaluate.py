@@ -18,7 +18,7 @@ from engine.costs import (
     summary_figures,
     tco_figure,
 )
-from engine.crossover import find_crossovers, paybacks
+from engine.crossover import find_crossovers, find_tie_bands, paybacks
 from engine.fit import fit_indicators, fit_score
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures
@@ -124,9 +124,9 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
             "indicators": indicators,
         }
 
-    crossovers = find_crossovers(models)
+    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
     flips = weight_flip_points(scores, weights, excluded)
-    recommendation = recommend(scores, weights, excluded, crossovers, q0, flips)
+    recommendation = recommend(scores, weights, excluded, crossovers, q0, flips, tie_bands)
 
     strategies = {}
     for key in STRATEGIES:
@@ -161,6 +161,7 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
         queries_per_month=q0,
         strategies=strategies,
         crossovers=crossovers,
+        tie_bands=tie_bands,
         paybacks=paybacks(models, q0),
         flip_points=flips,
         recommendation=recommendation,

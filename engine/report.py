@@ -23,7 +23,7 @@ from engine.model.catalog_entries import (
     VectorStoreEntry,
 )
 from engine.model.project import Project
-from engine.model.results import Evaluation, Figure, StrategyResult
+from engine.model.results import Evaluation, Figure, StrategyResult, TieBand
 from engine.model.scenario import (
     COMPLIANCE_ITEMS,
     COST_COMPONENTS,
@@ -121,8 +121,23 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
                 "queries_per_month": c.queries_per_month,
                 "cheaper_above": c.cheaper_above,
                 "label": c.label,
+                "in_tie_band": c.in_tie_band,
             }
             for c in e.crossovers
+        ],
+        "tie_bands": [
+            {
+                "between": list(b.between),
+                "low_queries_per_month": b.low,
+                "high_queries_per_month": b.high,
+                "crossings": b.crossings,
+                "cheaper_below": b.cheaper_below,
+                "cheaper_above": b.cheaper_above,
+                "largest_gap": b.largest_gap,
+                "tolerance": b.tolerance,
+                "label": b.label,
+            }
+            for b in e.tie_bands
         ],
         "paybacks": [
             {"strategy": p.strategy, "versus": p.versus, "month": p.month, "label": p.label}
@@ -154,18 +169,46 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
 
 def crossover_sentences(e: Evaluation) -> list[str]:
     """Each crossover as a sentence (numbers written by engine.numbers, so in the GUI's locale
-    on screen and in the PDF), or one sentence saying there is none."""
+    on screen and in the PDF), or one sentence saying there is none.  Crossings inside a
+    near-tie are said once, as the tie (:func:`tie_band_sentence`), in volume order with the
+    others."""
     if not e.crossovers:
         return ["The cost curves do not cross: the cost order does not depend on volume."]
-    sentences = []
+    ordered: list[tuple[float, str]] = []
     for crossover in e.crossovers:
+        if crossover.in_tie_band:
+            continue
         cheaper = crossover.cheaper_above
         other = next(k for k in crossover.between if k != cheaper)
-        sentences.append(
-            f"{STRATEGY_NAMES[cheaper]} is cheaper than {STRATEGY_NAMES[other]} above "
-            f"{nf.volume(crossover.queries_per_month)}."
+        ordered.append(
+            (
+                crossover.queries_per_month,
+                f"{STRATEGY_NAMES[cheaper]} is cheaper than {STRATEGY_NAMES[other]} above "
+                f"{nf.volume(crossover.queries_per_month)}.",
+            )
         )
-    return sentences
+    ordered += [(band.low, tie_band_sentence(band)) for band in e.tie_bands]
+    ordered.sort(key=lambda item: item[0])
+    return [sentence for _, sentence in ordered]
+
+
+def tie_band_sentence(band: TieBand) -> str:
+    """'Fine-tuning and Hybrid are effectively tied between 4,101,000 and 5,400,000
+    queries/month (within 2% of each other; the curves cross 17 times there); above that,
+    Hybrid is cheaper.'"""
+    names = [STRATEGY_NAMES[k] for k in band.between]
+    together = (
+        " and ".join(names) if len(names) <= 2 else f"{', '.join(names[:-1])} and {names[-1]}"
+    )
+    cheaper = "cheaper" if len(names) <= 2 else "cheapest"
+    head = (
+        f"{together} are effectively tied between {nf.count(band.low)} and "
+        f"{nf.volume(band.high)} (within {nf.percent(band.tolerance * 100)} of each other; "
+        f"the curves cross {nf.count(band.crossings)} times there)"
+    )
+    if band.cheaper_above == band.cheaper_below:
+        return f"{head}; {STRATEGY_NAMES[band.cheaper_above]} is {cheaper} on either side."
+    return f"{head}; above that, {STRATEGY_NAMES[band.cheaper_above]} is {cheaper}."
 
 
 def evaluation_text(e: Evaluation) -> str:
@@ -205,7 +248,9 @@ def evaluation_text(e: Evaluation) -> str:
     lines.append("")
     if e.crossovers:
         lines.append("Crossovers:")
-        lines += [f"  - {c.label}" for c in e.crossovers]
+        said = [(c.queries_per_month, c.label) for c in e.crossovers if not c.in_tie_band]
+        said += [(b.low, b.label) for b in e.tie_bands]
+        lines += [f"  - {label}" for _, label in sorted(said, key=lambda item: item[0])]
     else:
         lines.append("Crossovers: none between 1 and 10^13 queries/month.")
     if e.paybacks:

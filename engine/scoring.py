@@ -12,14 +12,14 @@ requirement is excluded from the recommendation (it stays visible, marked).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine import numbers as nf
-from engine.model.results import Crossover, FlipPoint, Recommendation, Score
+from engine.model.results import Crossover, FlipPoint, Recommendation, Score, TieBand
 from engine.model.scenario import CRITERIA, STRATEGY_NAMES
 
 Num = float | NDArray[np.float64]  # a value, or a column of Monte Carlo samples
@@ -136,10 +136,11 @@ def recommend(
     crossovers: list[Crossover],
     q0: float,
     flips: list[FlipPoint],
+    tie_bands: Sequence[TieBand] = (),
 ) -> Recommendation:
     totals = {k: weighted_total(s, weights) for k, s in scores.items()}
     ranking = rank(totals, {k: bool(v) for k, v in excluded.items()})
-    change = _what_would_change(ranking, crossovers, q0, flips, excluded)
+    change = _what_would_change(ranking, crossovers, q0, flips, excluded, tie_bands)
     if ranking.winner is None:
         return Recommendation(
             strategy=None,
@@ -210,17 +211,28 @@ def _what_would_change(
     q0: float,
     flips: list[FlipPoint],
     excluded: Mapping[str, list[str]],
+    tie_bands: Sequence[TieBand] = (),
 ) -> list[str]:
     out: list[str] = []
     if crossovers:
-        below = [c for c in crossovers if c.queries_per_month <= q0]
-        above = [c for c in crossovers if c.queries_per_month > q0]
+        # A near-tie counts as one event spanning its crossings (engine.crossover).
+        events = [
+            (c.queries_per_month, c.queries_per_month, c.label)
+            for c in crossovers
+            if not c.in_tie_band
+        ]
+        events += [(b.low, b.high, b.label) for b in tie_bands]
+        inside = [label for low, high, label in events if low <= q0 < high]
+        above = sorted((low, label) for low, _, label in events if low > q0)
+        below = sorted((high, label) for low, high, label in events if high <= q0)
+        if inside:
+            out.append(f"Today's volume is inside a near-tie: {inside[0]}.")
         if above:
             out.append(
-                f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0].label}."
+                f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0][1]}."
             )
         if below:
-            out.append(f"Nearest cost crossover below today's volume: {below[-1].label}.")
+            out.append(f"Nearest cost crossover below today's volume: {below[-1][1]}.")
     else:
         out.append(
             "The cost curves do not cross between 1 and 10¹³ queries/month: the cost "

@@ -102,6 +102,25 @@ class Crossover:
     queries_per_month: float
     cheaper_above: str
     label: str
+    in_tie_band: bool = False  # one of the crossings of a :class:`TieBand`
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TieBand:
+    """A volume range over which two (or three) strategies' TCO curves stay within
+    ``tolerance`` (a share of the larger TCO) of each other and cross ``crossings`` times: said
+    once, as a near-tie, instead of as every crossing.  ``low`` and ``high`` are the first and
+    last crossing."""
+
+    between: tuple[str, ...]  # two strategies, or all three when their weaves overlap
+    low: float
+    high: float
+    crossings: int
+    cheaper_below: str  # the cheapest of them just below ``low``
+    cheaper_above: str  # the cheapest of them just above ``high`` (may be the same one)
+    largest_gap: float  # the widest relative difference inside the band, e.g. 0.004
+    tolerance: float
+    label: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,3 +167,6 @@ class Evaluation:
     price_data_version: str
     warnings: list[str]
     weights: dict[str, float] = field(default_factory=dict)  # criterion → weight as entered
+    # Near-ties: ranges where two curves weave within a small band (their crossings stay in
+    # ``crossovers``, marked ``in_tie_band``).
+    tie_bands: list[TieBand] = field(default_factory=list)

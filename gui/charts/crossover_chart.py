@@ -22,7 +22,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from numpy.typing import NDArray
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +40,14 @@ from engine.evaluate import Curves
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
+from gui.charts.label_layout import (
+    MAX_LEADER_SHARE,
+    MAX_NUMBERED,
+    MAX_WORD_LABELS,
+    LabelItem,
+    chart_label_items,
+    place_labels,
+)
 from gui.charts.style import STRATEGY_STYLES, is_dark
 from gui.uncertainty.bands import Array as BandArray
 from gui.uncertainty.bands import BandMap, BandOverlay
@@ -58,6 +66,9 @@ LINE_WIDTH = 2.5
 # the last change they are drawn smooth again.
 SETTLE_MS = 200
 EXCLUDED_ALPHA = 80
+KEY_COLUMNS = 3
+TODAY_LABEL_POSITION = 0.97  # along the "today" line, from the bottom of the plot
+KEY_COLUMN_WIDTH = 330  # pixels a key line takes, about (for how many columns fit)
 
 
 @contextmanager
@@ -176,6 +187,23 @@ class CrossoverChart(QWidget):
         self._plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self._plot, 1)
 
+        # When the crossover labels do not fit beside their markers, the markers are numbered
+        # and this key lists them.
+        # The key is up to KEY_COLUMNS columns of plain text (names come from the file).
+        self._key = QWidget()
+        self._key.setAccessibleName("Crossover key")
+        key_layout = QHBoxLayout(self._key)
+        key_layout.setContentsMargins(6, 0, 6, 0)
+        key_layout.setSpacing(18)
+        self._key_columns = [plain_label(wrap=False) for _ in range(KEY_COLUMNS)]
+        for column in self._key_columns:
+            column.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            key_layout.addWidget(column)
+        key_layout.addStretch(1)
+        self._key.setVisible(False)
+        layout.addWidget(self._key)
+        self._key_lines: list[str] = []
+
         self._readout = plain_label()  # changes on every edit and hover: copyable, not selectable
         self._readout.setAccessibleName("Costs at the pointer")
         self._readout.setContentsMargins(6, 0, 6, 2)
@@ -231,7 +259,7 @@ class CrossoverChart(QWidget):
             angle=90,
             movable=False,
             label="",
-            labelOpts={"position": 0.97, "anchors": [(0.0, 0.0), (1.0, 0.0)]},
+            labelOpts={"position": TODAY_LABEL_POSITION, "anchors": [(0.0, 0.0), (1.0, 0.0)]},
         )
         self._today.setZValue(5)
         item.addItem(self._today, ignoreBounds=True)
@@ -240,6 +268,20 @@ class CrossoverChart(QWidget):
         self._crosshair.hide()
         item.addItem(self._crosshair, ignoreBounds=True)
         self._labels: list[pg.TextItem] = []  # a pool: one per crossover shown, reused
+        self._items: list[LabelItem] = []  # what the labels name (crossovers, near-ties)
+        self._anchors: list[tuple[float, float]] = []  # their points, in view coordinates
+        self._numbered = False
+        self._probe = pg.TextItem(anchor=(0, 0))  # measures label texts; never shown
+        self._text_sizes: dict[str, Any] = {}
+        self._leaders = pg.PlotDataItem(
+            [], [], connect="pairs", antialias=True, dynamicRangeLimit=None
+        )
+        self._leaders.setZValue(25)
+        item.addItem(self._leaders, ignoreBounds=True)
+        self._ties: list[pg.LinearRegionItem] = []  # a pool: one shaded band per near-tie
+        self._refreshing = False  # a refresh lays the labels out once, at its end
+        item.getViewBox().sigRangeChanged.connect(self._on_view_changed)
+        item.getViewBox().sigResized.connect(self._on_view_changed)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.viewport().installEventFilter(self)
         self._settle = QTimer(self)
@@ -318,8 +360,36 @@ class CrossoverChart(QWidget):
         return self._curves[strategy]
 
     def crossover_labels(self) -> list[str]:
-        """The crossover labels shown on the chart, left to right."""
-        return [label.toPlainText() for label in self._labels if label.isVisible()]
+        """The crossover and near-tie labels, left to right, in words — beside their markers,
+        or in the key below the chart when the markers are numbered."""
+        return ["\n".join(item.lines) for item in self._items]
+
+    def labels_numbered(self) -> bool:
+        """Whether the markers carry numbers (and the key below the chart the words)."""
+        return self._numbered
+
+    def key_text(self) -> str:
+        """The key below the chart, line by line ("" when the labels are beside the markers)."""
+        return "\n".join(self._key_lines) if self._key.isVisible() else ""
+
+    def label_rects(self) -> list[QRectF]:
+        """Where the crossover labels (or their numbers) are drawn, in scene coordinates."""
+        return [label.sceneBoundingRect() for label in self._labels if label.isVisible()]
+
+    def plot_rect(self) -> QRectF:
+        """The plot area inside the axes, in scene coordinates."""
+        rect: QRectF = self._plot.getPlotItem().getViewBox().sceneBoundingRect()
+        return rect
+
+    def legend_rect(self) -> QRectF:
+        rect: QRectF = self._legend.sceneBoundingRect()
+        return rect
+
+    def today_label_rect(self) -> QRectF | None:
+        if not self._today.isVisible():
+            return None
+        rect: QRectF = self._today.label.sceneBoundingRect()
+        return rect
 
     def legend_labels(self) -> list[str]:
         return [label.text for _, label in self._legend.items]
@@ -347,6 +417,8 @@ class CrossoverChart(QWidget):
             params["antialias"] = True
             params["background"] = QColor("white")
             image = exporter.export(toBytes=True)
+        if image is not None and not image.isNull() and self.key_text():
+            image = self._png_with_key(image, width / max(item.sceneBoundingRect().width(), 1.0))
         if image is None or image.isNull() or not image.save(str(path), "PNG"):
             raise OSError(f"could not write the chart image to {path}")
 
@@ -358,7 +430,78 @@ class CrossoverChart(QWidget):
             data = exporter.export(toBytes=True)
         if not isinstance(data, bytes | bytearray):
             data = str(data).encode("utf-8")
+        if self.key_text():
+            data = self._svg_with_key(bytes(data))
         Path(path).write_bytes(bytes(data))
+
+    def _key_grid(self, width: float) -> tuple[list[list[str]], int]:
+        """The key's lines in columns for an export ``width`` scene pixels wide."""
+        lines = self._key_lines
+        columns = max(1, min(KEY_COLUMNS, int(width // KEY_COLUMN_WIDTH), len(lines)))
+        rows = math.ceil(len(lines) / columns)
+        return [lines[i * rows : (i + 1) * rows] for i in range(columns)], rows
+
+    def _png_with_key(self, image: Any, scale: float) -> Any:
+        """The exported chart with the numbered markers' key below it (the key is a widget
+        under the plot on screen, not part of the plot's scene)."""
+        from PySide6.QtGui import QImage, QPainter
+
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * scale)
+        metrics = QFontMetrics(font)
+        grid, rows = self._key_grid(image.width() / scale)
+        height = metrics.height() * rows + int(12 * scale)
+        out = QImage(image.width(), image.height() + height, QImage.Format.Format_ARGB32)
+        out.fill(QColor("white"))
+        painter = QPainter(out)
+        try:
+            painter.drawImage(0, 0, image)
+            painter.setFont(font)
+            painter.setPen(QColor("#202020"))
+            column_width = (image.width() - 12 * scale) / len(grid)
+            for column, lines in enumerate(grid):
+                for row, line in enumerate(lines):
+                    painter.drawText(
+                        QPointF(
+                            6 * scale + column * column_width,
+                            image.height() + 4 * scale + metrics.ascent() + row * metrics.height(),
+                        ),
+                        line,
+                    )
+        finally:
+            painter.end()
+        return out
+
+    def _svg_with_key(self, data: bytes) -> bytes:
+        """The SVG with the key below the plot: the view box grows by the key's height."""
+        import re
+        from xml.sax.saxutils import escape
+
+        text = data.decode("utf-8")
+        match = re.search(r'viewBox\s*=\s*"0 0 ([\d.]+) ([\d.]+)"', text)
+        if match is None:
+            return data
+        width, height = float(match.group(1)), float(match.group(2))
+        line_height = QFontMetrics(self.font()).height()
+        grid, rows = self._key_grid(width)
+        grown = height + line_height * rows + 12
+        text = (
+            text[: match.start()]
+            + f'viewBox="0 0 {match.group(1)} {grown:g}"'
+            + text[match.end() :]
+        )
+        column_width = (width - 12) / len(grid)
+        size = self.font().pointSizeF() * 96 / 72
+        parts = []
+        for column, lines in enumerate(grid):
+            for row, line in enumerate(lines):
+                y = height + 4 + line_height * (row + 0.8)
+                parts.append(
+                    f'<text x="{6 + column * column_width:g}" y="{y:g}" fill="#202020" '
+                    f'font-family="sans-serif" font-size="{size:g}">{escape(line)}</text>'
+                )
+        closing = text.rindex("</svg>")
+        return (text[:closing] + "\n".join(parts) + "\n" + text[closing:]).encode("utf-8")
 
     def export_csv(self, path: str | Path) -> None:
         """Volumes and the three curves (total over the horizon and per month), C-locale
@@ -481,9 +624,14 @@ class CrossoverChart(QWidget):
         self._bands.update(divisor, self._log_y)
         self._update_axis_labels()
         self._update_today(evaluation)
-        self._update_crossovers(evaluation)
-        if not self._user_range:
-            self._fit_view()
+        self._refreshing = True
+        try:
+            self._update_crossovers(evaluation)
+            if not self._user_range:
+                self._fit_view()
+        finally:
+            self._refreshing = False
+        self._layout_labels()
         self._update_readout()
 
     def is_smooth(self) -> bool:
@@ -634,45 +782,192 @@ class CrossoverChart(QWidget):
         self._today.setValue(log_q)
 
     def _update_crossovers(self, evaluation: Evaluation) -> None:
+        """Markers, near-tie bands and label words; where the labels go is decided by
+        ``_layout_labels`` (again whenever the view moves or resizes)."""
         if self._view_volumes.size == 0:
+            self._items, self._anchors = [], []
             self._markers.setData([], [])
-            for label in self._labels:
-                label.hide()
+            for region in self._ties:
+                region.hide()
             return
         lo, hi = 10.0 ** self._view_volumes[0], 10.0 ** self._view_volumes[-1]
-        shown = [c for c in evaluation.crossovers if lo <= c.queries_per_month <= hi]
+        self._items = chart_label_items(evaluation, lo, hi)
+        self._anchors = []
         xs: list[float] = []
         ys: list[float] = []
-        span = self._view_volumes[-1] - self._view_volumes[0] or 1.0
-        while len(self._labels) < len(shown):
-            label = pg.TextItem(anchor=(0, 1))
+        bands = [item for item in self._items if item.band is not None]
+        while len(self._ties) < len(bands):
+            region = pg.LinearRegionItem(movable=False)
+            region.setZValue(-5)
+            for line in region.lines:
+                line.setPen(pg.mkPen(None))
+            self._plot.getPlotItem().addItem(region, ignoreBounds=True)
+            self._ties.append(region)
+            self._style_tie(region)
+        for region, item in zip(self._ties, bands, strict=False):
+            region.setRegion((math.log10(item.low), math.log10(item.high)))
+            region.show()
+        for region in self._ties[len(bands) :]:
+            region.hide()
+        for item in self._items:
+            mid = (math.log10(item.low) + math.log10(item.high)) / 2
+            costs = [self._cost_at(key, mid) for key in item.between]
+            y = self._view_y(sum(costs) / len(costs))
+            self._anchors.append((mid, y))
+            if item.band is None:
+                xs.append(mid)
+                ys.append(y)
+        # Markers are in view coordinates already: give the item log10 back as raw data.
+        self._markers.setData(np.power(10.0, xs), self._marker_raw_y(ys))
+
+    def _text_size(self, text: str) -> Any:
+        """The size a label with this text takes (measured once per text and font)."""
+        size = self._text_sizes.get(text)
+        if size is None:
+            self._probe.setText(text)
+            size = self._probe.textItem.boundingRect().size()
+            self._text_sizes[text] = size
+        return size
+
+    def _label(self, index: int) -> pg.TextItem:
+        while len(self._labels) <= index:
+            label = pg.TextItem(anchor=(0, 0))
             label.setZValue(30)
             self._plot.getPlotItem().addItem(label, ignoreBounds=True)
             self._labels.append(label)
             self._style_label(label)
-        for index, crossover in enumerate(shown):
-            log_q = math.log10(crossover.queries_per_month)
-            cost = self._cost_at(crossover.between[0], log_q)
-            xs.append(log_q)
-            ys.append(self._view_y(cost))
-            cheaper = STRATEGY_NAMES[crossover.cheaper_above]
-            other_key = [k for k in crossover.between if k != crossover.cheaper_above]
-            other = STRATEGY_NAMES[other_key[0]] if other_key else ""
-            text = (
-                f"{cheaper} cheaper than {other}\nabove {fmt.volume(crossover.queries_per_month)}"
+        return self._labels[index]
+
+    def _scene_mapping(
+        self,
+    ) -> tuple[Callable[[float, float], QPointF], Callable[[QPointF], QPointF]]:
+        """View coordinates ↔ scene pixels, as the view box maps them (linear in view
+        coordinates; pyqtgraph's own mapping functions cost ~1 ms a call)."""
+        view_box = self._plot.getPlotItem().getViewBox()
+        rect = view_box.sceneBoundingRect()
+        (x0, x1), (y0, y1) = view_box.viewRange()
+        sx = rect.width() / (x1 - x0) if x1 != x0 else 0.0
+        sy = rect.height() / (y1 - y0) if y1 != y0 else 0.0
+
+        def to_scene(x: float, y: float) -> QPointF:
+            return QPointF(rect.left() + (x - x0) * sx, rect.bottom() - (y - y0) * sy)
+
+        def to_view(point: QPointF) -> QPointF:
+            return QPointF(
+                x0 + (point.x() - rect.left()) / sx if sx else x0,
+                y0 + (rect.bottom() - point.y()) / sy if sy else y0,
             )
+
+        return to_scene, to_view
+
+    def _on_view_changed(self, *_: object) -> None:
+        if not self._refreshing:
+            self._layout_labels()
+
+    def _layout_labels(self) -> None:
+        """Put every label beside its point, clear of the others, the markers, the legend,
+        the "today" label and the axes (gui.charts.label_layout); when they do not all fit,
+        number the markers and list the words in the key below the chart."""
+        items = self._items
+        view_box = self._plot.getPlotItem().getViewBox()
+        area = view_box.sceneBoundingRect().adjusted(2, 2, -2, -2)
+        to_scene, to_view = self._scene_mapping()
+        anchors = [to_scene(x, y) for x, y in self._anchors]
+        ok = [math.isfinite(p.x()) and math.isfinite(p.y()) for p in anchors]
+        anchors = [
+            p if good else QPointF(area.left(), area.top())
+            for p, good in zip(anchors, ok, strict=True)
+        ]
+        legend = self._legend.sceneBoundingRect()
+        obstacles = [legend]
+        if self._today.isVisible() and self._today.label.isVisible():
+            self._dodge_legend(legend, area)
+            obstacles.append(self._today.label.sceneBoundingRect())
+
+        def attempt(texts: list[str]) -> list[Any] | None:
+            sizes = [self._text_size(text) for text in texts]
+            found = place_labels(
+                anchors,
+                sizes,
+                area,
+                obstacles,
+                gap=6.0,
+                marker_radius=6.0,
+                spacing=2.0,
+                max_distance=area.height() * MAX_LEADER_SHARE,
+            )
+            if found is not None:
+                for index, text in enumerate(texts):
+                    label = self._label(index)
+                    if label.toPlainText() != text:
+                        label.setText(text)
+            return found
+
+        placements = None
+        numbered = False
+        if items and area.width() > 20 and area.height() > 20:
+            if len(items) <= MAX_WORD_LABELS:
+                placements = attempt(["\n".join(item.lines) for item in items])
+            if placements is None:
+                numbered = True
+                if len(items) <= MAX_NUMBERED:
+                    placements = attempt([str(i + 1) for i in range(len(items))])
+        self._numbered = numbered
+        shown = placements or []
+        leader_x: list[float] = []
+        leader_y: list[float] = []
+        for index, placement in enumerate(shown):
             label = self._labels[index]
-            if label.toPlainText() != text:
-                label.setText(text)
-            # Alternate above/below the point; flip to the left near the right edge.
-            right = (log_q - self._view_volumes[0]) / span > 0.62
-            label.setAnchor((1.04 if right else -0.04, 1.15 if index % 2 == 0 else -0.15))
-            label.setPos(log_q, ys[-1])
-            label.show()
+            label.setPos(to_view(placement.rect.topLeft()))
+            label.setVisible(ok[index])
+            if placement.leader and ok[index]:
+                box = placement.rect
+                point = placement.anchor
+                corner = QPointF(
+                    min(max(point.x(), box.left()), box.right()),
+                    min(max(point.y(), box.top()), box.bottom()),
+                )
+                for scene_point in (point, corner):
+                    view_point = to_view(scene_point)
+                    leader_x.append(view_point.x())
+                    leader_y.append(view_point.y())
         for label in self._labels[len(shown) :]:
             label.hide()
-        # Markers are in view coordinates already: give the item log10 back as raw data.
-        self._markers.setData(np.power(10.0, xs), self._marker_raw_y(ys))
+        self._leaders.setData(np.power(10.0, leader_x), self._marker_raw_y(leader_y))
+        self._update_key(numbered, items)
+
+    def _dodge_legend(self, legend: QRectF, area: QRectF) -> None:
+        """The "today" label sits at the top of its line, unless the legend is there: then
+        just below the legend."""
+        label = self._today.label
+        top_position = TODAY_LABEL_POSITION
+        if label.orthoPos != top_position:
+            label.setPosition(top_position)
+        if label.sceneBoundingRect().intersects(legend) and area.height() > 0:
+            below = 1.0 - (legend.bottom() + 4.0 - area.top()) / area.height()
+            label.setPosition(max(0.05, min(top_position, below)))
+
+    def _update_key(self, numbered: bool, items: list[LabelItem]) -> None:
+        if not numbered or not items:
+            lines: list[str] = []
+        elif len(items) <= MAX_NUMBERED:
+            lines = [f"{i + 1}  {item.short}" for i, item in enumerate(items)]
+        else:
+            lines = [
+                f"{fmt.count(len(items))} crossovers and near-ties between "
+                f"{fmt.volume(items[0].low)} and {fmt.volume(items[-1].high)}: see the list "
+                "of cost crossovers."
+            ]
+        self._key_lines = lines
+        columns = max(1, min(KEY_COLUMNS, self.width() // KEY_COLUMN_WIDTH, len(lines)))
+        rows = math.ceil(len(lines) / columns) if lines else 0
+        for index, label in enumerate(self._key_columns):
+            text = "\n".join(lines[index * rows : (index + 1) * rows])
+            if label.text() != text:
+                label.setText(text)
+            label.setVisible(bool(text))
+        if self._key.isVisible() != bool(lines):
+            self._key.setVisible(bool(lines))
 
     def _marker_raw_y(self, view_y: Sequence[float]) -> Array:
         values = np.asarray(view_y, dtype=float)
@@ -791,6 +1086,12 @@ class CrossoverChart(QWidget):
         label.setFont(font)
         label.update()
 
+    def _style_tie(self, region: pg.LinearRegionItem) -> None:
+        color = QColor(self._foreground())
+        color.setAlpha(28)
+        region.setBrush(pg.mkBrush(color))
+        region.update()
+
     def _apply_theme(self) -> None:
         fg, bg = self._foreground(), self._background()
         self._plot.setBackground(bg)
@@ -835,6 +1136,13 @@ class CrossoverChart(QWidget):
         self._crosshair.setPen(pg.mkPen(hair, width=1, style=Qt.PenStyle.DashLine))
         for label in self._labels:
             self._style_label(label)
+        self._style_label(self._probe)
+        self._text_sizes.clear()
+        for region in self._ties:
+            self._style_tie(region)
+        leader = QColor(fg)
+        leader.setAlpha(140)
+        self._leaders.setPen(pg.mkPen(leader, width=1))
         self._text_cache.pop("left_axis", None)
         self._text_cache.pop("bottom_axis", None)
         self._update_axis_labels()

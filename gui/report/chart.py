@@ -13,16 +13,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from engine.evaluate import Curves
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
+from gui.charts.label_layout import (
+    MAX_LEADER_SHARE,
+    MAX_NUMBERED,
+    MAX_WORD_LABELS,
+    LabelItem,
+    Placement,
+    chart_label_items,
+    place_labels,
+)
 from gui.charts.style import STRATEGY_STYLES
 from gui.report.flow import INK, MUTED, Device, Style
 
@@ -38,6 +48,24 @@ TICK = Style(size=7.0, color=INK)
 AXIS_TITLE = Style(size=7.5, color=MUTED)
 LEGEND = Style(size=7.5, color=INK)
 LABEL = Style(size=6.8, color=INK)
+KEY = Style(size=6.8, color=INK)
+TIE_FILL = QColor(120, 128, 140, 38)  # a near-tie band (grey, under the curves)
+
+
+@dataclass
+class ChartLayout:
+    """Where the painter put things, in the device pixels it painted in (for checks): the
+    plot area, the legend row, today's label, every label box (crossovers and near-ties, or
+    their numbers), and the key below the plot when the labels did not fit beside their
+    points and the markers are numbered instead."""
+
+    plot: QRectF = field(default_factory=QRectF)
+    legend: QRectF = field(default_factory=QRectF)
+    today: QRectF | None = None
+    labels: list[QRectF] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # each label's words, left to right
+    numbered: bool = False
+    key: QRectF | None = None
 
 
 def chart_uses_log_cost_axis(curves: Curves) -> bool:
@@ -65,9 +93,24 @@ def paint_crossover_chart(
     bands: tuple[NDArray[np.float64], Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]]]
     | None = None,
 ) -> None:
+    """Draw the chart into ``rect`` (see :func:`draw_crossover_chart`)."""
+    draw_crossover_chart(painter, dev, rect, curves, evaluation, bands=bands)
+
+
+def draw_crossover_chart(
+    painter: QPainter,
+    dev: Device,
+    rect: QRectF,
+    curves: Curves,
+    evaluation: Evaluation,
+    *,
+    bands: tuple[NDArray[np.float64], Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]]]
+    | None = None,
+) -> ChartLayout:
     """Draw the chart into ``rect`` (device pixels) on a white background.  ``bands``:
     (volumes, strategy → (P10, P90) of the total cost) from the uncertainty analysis, drawn as
-    shaded bands around the curves."""
+    shaded bands around the curves.  Returns where the labels went (:class:`ChartLayout`)."""
+    layout = ChartLayout()
     pt = dev.pt
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -78,7 +121,7 @@ def paint_crossover_chart(
         painter.setFont(dev.font(AXIS_TITLE))
         painter.setPen(QColor(MUTED))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "No cost curves to show.")
-        return
+        return layout
     log_y = chart_uses_log_cost_axis(curves)
     series = {k: np.asarray(curves.tco[k], dtype=float) for k in STRATEGIES}
     excluded = {k: evaluation.strategies[k].excluded for k in STRATEGIES}
@@ -132,6 +175,85 @@ def paint_crossover_chart(
     def py_tick(tick: float) -> float:
         return plot.bottom() - (tick - y_lo) / (y_hi - y_lo) * plot.height()
 
+    # --- labels: planned before anything is drawn (numbering them needs room below) ---------
+    label_font = dev.font(LABEL)
+    label_metrics = QFontMetricsF(label_font, dev.device)
+    log_volumes = np.log10(volumes)
+    q0 = evaluation.queries_per_month
+    today_shown = q0 > 0 and x_lo <= math.log10(q0) <= x_hi
+    items = chart_label_items(evaluation, float(volumes[0]), float(volumes[-1]))
+    axis_bottom = rect.bottom()  # where the x axis title sits (above the key, if any)
+
+    def today_box() -> QRectF | None:
+        if not today_shown:
+            return None
+        text = f"today: {fmt.count(q0)}/month"
+        width = label_metrics.horizontalAdvance(text) + pt(4)
+        x = px(math.log10(q0))
+        box = QRectF(x + pt(2), plot.top() + pt(2), width, label_metrics.height() + pt(2))
+        if box.right() > plot.right() - pt(2):
+            box.moveRight(x - pt(2))
+        return box
+
+    def anchor_of(item: LabelItem) -> QPointF:
+        mid = (math.log10(item.low) + math.log10(item.high)) / 2
+        costs = [float(np.interp(mid, log_volumes, series[k])) for k in item.between]
+        return QPointF(px(mid), py(sum(costs) / len(costs)))
+
+    def plan(numbered: bool) -> list[Placement] | None:
+        anchors = [anchor_of(item) for item in items]
+        if numbered:
+            texts = [[str(i + 1)] for i in range(len(items))]
+        else:
+            texts = [item.lines for item in items]
+        sizes = [
+            QSizeF(
+                max(label_metrics.horizontalAdvance(line) for line in lines) + pt(4),
+                label_metrics.height() * len(lines) + pt(3),
+            )
+            for lines in texts
+        ]
+        today = today_box()
+        return place_labels(
+            anchors,
+            sizes,
+            plot.adjusted(pt(1), pt(1), -pt(1), -pt(1)),
+            [today] if today is not None else [],
+            gap=pt(5),
+            marker_radius=pt(3.2),
+            spacing=pt(1),
+            max_distance=plot.height() * MAX_LEADER_SHARE,
+        )
+
+    placements = plan(False) if len(items) <= MAX_WORD_LABELS else None
+    key_lines: list[str] = []
+    key_columns = 1
+    key_metrics = QFontMetricsF(dev.font(KEY), dev.device)
+    if placements is None:
+        # No room beside the points: number the markers and list the labels below the chart
+        # (in as many columns as fit); too many even for that, one line says where they are.
+        if len(items) <= MAX_NUMBERED:
+            key_lines = [f"{i + 1}  {item.short}" for i, item in enumerate(items)]
+            widest = max(key_metrics.horizontalAdvance(line) for line in key_lines) + pt(12)
+            key_columns = max(1, min(3, int(plot.width() // widest)))
+        else:
+            key_lines = [
+                f"{fmt.count(len(items))} crossovers and near-ties between "
+                f"{fmt.volume(items[0].low)} and {fmt.volume(items[-1].high)}: "
+                "see the list of cost crossovers."
+            ]
+        rows = math.ceil(len(key_lines) / key_columns)
+        key_height = key_metrics.height() * rows + pt(4)
+        axis_bottom = rect.bottom() - key_height
+        plot.setBottom(plot.bottom() - key_height)
+        placements = plan(True) if len(items) <= MAX_NUMBERED else None
+        layout.numbered = True
+        layout.key = QRectF(rect.left(), axis_bottom + pt(2), rect.width(), key_height - pt(2))
+    layout.plot = QRectF(plot)
+    layout.legend = QRectF(rect.left(), rect.top(), rect.width(), plot.top() - rect.top())
+    layout.today = today_box()
+    layout.texts = [" ".join(item.lines) for item in items]
+
     # --- grid and axes ----------------------------------------------------------------------
     painter.setFont(tick_font)
     first_decade, last_decade = math.ceil(x_lo - 1e-9), math.floor(x_hi + 1e-9)
@@ -180,7 +302,7 @@ def paint_crossover_chart(
     x_title = "Queries per month (logarithmic scale)"
     x_width = title_metrics.horizontalAdvance(x_title)
     painter.drawText(
-        QPointF(plot.center().x() - x_width / 2, rect.bottom() - title_metrics.descent()), x_title
+        QPointF(plot.center().x() - x_width / 2, axis_bottom - title_metrics.descent()), x_title
     )
     painter.save()
     painter.translate(rect.left() + title_metrics.ascent(), plot.center().y())
@@ -189,10 +311,18 @@ def paint_crossover_chart(
     painter.drawText(QPointF(-y_width / 2, 0), y_title)
     painter.restore()
 
-    # --- today's volume ---------------------------------------------------------------------
-    q0 = evaluation.queries_per_month
+    # --- near-ties: one shaded band each, under everything else ----------------------------
     painter.setClipRect(plot.adjusted(-pt(1), -pt(1), pt(1), pt(1)))
-    if q0 > 0 and x_lo <= math.log10(q0) <= x_hi:
+    for item in items:
+        if item.band is not None:
+            left = px(max(math.log10(item.low), x_lo))
+            right = px(min(math.log10(item.high), x_hi))
+            painter.fillRect(
+                QRectF(left, plot.top(), max(right - left, pt(1.5)), plot.height()), TIE_FILL
+            )
+
+    # --- today's volume ---------------------------------------------------------------------
+    if today_shown:
         x = px(math.log10(q0))
         painter.setPen(_pen(dev, INK, 0.8, Qt.PenStyle.DotLine))
         painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
@@ -216,7 +346,6 @@ def paint_crossover_chart(
             painter.drawPolygon(outline)
 
     # --- curves -----------------------------------------------------------------------------
-    log_volumes = np.log10(volumes)
     for key in STRATEGIES:
         style = STRATEGY_STYLES[key]
         color = QColor(style.light)
@@ -230,36 +359,15 @@ def paint_crossover_chart(
                 polygon.append(QPointF(px(float(log_v)), y))
         painter.drawPolyline(polygon)
 
-    # --- crossovers: marker and label -------------------------------------------------------
-    label_font = dev.font(LABEL)
-    label_metrics = QFontMetricsF(label_font, dev.device)
+    # --- crossovers and near-ties: markers and labels ---------------------------------------
     painter.setFont(label_font)
-    shown = [c for c in evaluation.crossovers if volumes[0] <= c.queries_per_month <= volumes[-1]]
-    points: list[QPointF] = []
-    texts: list[list[str]] = []
-    for crossover in shown:
-        log_q = math.log10(crossover.queries_per_month)
-        cost = float(np.interp(log_q, log_volumes, series[crossover.between[0]]))
-        point = QPointF(px(log_q), py(cost))
-        if not math.isfinite(point.y()):
-            continue
-        cheaper = STRATEGY_NAMES[crossover.cheaper_above]
-        others = [k for k in crossover.between if k != crossover.cheaper_above]
-        other = STRATEGY_NAMES[others[0]] if others else ""
-        points.append(point)
-        texts.append(
-            [f"{cheaper} cheaper than {other}", f"above {fmt.volume(crossover.queries_per_month)}"]
-        )
-    # Labels avoid each other and every marker; a label pushed away gets a leader line.
     radius = pt(2.6)
-    obstacles = [QRectF(p.x() - radius, p.y() - radius, 2 * radius, 2 * radius) for p in points]
-    for index, (point, lines) in enumerate(zip(points, texts, strict=True)):
-        width = max(label_metrics.horizontalAdvance(line) for line in lines) + pt(4)
-        height = label_metrics.height() * len(lines) + pt(3)
-        box = _label_box(point, width, height, plot, index, pt(5), obstacles)
-        obstacles.append(box)
-        if not box.adjusted(-pt(6), -pt(6), pt(6), pt(6)).contains(point):
+    markers = [anchor_of(item) for item in items]
+    for number, (item, placement) in enumerate(zip(items, placements or [], strict=False), 1):
+        box = placement.rect
+        if placement.leader:
             painter.setPen(_pen(dev, "#8A919B", 0.5))
+            point = placement.anchor
             corner = QPointF(
                 min(max(point.x(), box.left()), box.right()),
                 min(max(point.y(), box.top()), box.bottom()),
@@ -271,6 +379,7 @@ def paint_crossover_chart(
         painter.setBrush(fill)
         painter.drawRoundedRect(box, pt(1.5), pt(1.5))
         painter.setPen(QColor(INK))
+        lines = [str(number)] if layout.numbered else item.lines
         for row, line in enumerate(lines):
             painter.drawText(
                 QPointF(
@@ -279,28 +388,26 @@ def paint_crossover_chart(
                 ),
                 line,
             )
-    for point in points:  # markers on top of everything
+        layout.labels.append(QRectF(box))
+    for item, point in zip(items, markers, strict=True):  # markers on top of everything
+        if item.band is not None or not math.isfinite(point.y()):
+            continue
         painter.setPen(_pen(dev, "white", 0.8))
         painter.setBrush(QColor(INK))
         painter.drawEllipse(point, radius, radius)
 
     # Today's label, at the top of its line.
-    if q0 > 0 and x_lo <= math.log10(q0) <= x_hi:
-        text = f"today: {fmt.count(q0)}/month"
-        width = label_metrics.horizontalAdvance(text) + pt(4)
-        height = label_metrics.height() + pt(2)
-        x = px(math.log10(q0))
-        box = QRectF(x + pt(2), plot.top() + pt(2), width, height)
-        if box.right() > plot.right() - pt(2):
-            box.moveRight(x - pt(2))
+    box_today = today_box()
+    if box_today is not None:
         fill = QColor("white")
         fill.setAlpha(225)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
-        painter.drawRect(box)
+        painter.drawRect(box_today)
         painter.setPen(QColor(INK))
         painter.drawText(
-            QPointF(box.left() + pt(2), box.top() + pt(1) + label_metrics.ascent()), text
+            QPointF(box_today.left() + pt(2), box_today.top() + pt(1) + label_metrics.ascent()),
+            f"today: {fmt.count(q0)}/month",
         )
     painter.setClipping(False)
 
@@ -325,55 +432,33 @@ def paint_crossover_chart(
             QPointF(x + sample + pt(4), y + legend_metrics.ascent() / 2 - pt(0.8)), name
         )
         x += sample + pt(4) + legend_metrics.horizontalAdvance(name) + pt(14)
-    marker_text = "● crossover   ┆ today's volume" + ("   ▒ P10–P90" if bands is not None else "")
+    marker_text = (
+        "● crossover   ┆ today's volume"
+        + ("   ▒ effectively tied" if any(i.band is not None for i in items) else "")
+        + ("   ▒ P10–P90" if bands is not None else "")
+    )
     painter.setPen(QColor(MUTED))
     marker_width = legend_metrics.horizontalAdvance(marker_text)
     painter.drawText(
         QPointF(plot.right() - marker_width, y + legend_metrics.ascent() / 2 - pt(0.8)), marker_text
     )
 
-
-def _label_box(
-    point: QPointF,
-    width: float,
-    height: float,
-    plot: QRectF,
-    index: int,
-    gap: float,
-    obstacles: list[QRectF],
-) -> QRectF:
-    """A label rectangle beside a crossover point: right and above by default, flipped or
-    pushed further out to stay inside the plot and clear of the other labels and markers."""
-    right_first = (point.x() - plot.left()) / max(plot.width(), 1.0) < 0.62
-    horizontal = (True, False) if right_first else (False, True)
-    vertical = (True, False) if index % 2 == 0 else (False, True)
-    fallback: QRectF | None = None
-    for step in range(6):  # each step pushes the label one label-height further away
-        for above in vertical:
-            for to_right in horizontal:
-                x = point.x() + gap if to_right else point.x() - gap - width
-                offset = gap + step * (height + gap / 2)
-                y = point.y() - offset - height if above else point.y() + offset
-                box = _clamped(QRectF(x, y, width, height), plot)
-                if fallback is None:
-                    fallback = box
-                if not any(box.intersects(other) for other in obstacles):
-                    return box
-    assert fallback is not None
-    return fallback
-
-
-def _clamped(box: QRectF, plot: QRectF) -> QRectF:
-    out = QRectF(box)
-    if out.right() > plot.right():
-        out.moveRight(plot.right())
-    if out.left() < plot.left():
-        out.moveLeft(plot.left())
-    if out.bottom() > plot.bottom():
-        out.moveBottom(plot.bottom())
-    if out.top() < plot.top():
-        out.moveTop(plot.top())
-    return out
+    # --- the key, when the markers are numbered ------------------------------------------
+    if layout.key is not None:
+        painter.setFont(dev.font(KEY))
+        painter.setPen(QColor(INK))
+        rows = math.ceil(len(key_lines) / key_columns)
+        column_width = plot.width() / key_columns
+        for index, line in enumerate(key_lines):
+            column, row = divmod(index, rows)
+            painter.drawText(
+                QPointF(
+                    plot.left() + column * column_width,
+                    layout.key.top() + key_metrics.ascent() + row * key_metrics.height(),
+                ),
+                line,
+            )
+    return layout
 
 
 def _pen(

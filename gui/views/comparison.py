@@ -189,14 +189,25 @@ class ComparisonView(QWidget):
         if label == "Horizon":
             return f"{fmt.count(evaluation.horizon_months)} months", ""
         if label == "Cost crossovers":
-            lines = []
+            said: list[tuple[float, str]] = []
             for crossover in evaluation.crossovers:
+                if crossover.in_tie_band:  # said once, as its near-tie (below)
+                    continue
                 other = [k for k in crossover.between if k != crossover.cheaper_above]
-                lines.append(
+                text = (
                     f"{STRATEGY_NAMES[crossover.cheaper_above]} cheaper than "
                     f"{STRATEGY_NAMES[other[0]] if other else '?'}\n"
                     f"    above {fmt.volume(crossover.queries_per_month)}"
                 )
+                said.append((crossover.queries_per_month, text))
+            for band in evaluation.tie_bands:
+                named = [STRATEGY_NAMES[k] for k in band.between]
+                names = ", ".join(named[:-1]) + " and " + named[-1]
+                text = (
+                    f"{names} effectively tied\n    {fmt.count(band.low)}–{fmt.volume(band.high)}"
+                )
+                said.append((band.low, text))
+            lines = [line for _, line in sorted(said, key=lambda item: item[0])]
             text = "\n".join(lines) or "none (the cost order does not depend on volume)"
             return text, text
         return "", ""

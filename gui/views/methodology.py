@@ -192,7 +192,14 @@ because two weighted totals are equal at exactly one weight.</p>
 all of them: the TCO difference of every pair of strategies is sampled on a logarithmic grid from
 1 to 10<sup>13</sup> queries per month (100 points per decade), every sign change is bracketed,
 and each bracket is narrowed until it is 10<sup>−10</sup> of its volume wide. The chart marks each
-crossover and says which strategy is cheaper above it. Payback: the month in which a strategy's
+crossover and says which strategy is cheaper above it. <b>Near-ties</b>: where two strategies'
+curves stay within 2&nbsp;% of each other (of the larger total) from one crossing to the next, as
+self-hosted replicas step in turn, those crossings are one weave, not several decisions: the
+scorecard, the report and the chart say once that the strategies are effectively tied between the
+first and last crossing (a shaded band on the chart), and the exact crossings stay in
+<code>ftrag eval --json</code>. A single crossing is always reported as one. When the chart's
+labels cannot all sit beside their markers without overlapping, the markers are numbered and a
+key below the chart lists them. Payback: the month in which a strategy's
 extra up-front spend has been recovered by its lower running cost, against the strategy with the
 smallest up-front spend, at the scenario's own volume.</p>
 

@@ -1,0 +1,141 @@
+"""Near-ties: curves that weave inside a narrow band are said once, as one band."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from engine.crossover import TIE_TOLERANCE, find_crossovers, find_tie_bands
+from engine.evaluate import evaluate
+from engine.report import crossover_sentences, evaluation_json
+from tests.claims_assistant import claims_assistant_project
+
+Array = Any
+
+
+class Curve:
+    """Stands in for a CostModel: the search only asks for tco(volumes)."""
+
+    def __init__(self, fn: Callable[[Array], Array]) -> None:
+        self.fn = fn
+
+    def tco(self, q: Array) -> Array:
+        return np.asarray(self.fn(np.asarray(q, dtype=float)), dtype=float)
+
+
+def _models(ft: Callable[[Array], Array], rag: Callable[[Array], Array]) -> dict[str, Any]:
+    never = Curve(lambda q: 1e30 + 0 * q)  # hybrid: always dearest, crosses nothing
+    return {"fine_tuning": Curve(ft), "rag": Curve(rag), "hybrid": never}
+
+
+def _base(q: Array) -> Array:
+    return 1e6 + 0.01 * q
+
+
+def _weaving(q: Array) -> Array:
+    """Fine-tuning × (1 + a slow trend through zero at 4.5M + a ±0.6 % wobble of period 0.05
+    decades): within 2 % of fine-tuning from about 1M to 20M, crossing many times near 4.5M."""
+    x = np.log10(q)
+    trend = 0.02 * (x - np.log10(4.5e6))
+    wobble = 0.006 * np.sin(2 * np.pi * x / 0.05)
+    return _base(q) * (1 + trend + wobble)
+
+
+def test_weaving_curves_give_one_band_with_every_crossing_in_it() -> None:
+    models = _models(_base, _weaving)
+    crossings = find_crossovers(models)
+    assert len(crossings) >= 5  # the weave the search sees, exactly
+    marked, bands = find_tie_bands(models, crossings)
+    assert len(bands) == 1
+    (band,) = bands
+    assert band.between == ("fine_tuning", "rag")
+    assert band.crossings == len(crossings)
+    assert band.low == crossings[0].queries_per_month
+    assert band.high == crossings[-1].queries_per_month
+    assert 2e6 < band.low < 4.5e6 < band.high < 1e7
+    assert band.cheaper_below == "rag" and band.cheaper_above == "fine_tuning"
+    assert 0 < band.largest_gap <= TIE_TOLERANCE
+    assert all(c.in_tie_band for c in marked)
+    assert [c.queries_per_month for c in marked] == [c.queries_per_month for c in crossings]
+
+
+def test_two_clean_crossings_far_apart_stay_two_crossings() -> None:
+    # RAG dips 10 % below fine-tuning between 10³ and 10⁹ queries/month: two real changes.
+    def rag(q: Array) -> Array:
+        x = np.log10(q)
+        return 1e6 * (1 + 0.1 * (x - 3) * (x - 9) / 9)
+
+    models = _models(lambda q: 1e6 + 0 * q, rag)
+    crossings = find_crossovers(models)
+    assert len(crossings) == 2
+    marked, bands = find_tie_bands(models, crossings)
+    assert bands == []
+    assert not any(c.in_tie_band for c in marked)
+
+
+def test_a_weave_wider_than_the_band_is_every_crossing() -> None:
+    # RAG steps 5 % either side of fine-tuning every 0.2 decades: between two crossings the
+    # curves part by more than the tolerance, so each crossing is its own.
+    def rag(q: Array) -> Array:
+        return _base(q) * (1 + 0.05 * np.sign(np.sin(2 * np.pi * (np.log10(q) + 0.05) / 0.4)))
+
+    models = _models(_base, rag)
+    crossings = find_crossovers(models)
+    assert len(crossings) >= 50
+    marked, bands = find_tie_bands(models, crossings)
+    assert bands == []
+    assert not any(c.in_tie_band for c in marked)
+
+
+def test_two_separate_weaves_of_one_pair_are_two_bands() -> None:
+    def rag(q: Array) -> Array:
+        x = np.log10(q)
+        # Within 0.6 % near 10⁴ and near 10⁸; 30 % apart in between.
+        trend = 0.3 * np.minimum(1.0, np.minimum(np.abs(x - 4), np.abs(x - 8)) / 1.0)
+        return _base(q) * (1 + trend * np.sign(x - 6) + 0.006 * np.sin(2 * np.pi * x / 0.05))
+
+    models = _models(_base, rag)
+    _, bands = find_tie_bands(models, find_crossovers(models))
+    assert len(bands) == 2
+    assert bands[0].high < 1e5 and bands[1].low > 1e7
+
+
+def test_the_claims_assistant_weave_is_said_once() -> None:
+    project = claims_assistant_project()
+    e = evaluate(project)
+    assert len(e.crossovers) == 17  # as the search finds them; all still reported exactly
+    assert len(e.tie_bands) == 1
+    (band,) = e.tie_bands
+    assert band.between == ("fine_tuning", "rag", "hybrid")
+    assert band.crossings == 17
+    assert 3.5e6 < band.low < 4.1e6 and 5.4e6 < band.high < 6e6
+    sentences = crossover_sentences(e)
+    assert len(sentences) == 1
+    assert "effectively tied between 3,836,382 and 5,802,872 queries/month" in sentences[0]
+    assert "within 2% of each other" in sentences[0]
+    assert "cross 17 times" in sentences[0]
+    change = e.recommendation.what_would_change
+    assert sum("effectively tied" in line for line in change) == 1
+
+    block = evaluation_json(e)
+    assert len(block["crossovers"]) == 17
+    assert all(c["in_tie_band"] for c in block["crossovers"])
+    (tie,) = block["tie_bands"]
+    assert tie["between"] == ["fine_tuning", "rag", "hybrid"]
+    assert tie["low_queries_per_month"] == band.low
+    assert tie["high_queries_per_month"] == band.high
+    assert tie["crossings"] == 17
+    assert tie["tolerance"] == TIE_TOLERANCE
+
+
+def test_the_templates_have_clean_crossings_only() -> None:
+    from engine.templates import load_template, template_names
+
+    for name in template_names():
+        project = load_template(name)
+        for scenario in project.scenarios:
+            e = evaluate(project, scenario)
+            assert e.tie_bands == []
+            assert len(crossover_sentences(e)) == max(1, len(e.crossovers))

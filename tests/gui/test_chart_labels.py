@@ -1,0 +1,268 @@
+"""Crossover labels never overlap: each other, the legend, the "today" label or the axes — on
+the live chart and on the report's chart, on the built-in templates (with and without their
+uncertainty ranges shown) and on projects whose crossovers cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+from pytestqt.qtbot import QtBot
+
+from engine.evaluate import evaluate_with_curves
+from engine.model.project import Project
+from engine.templates import load_template, template_names
+from engine.uncertainty import analyse
+from gui.charts.crossover_chart import CrossoverChart
+from gui.charts.label_layout import MAX_NUMBERED, overlaps, place_labels
+from gui.report.chart import ChartLayout, draw_crossover_chart
+from gui.report.flow import Device
+from gui.report.fonts import ensure_report_font
+from tests.claims_assistant import claims_assistant_project, clustered_crossovers_project
+
+pytestmark = pytest.mark.gui
+
+SIZES = [(900, 500), (560, 360)]
+
+
+def projects() -> Iterator[tuple[str, Project, int]]:
+    for name in template_names():
+        project = load_template(name)
+        for index in range(len(project.scenarios)):
+            yield f"{name}[{index}]", project, index
+    yield "claims", claims_assistant_project(), 0
+    yield "cluster", clustered_crossovers_project(), 0
+    yield "crowded", clustered_crossovers_project("l40s"), 0
+
+
+CASES = list(projects())
+
+
+def check_screen(chart: CrossoverChart, case: str) -> None:
+    rects = chart.label_rects()
+    plot = chart.plot_rect()
+    legend = chart.legend_rect()
+    today = chart.today_label_rect()
+    assert overlaps(rects) == [], case
+    for rect in rects:
+        assert plot.contains(rect), (case, rect, plot)  # inside the axes
+        assert not rect.intersects(legend), (case, rect, legend)
+        assert today is None or not rect.intersects(today), (case, rect, today)
+
+
+@pytest.mark.parametrize(("case", "project", "index"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("size", SIZES, ids=["wide", "small"])
+def test_screen_labels_never_overlap(
+    qtbot: QtBot, case: str, project: Project, index: int, size: tuple[int, int]
+) -> None:
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.resize(*size)
+    chart.show()
+    qtbot.waitExposed(chart)
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[index])
+    chart.set_data(curves, evaluation)
+    chart.grab()  # lays out and paints
+    check_screen(chart, case)
+    items = chart.crossover_labels()
+    if chart.labels_numbered():
+        lines = chart.key_text().splitlines()
+        if len(items) <= MAX_NUMBERED:
+            assert len(chart.label_rects()) == len(items)
+            assert [line.split()[0] for line in lines] == [str(i + 1) for i in range(len(items))]
+        else:
+            assert chart.label_rects() == [] and len(lines) == 1
+    else:
+        assert len(chart.label_rects()) == len(items)
+        assert chart.key_text() == ""
+
+
+def test_screen_labels_with_the_uncertainty_ranges_shown(qtbot: QtBot) -> None:
+    for name in template_names():
+        project = load_template(name)
+        scenario = project.scenarios[0]
+        evaluation, curves = evaluate_with_curves(project, scenario)
+        u = analyse(project, scenario, evaluation, samples=300, seed=0)
+        chart = CrossoverChart()
+        qtbot.addWidget(chart)
+        chart.resize(700, 420)
+        chart.show()
+        qtbot.waitExposed(chart)
+        chart.set_data(curves, evaluation)
+        chart.set_bands(u.band_volumes, u.bands, u.band_likely)
+        assert chart.bands_visible()
+        chart.grab()
+        check_screen(chart, name)
+        chart.close()
+
+
+def test_labels_follow_a_resize_and_a_zoom(qtbot: QtBot) -> None:
+    project = load_template("support-assistant")
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[1])
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 500)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    before = chart.label_rects()
+    chart.resize(600, 380)
+    qtbot.waitUntil(lambda: chart.plot_rect().width() < 600)
+    chart.grab()
+    check_screen(chart, "resized")
+    assert chart.label_rects() != before
+    view_box = chart._plot.getPlotItem().getViewBox()
+    view_box.scaleBy((0.8, 0.8))  # zoom in a little: the labels stay inside and apart
+    chart.grab()
+    check_screen(chart, "zoomed")
+
+
+def test_a_near_tie_is_one_shaded_band_with_one_label(qtbot: QtBot) -> None:
+    project = claims_assistant_project()
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    assert len(evaluation.crossovers) == 17 and len(evaluation.tie_bands) == 1
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 500)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    assert chart.crossover_labels() == [
+        "Fine-tuning, RAG, Hybrid effectively tied\n3.84M–5.8M queries/month"
+    ]
+    assert len(chart.label_rects()) == 1
+    regions = [r for r in chart._ties if r.isVisible()]
+    assert len(regions) == 1
+    low, high = regions[0].getRegion()
+    assert 10**low == pytest.approx(evaluation.tie_bands[0].low, rel=1e-9)
+    assert 10**high == pytest.approx(evaluation.tie_bands[0].high, rel=1e-9)
+    x, _ = chart._markers.getData()
+    assert x is None or len(x) == 0  # no marker for the crossings inside the band
+
+
+def test_clustered_crossovers_are_numbered_with_a_key(qtbot: QtBot) -> None:
+    project = clustered_crossovers_project()
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 500)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    assert chart.labels_numbered()
+    key = chart.key_text().splitlines()
+    assert len(key) == len(chart.crossover_labels()) == 13
+    assert key[0] == "1  Fine-tuning cheaper than Hybrid above 2.42M"
+    assert "effectively tied" in key[-1]
+    assert [label.toPlainText() for label in chart._labels if label.isVisible()] == [
+        str(i) for i in range(1, 14)
+    ]
+
+
+def test_place_labels_gives_up_rather_than_overlap() -> None:
+    from PySide6.QtCore import QPointF, QSizeF
+
+    area = QRectF(0, 0, 200, 100)
+    anchors = [QPointF(100, 50)] * 4
+    assert place_labels(anchors, [QSizeF(150, 40)] * 4, area) is None
+    placed = place_labels(anchors[:2], [QSizeF(60, 20)] * 2, area)
+    assert placed is not None
+    assert overlaps([p.rect for p in placed]) == []
+
+
+# --- the report's chart (painted with QPainter) ------------------------------------------
+
+
+def paint(project: Project, index: int, width: int, dpi: int, with_bands: bool) -> ChartLayout:
+    scenario = project.scenarios[index]
+    evaluation, curves = evaluate_with_curves(project, scenario)
+    bands = None
+    if with_bands:
+        u = analyse(project, scenario, evaluation, samples=300, seed=0)
+        bands = (u.band_volumes, u.bands)
+    image = QImage(width, int(width * 0.56), QImage.Format.Format_ARGB32)
+    image.setDotsPerMeterX(int(dpi / 0.0254))
+    image.setDotsPerMeterY(int(dpi / 0.0254))
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        return draw_crossover_chart(
+            painter,
+            Device(image, ensure_report_font()),
+            QRectF(0, 0, image.width(), image.height()),
+            curves,
+            evaluation,
+            bands=bands,
+        )
+    finally:
+        painter.end()
+
+
+def check_report(layout: ChartLayout, case: str) -> None:
+    assert overlaps(layout.labels) == [], case
+    for rect in layout.labels:
+        assert layout.plot.contains(rect), (case, rect, layout.plot)
+        assert not rect.intersects(layout.legend), case
+        assert layout.today is None or not rect.intersects(layout.today), case
+        assert layout.key is None or not rect.intersects(layout.key), case
+    if layout.key is not None:
+        assert layout.key.top() >= layout.plot.bottom()
+
+
+@pytest.mark.parametrize(("case", "project", "index"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("width", "dpi", "with_bands"),
+    [(1400, 160, False), (700, 100, False), (1400, 160, True)],
+    ids=["print", "small", "ranges"],
+)
+def test_report_labels_never_overlap(
+    qapp: object, case: str, project: Project, index: int, width: int, dpi: int, with_bands: bool
+) -> None:
+    layout = paint(project, index, width, dpi, with_bands)
+    check_report(layout, case)
+    if layout.numbered:
+        assert layout.key is not None
+    else:
+        assert len(layout.labels) == len(layout.texts)
+
+
+def test_report_numbers_a_cluster_and_keys_it_below(qapp: object) -> None:
+    layout = paint(clustered_crossovers_project(), 0, 1400, 160, False)
+    assert layout.numbered and len(layout.labels) == 13 and layout.key is not None
+    crowded = paint(clustered_crossovers_project("l40s"), 0, 1400, 160, False)
+    assert crowded.numbered and crowded.labels == [] and crowded.key is not None
+
+
+def test_exports_carry_the_key_of_numbered_markers(qtbot: QtBot, tmp_path: Path) -> None:
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 500)
+    chart.show()
+    qtbot.waitExposed(chart)
+    project = load_template("support-assistant")
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[1])
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    assert not chart.labels_numbered()
+    chart.export_png(tmp_path / "words.png", width=1200)
+    project = clustered_crossovers_project()
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    chart.set_data(curves, evaluation)
+    chart.grab()
+    assert chart.labels_numbered()
+    chart.export_png(tmp_path / "numbered.png", width=1200)
+    words, numbered = QImage(str(tmp_path / "words.png")), QImage(str(tmp_path / "numbered.png"))
+    assert numbered.width() == words.width() == 1200
+    assert numbered.height() > words.height()  # the key is below the plot
+    chart.export_svg(tmp_path / "numbered.svg")
+    svg = (tmp_path / "numbered.svg").read_text(encoding="utf-8")
+    ElementTree.fromstring(svg)  # still well-formed
+    assert "1  Fine-tuning cheaper than Hybrid above 2.42M" in svg
+    assert "13  Fine-tuning and Hybrid effectively tied" in svg
