@@ -77,6 +77,24 @@ def uncertainty_rows() -> list[Row]:
     ]
 
 
+def decision_map_rows() -> list[Row]:
+    """The decision map at 200 × 200 on the largest template (volume × document churn), given
+    the evaluation the app already holds — as the app's worker runs it."""
+    from engine.decision_map import Axis, decision_map
+    from engine.evaluate import evaluate
+    from engine.templates import load_template
+
+    project = load_template("support-assistant")
+    scenario = project.scenarios[0]
+    base = evaluate(project, scenario)
+    x = Axis("workload.queries_per_month", 100, 1e7)
+    y = Axis("knowledge.corpus_change_pct_per_month", 0, 50)
+    samples = timed(
+        lambda: decision_map(project, scenario, x, y, 200, base=base), repeat=10, warmup=1
+    )
+    return [summary("decision map 200×200: support-assistant", samples, "< 200 ms")]
+
+
 def report_rows() -> list[Row]:
     from benchmarks.report_bench import report_rows as rows
 
@@ -112,6 +130,7 @@ SUMMARY_KEYS = {
     ),
     "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
     "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
+    "decision map 200×200: support-assistant": ("decision_map_200x200_median_ms", ""),
 }
 # Rows that are one figure (the median of their runs) rather than a distribution.
 SUMMARY_VALUES = {
@@ -141,6 +160,7 @@ def main() -> int:
     rows = (
         engine_rows()
         + uncertainty_rows()
+        + decision_map_rows()
         + report_rows()
         + gui_rows()
         + uncertainty_gui_rows()
