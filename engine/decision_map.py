@@ -98,9 +98,10 @@ def _walk_fields(model: BaseModel, prefix: Path = ()) -> Iterator[MapField]:
         path = (*prefix, name)
         if _is_estimate(info.annotation):
             meta = field_meta(type(model), name)
+            label = _label(path, meta)
             yield MapField(
                 path=".".join(path),
-                label=_label(path, meta),
+                label=f"{label} weight" if path[0] == "weights" else label,
                 unit=str(meta.get("unit", "")),
                 minimum=float(meta.get("minimum", 0.0)),
                 maximum=float(meta.get("maximum", 1e15)),
@@ -740,3 +741,113 @@ def describe_cell(m: DecisionMap, row: int, col: int) -> str:
     for key, reqs in cell.requirements.items():
         parts.append(f"{STRATEGY_NAMES[key]} excluded: {'; '.join(r.lower() for r in reqs)}")
     return "; ".join(parts)
+
+
+def _excluded_grid(m: DecisionMap) -> NDArray[np.bool_]:
+    return np.array([j.excluded for j in m.judgements], dtype=bool)[m.judgement]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Where, moving along one axis from today, the recommendation changes."""
+
+    axis: str  # "x" or "y"
+    field: MapField
+    value: float  # the input's value at the line (interpolated between grid points)
+    direction: str  # "above" or "below"
+    strategy: str | None  # recommended beyond the line (None: none qualifies)
+
+    @property
+    def sentence(self) -> str:
+        unit = f" {self.field.unit}" if self.field.unit else ""
+        who = STRATEGY_NAMES[self.strategy] if self.strategy else "no strategy"
+        verb = "would win" if self.strategy else "would qualify"
+        return (
+            f"{who} {verb} {self.direction} {nf.number(self.value)}{unit} "
+            f"({self.field.label.lower()})"
+        )
+
+
+def changes_from_today(m: DecisionMap) -> list[Change]:
+    """The nearest line on each side of today, along each axis (others at today's values)."""
+    row, col = m.nearest(*m.today)
+    stack = np.stack([m.totals[k] for k in STRATEGIES], axis=-1)
+    excluded = _excluded_grid(m)
+    found: list[Change] = []
+    for name, axis, line, index in (
+        ("x", m.x, m.winner[row, :], col),
+        ("y", m.y, m.winner[:, col], row),
+    ):
+        here = line[index]
+        u = axis.to_view(axis.values)
+        for step, direction in ((1, "above"), (-1, "below")):
+            k = index
+            while 0 <= k + step < len(line) and line[k + step] == here:
+                k += step
+            if not 0 <= k + step < len(line) or line[k + step] == UNPRICED or here == UNPRICED:
+                continue
+            a, b = int(here), int(line[k + step])
+            p = (row, k) if name == "x" else (k, col)
+            q = (row, k + step) if name == "x" else (k + step, col)
+            t = _crossing(a, b, stack, excluded, p, q)
+            value = float(axis.from_view(u[k] + t * (u[k + step] - u[k])))
+            found.append(Change(name, axis.field, value, direction, _label(b)))
+    return found
+
+
+def decision_map_csv(m: DecisionMap) -> str:
+    """One row per grid point: both inputs, the recommendation, its margin and exclusions."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([m.x.path, m.y.path, "strategy", "margin", "runner_up", "excluded"])
+    ny, nx = m.shape
+    for r in range(ny):
+        for c in range(nx):
+            cell = m.cell(r, c)
+            writer.writerow(
+                [
+                    repr(float(m.x.values[c])),
+                    repr(float(m.y.values[r])),
+                    cell.strategy or "",
+                    "" if not cell.priced else repr(round(cell.margin, 6)),
+                    cell.runner_up or "",
+                    "; ".join(f"{k}: {why}" for k, why in cell.excluded.items()),
+                ]
+            )
+    return out.getvalue()
+
+
+LETTERS = {"fine_tuning": "F", "rag": "R", "hybrid": "H"}
+
+
+def decision_map_text(m: DecisionMap) -> str:
+    """The map as text (top row: the y axis's high end), with a legend and today's point."""
+    ny, nx = m.shape
+    t_row, t_col = m.nearest(*m.today)
+    lines = []
+    for r in range(ny - 1, -1, -1):
+        chars = []
+        for c in range(nx):
+            w = int(m.winner[r, c])
+            ch = LETTERS[STRATEGIES[w]] if w >= 0 else "." if w == NONE else " "
+            chars.append("*" if (r, c) == (t_row, t_col) else ch)
+        label = nf.number(float(m.y.values[r])) if r in (0, ny - 1) else ""
+        lines.append(f"{label:>12s} |{''.join(chars)}")
+    lines.append(f"{'':12s} +{'-' * nx}")
+    lo, hi = nf.number(float(m.x.values[0])), nf.number(float(m.x.values[-1]))
+    lines.append(f"{'':13s}{lo}{hi:>{max(1, nx - len(lo))}s}")
+    scale = {True: "log", False: "linear"}
+    lines.append("")
+    lines.append(f"across: {m.x.field.label} ({m.x.path}, {m.x.field.unit}, {scale[m.x.log]})")
+    lines.append(f"up:     {m.y.field.label} ({m.y.path}, {m.y.field.unit}, {scale[m.y.log]})")
+    legend = ", ".join(f"{LETTERS[k]} = {STRATEGY_NAMES[k]}" for k in STRATEGIES)
+    lines.append(f"{legend}, . = none qualifies, * = today")
+    lines.append(f"today: {describe_cell(m, t_row, t_col)}")
+    for change in changes_from_today(m):
+        lines.append(f"  {change.sentence}")
+    if m.unpriced_reason:
+        lines.append(m.unpriced_reason)
+    return "\n".join(lines) + "\n"
