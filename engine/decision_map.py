@@ -366,6 +366,7 @@ class DecisionMap:
     today: tuple[float, float]
     today_strategy: str | None
     unpriced_reason: str = ""
+    currency: str = ""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -475,6 +476,7 @@ def decision_map(
         boundaries=boundaries,
         today=today,
         today_strategy=base.recommendation.strategy,
+        currency=base.currency,
         unpriced_reason="" if bool(priced.all()) else _unpriced_reason(),
     )
 
@@ -757,15 +759,26 @@ class Change:
     direction: str  # "above" or "below"
     strategy: str | None  # recommended beyond the line (None: none qualifies)
 
+    currency: str = ""
+
     @property
     def sentence(self) -> str:
-        unit = f" {self.field.unit}" if self.field.unit else ""
-        who = STRATEGY_NAMES[self.strategy] if self.strategy else "no strategy"
-        verb = "would win" if self.strategy else "would qualify"
+        """ "Fine-tuning would win if queries per month rose above 210,000"."""
+        unit = unit_text(self.field.unit, self.currency)
+        label = self.field.label[0].lower() + self.field.label[1:]
+        unit = f" {unit}" if unit and unit.split("/")[0].lower() not in label else ""
+        verb = "rose above" if self.direction == "above" else "fell below"
+        if self.strategy is None:
+            return f"no strategy would qualify if {label} {verb} {nf.number(self.value)}{unit}"
         return (
-            f"{who} {verb} {self.direction} {nf.number(self.value)}{unit} "
-            f"({self.field.label.lower()})"
+            f"{STRATEGY_NAMES[self.strategy]} would win if {label} {verb} "
+            f"{nf.number(self.value)}{unit}"
         )
+
+
+def unit_text(unit: str, currency: str) -> str:
+    """A field's unit as people read it ("money/hour" in the project's currency)."""
+    return unit.replace("money", currency) if currency else unit
 
 
 def changes_from_today(m: DecisionMap) -> list[Change]:
@@ -791,7 +804,7 @@ def changes_from_today(m: DecisionMap) -> list[Change]:
             q = (row, k + step) if name == "x" else (k + step, col)
             t = _crossing(a, b, stack, excluded, p, q)
             value = float(axis.from_view(u[k] + t * (u[k + step] - u[k])))
-            found.append(Change(name, axis.field, value, direction, _label(b)))
+            found.append(Change(name, axis.field, value, direction, _label(b), m.currency))
     return found
 
 

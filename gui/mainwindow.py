@@ -213,6 +213,10 @@ class MainWindow(QMainWindow):
         from gui.uncertainty.controller import UncertaintyController
 
         self.uncertainty = UncertaintyController(self)
+        # Which strategy wins where, over any two inputs; computed only while its tab shows.
+        from gui.decision_map.controller import DecisionMapController
+
+        self.decision_map = DecisionMapController(self)
         self._painted = False
 
     def _clean_changed(self, clean: bool) -> None:
@@ -372,6 +376,13 @@ class MainWindow(QMainWindow):
                 f"Ctrl+{index + 1}",
             )
             self.view_menu.addAction(action)
+        self.act_decision_map = self._action(
+            "&Decision Map",
+            lambda: self.decision_map.show(),
+            "Ctrl+5",
+            "Which strategy is recommended over any two inputs",
+        )
+        self.view_menu.addAction(self.act_decision_map)
         self.view_menu.addSeparator()
 
         help_menu = bar.addMenu("&Help")

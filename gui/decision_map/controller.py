@@ -1,0 +1,78 @@
+"""Wires the decision map to the main window: the "Decision map" tab, its runner, and when it
+computes (only while the tab is on screen, so an edit redraws the main chart first).
+
+The tab's page is built the first time it is shown: it draws with pyqtgraph, which the window
+does not import before its first paint."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from engine.decision_map import Axis, map_fields
+from gui.decision_map.worker import MapResult, MapRunner
+
+if TYPE_CHECKING:
+    from gui.decision_map.view import DecisionMapView
+    from gui.mainwindow import MainWindow
+
+TAB_TITLE = "Decision map"
+
+
+class DecisionMapController(QObject):
+    """See the module docstring."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.page = QWidget()
+        self.page.setAccessibleName(TAB_TITLE)
+        self._layout = QVBoxLayout(self.page)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._view: DecisionMapView | None = None
+        window.results.addTab(self.page, TAB_TITLE)
+        self.runner = MapRunner(window.document, self)
+        self.runner.finished.connect(self._finished)
+        window.results.currentChanged.connect(self._tab_changed)
+        window.document.scenarioChanged.connect(lambda _i: self._refresh_fields())
+
+    @property
+    def view(self) -> DecisionMapView:
+        if self._view is None:
+            from gui.decision_map.view import DecisionMapView
+
+            view = DecisionMapView()
+            self._layout.addWidget(view)
+            self.runner.scheduled.connect(view.show_pending)
+            self.runner.failed.connect(view.show_failure)
+            view.axesChosen.connect(self._axes_chosen)
+            self._view = view
+            view.set_fields(map_fields(self.window.document.scenario))
+        return self._view
+
+    def show(self) -> None:
+        """Bring the tab forward (the View menu's entry)."""
+        self.window.results.setCurrentWidget(self.page)
+
+    def is_visible(self) -> bool:
+        return self.window.results.currentWidget() is self.page
+
+    def _refresh_fields(self) -> None:
+        if self._view is not None:
+            self._view.set_fields(map_fields(self.window.document.scenario))
+
+    def _tab_changed(self, _index: int) -> None:
+        visible = self.is_visible()
+        if visible:
+            _ = self.view  # built on first show; it chooses the axes
+        self.runner.set_active(visible)
+
+    def _axes_chosen(self, x: Axis, y: Axis) -> None:
+        self.runner.set_axes(x, y)
+
+    def _finished(self, result: MapResult) -> None:
+        view = self.view
+        view.set_fields(map_fields(result.request.scenario))  # today's values move the star
+        view.set_map(result.map, result.elapsed_ms)
