@@ -782,8 +782,12 @@ def unit_text(unit: str, currency: str) -> str:
 
 
 def changes_from_today(m: DecisionMap) -> list[Change]:
-    """The nearest line on each side of today, along each axis (others at today's values)."""
-    row, col = m.nearest(*m.today)
+    """The nearest line on each side of today, along each axis (others at today's values);
+    none when today lies outside the map."""
+    (tx, ty), xs, ys = m.today, m.x.values, m.y.values
+    if not (xs[0] <= tx <= xs[-1] and ys[0] <= ty <= ys[-1]):
+        return []
+    row, col = m.nearest(tx, ty)
     stack = np.stack([m.totals[k] for k in STRATEGIES], axis=-1)
     excluded = _excluded_grid(m)
     found: list[Change] = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from engine.decision_map import Axis, map_fields
+from engine.decision_map import Axis, DecisionMap, changes_from_today, map_fields
 from gui.decision_map.worker import MapResult, MapRunner
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class DecisionMapController(QObject):
         self.runner.finished.connect(self._finished)
         window.results.currentChanged.connect(self._tab_changed)
         window.document.scenarioChanged.connect(lambda _i: self._refresh_fields())
+        window.document.changed.connect(self._inputs_changed)
 
     @property
     def view(self) -> DecisionMapView:
@@ -72,7 +73,20 @@ class DecisionMapController(QObject):
     def _axes_chosen(self, x: Axis, y: Axis) -> None:
         self.runner.set_axes(x, y)
 
+    def _inputs_changed(self) -> None:
+        self.window.scorecard.set_map_distance("")  # the last map no longer describes today
+
     def _finished(self, result: MapResult) -> None:
         view = self.view
         view.set_fields(map_fields(result.request.scenario))  # today's values move the star
         view.set_map(result.map, result.elapsed_ms)
+        self.window.scorecard.set_map_distance(distance_text(result.map))
+
+
+def distance_text(m: DecisionMap) -> str:
+    """One sentence for the scorecard: the nearest line along each axis of the map."""
+    changes = changes_from_today(m)
+    if not changes:
+        return ""
+    said = "; ".join(c.sentence for c in changes)
+    return f"On the decision map ({m.x.field.label.lower()} × {m.y.field.label.lower()}): {said}."

@@ -15,6 +15,7 @@ from engine.decision_map import (
     DecisionMap,
     DecisionMapError,
     auto_log,
+    changes_from_today,
     decision_map,
     decision_map_json,
     default_span,
@@ -251,6 +252,24 @@ def test_json_shape_and_read_out() -> None:
     text = describe_cell(m, 0, 3)
     assert "points over" in text or "only one" in text
     assert "Fine-tuning excluded: answers must cite their sources" in text
+
+
+def test_nearest_change_from_today_along_each_axis() -> None:
+    project = load_template("seed-enterprise")
+    scenario = project.scenarios[0]
+    x, y = Axis("workload.queries_per_month", 1e4, 1e8), Axis("weights.cost", 0, 100)
+    m = decision_map(project, scenario, x, y, 81)
+    changes = changes_from_today(m)
+    assert {c.axis for c in changes} == {"x", "y"}
+    for change in changes:
+        # Just past the line, evaluate() recommends what the sentence says.
+        step = 1.02 if change.direction == "above" else 0.98
+        path = m.x.path if change.axis == "x" else m.y.path
+        beyond = evaluate(project, scenario_at(scenario, {path: change.value * step}))
+        assert beyond.recommendation.strategy == change.strategy, change.sentence
+        assert "would win if" in change.sentence
+    outside = decision_map(project, scenario, Axis(x.field, 1e7, 1e8), y, 11)
+    assert changes_from_today(outside) == []
 
 
 def test_today_is_marked() -> None:

@@ -91,6 +91,10 @@ def test_map_tab_from_the_view_menu_draws_the_engines_regions(
     text = view.readout_at(QPointF(u[12], v[30]))
     assert describe_cell(expected, 30, 12) in text
     assert "would win if" in view.summary.text()
+    # The scorecard says how far today is from the line, while the map is current.
+    assert "would win if" in window.scorecard.map_distance_text()
+    window.document.set_field(("workload", "engineering_rate_per_hour"), 400.0)
+    assert window.scorecard.map_distance_text() == ""
 
 
 def test_edits_recompute_only_while_shown_and_the_old_map_stays(
