@@ -395,7 +395,8 @@ class DecisionMapView(QWidget):
             assert isinstance(axis_item, _ScaleAxis)
             axis_item.log = axis.log
             unit_name = unit_text(axis.field.unit, m.currency)
-            unit = f" ({unit_name})" if unit_name else ""
+            said = unit_name.split("/")[0].lower() in axis.field.label.lower()
+            unit = f" ({unit_name})" if unit_name and not said else ""
             axis_item.setLabel(axis.field.label + unit + (", log scale" if axis.log else ""))
             axis_item.picture = None
             axis_item.update()
@@ -417,8 +418,17 @@ class DecisionMapView(QWidget):
             text = "Today's inputs lie outside this map."
         else:
             changes = changes_from_today(m)
-            said = "; ".join(c.sentence for c in changes) or "nothing changes on this map"
-            text = f"From today's inputs: {said}."
+            if changes:
+                said = "; ".join(c.sentence for c in changes)
+                text = f"From today's inputs: {said}."
+            else:
+                row, col = m.nearest(*m.today)
+                who = m.strategy_at(row, col)
+                name = STRATEGY_NAMES[who] if who else "No strategy"
+                text = (
+                    f"Moving either input alone from today's inputs, {name} stays recommended "
+                    "across this map."
+                )
         self.summary.setText(text)
 
     # --- hover -----------------------------------------------------------------------------------
