@@ -107,6 +107,12 @@ def uncertainty_gui_rows() -> list[Row]:
     return rows()
 
 
+def decision_map_gui_rows() -> list[Row]:
+    from benchmarks.decision_map_gui_bench import rows
+
+    return rows()
+
+
 def package_rows() -> list[Row]:
     from benchmarks.package_bench import package_rows as rows
 
@@ -164,6 +170,7 @@ def main() -> int:
         + report_rows()
         + gui_rows()
         + uncertainty_gui_rows()
+        + decision_map_gui_rows()
         + package_rows()
     )
     width = max(len(str(r["name"])) for r in rows)
