@@ -1,7 +1,7 @@
 """The "Decision map" result tab: which strategy is recommended over two inputs of the form.
 
 Regions take the strategies' chart colours and, for grey-scale print and colour-blind readers, a
-pattern each (fine-tuning ////, RAG dots, hybrid ××××); the shade is lighter where the lead is
+pattern each (fine-tuning ////, RAG dots, hybrid ××××); the shade is fainter where the lead is
 small (near a line) and full where it is 20 points or more.  The lines between regions are drawn
 on top, today's inputs are a star, and hovering reads the point out in words.  The axes are any
 two numeric inputs of the form, with ranges that default to ÷10 … ×10 around today's value.
@@ -304,7 +304,7 @@ class DecisionMapView(QWidget):
             for widget in (swatch, text):
                 self.legend.addWidget(widget)
                 self._legend_labels.append(widget)
-        note = muted_label("Lighter: a smaller lead (near a line). ★ today.")
+        note = muted_label("Fainter: a smaller lead (near a line). ★ today.")
         self.legend.addWidget(note, 1)
         self._legend_labels.append(note)
 
