@@ -37,7 +37,13 @@ from pydantic import BaseModel
 from engine import numbers as nf
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context
-from engine.evaluate import MAX_TCO, EvaluationError, context_for, evaluate
+from engine.evaluate import (
+    MAX_TCO,
+    EvaluationError,
+    context_for,
+    default_volume_range,
+    evaluate,
+)
 from engine.fit import fit_indicators, fit_score
 from engine.model.base import Estimate, field_meta
 from engine.model.project import Project
@@ -130,8 +136,11 @@ def find_field(scenario: Scenario, name: str) -> MapField:
 
 
 def default_span(field: MapField) -> tuple[float, float]:
-    """A sensible range around today's value: ÷10 … ×10, within the field's bounds."""
+    """A sensible range around today's value: the crossover chart's own axis for the volume
+    (whole decades, about three either side), else ÷10 … ×10, within the field's bounds."""
     today = field.today if field.today is not None else field.minimum
+    if field.path in ALWAYS_LOG:
+        return default_volume_range(today)
     if today > 0:
         lo, hi = today / 10.0, today * 10.0
     else:  # today is zero (no growth, no lump sum): from zero to a modest amount
@@ -250,30 +259,39 @@ class _Probe(Estimate):
         return super().__getattribute__(name)
 
 
+Part = tuple[Any, ...]
+Judge = Callable[[Context], Part]
+
+
+def _compliance_part(ctx: Context) -> Part:
+    """Per strategy: (compliance score, exclusion reasons, hard requirements failed)."""
+    out = []
+    for key in STRATEGIES:
+        verdicts = compliance_verdicts(ctx, key)
+        failed = tuple(c.requirement for c in verdicts if c.need == "hard" and c.verdict == "fails")
+        out.append((compliance_score(verdicts)[0], tuple(excluded_by_compliance(verdicts)), failed))
+    return tuple(out)
+
+
+def _fit_part(ctx: Context) -> Part:
+    return tuple(fit_score(fit_indicators(ctx, key))[0] for key in STRATEGIES)
+
+
 def _judge(
-    ctx: Context, x: MapAxis, y: MapAxis, xv: float, yv: float
-) -> tuple[Judgement, set[str]]:
-    """The judgement at (xv, yv) and which of "x" / "y" it read."""
+    judge: Judge, ctx: Context, x: MapAxis, y: MapAxis, xv: float, yv: float
+) -> tuple[Part, set[str]]:
+    """One part of the judgement at (xv, yv), and which of "x" / "y" it read."""
     px = _Probe.model_construct(likely=float(xv))
     py = _Probe.model_construct(likely=float(yv))
     scenario = _set_values(ctx.scenario, {x.field.parts: px, y.field.parts: py})
-    here = replace(ctx, scenario=scenario)
     _probe_state.watched = {id(px): "x", id(py): "y"}
     _probe_state.seen = set()
     try:
-        comp, fit, reasons, reqs = [], [], [], []
-        for key in STRATEGIES:
-            verdicts = compliance_verdicts(here, key)
-            comp.append(compliance_score(verdicts)[0])
-            fit.append(fit_score(fit_indicators(here, key))[0])
-            reasons.append(tuple(excluded_by_compliance(verdicts)))
-            reqs.append(
-                tuple(c.requirement for c in verdicts if c.need == "hard" and c.verdict == "fails")
-            )
+        part = judge(replace(ctx, scenario=scenario))
         seen = set(_probe_state.seen)
     finally:
         _probe_state.watched = None
-    return Judgement(tuple(comp), tuple(fit), tuple(reasons), tuple(reqs)), seen
+    return part, seen
 
 
 def _set_values(scenario: Scenario, values: Mapping[Path, Estimate]) -> Scenario:
@@ -294,40 +312,68 @@ def _apply(model: BaseModel, updates: Mapping[str, Any]) -> BaseModel:
     return model.model_copy(update=changes)
 
 
+def _part_grid(
+    judge: Judge, ctx: Context, x: MapAxis, y: MapAxis, check: Callable[[], None]
+) -> tuple[list[Part], NDArray[np.intp]]:
+    """The distinct values of one part and, per grid point (ny, nx), which one holds there.
+
+    A part whose code path did not read y at (x_i, y_0) is the same all the way up column i
+    (every y runs the very same code); likewise for rows.  Only points where both inputs were
+    read are judged one by one."""
+    nx, ny = len(x.values), len(y.values)
+    found: dict[Part, int] = {}
+    grid = np.full((ny, nx), -1, dtype=np.intp)
+
+    def index(part: Part) -> int:
+        return found.setdefault(part, len(found))
+
+    x0, y0 = x.values[0], y.values[0]
+    first, seen = _judge(judge, ctx, x, y, x0, y0)
+    if not seen:  # neither input is read: one value holds everywhere
+        grid[:] = index(first)
+        return list(found), grid
+    for i, xv in enumerate(x.values):  # along x at the first y
+        check()
+        part, seen = _judge(judge, ctx, x, y, xv, y0)
+        if "y" not in seen:
+            grid[:, i] = index(part)
+        else:
+            grid[0, i] = index(part)
+    for k, yv in enumerate(y.values):  # along y at the first x
+        check()
+        part, seen = _judge(judge, ctx, x, y, x0, yv)
+        if "x" not in seen:
+            grid[k, :] = index(part)
+        else:
+            grid[k, 0] = index(part)
+    for k, i in zip(*np.nonzero(grid < 0), strict=True):  # both inputs matter here
+        check()
+        grid[k, i] = index(_judge(judge, ctx, x, y, x.values[i], y.values[k])[0])
+    return list(found), grid
+
+
 def _judgements(
     ctx: Context, x: MapAxis, y: MapAxis, check: Callable[[], None]
 ) -> tuple[list[Judgement], NDArray[np.intp]]:
-    """The distinct judgements and, per grid point (ny, nx), which one holds there."""
-    nx, ny = len(x.values), len(y.values)
-    found: dict[Judgement, int] = {}
-    grid = np.full((ny, nx), -1, dtype=np.intp)
-
-    def index(j: Judgement) -> int:
-        return found.setdefault(j, len(found))
-
-    first, seen = _judge(ctx, x, y, x.values[0], y.values[0])
-    if not seen:  # neither input is read: one judgement holds everywhere
-        grid[:] = index(first)
-        return list(found), grid
-    x0, y0 = x.values[0], y.values[0]
-    for i, xv in enumerate(x.values):  # along x at the first y
-        check()
-        j, seen = _judge(ctx, x, y, xv, y0)
-        if "y" not in seen:  # this column's code path never reads y: it holds all the way up
-            grid[:, i] = index(j)
-        else:
-            grid[0, i] = index(j)
-    for k, yv in enumerate(y.values):  # along y at the first x
-        check()
-        j, seen = _judge(ctx, x, y, x0, yv)
-        if "x" not in seen:
-            grid[k, :] = index(j)
-        else:
-            grid[k, 0] = index(j)
-    for k, i in zip(*np.nonzero(grid < 0), strict=True):  # both inputs matter here
-        check()
-        grid[k, i] = index(_judge(ctx, x, y, x.values[i], y.values[k])[0])
-    return list(found), grid
+    """The distinct judgements and, per grid point (ny, nx), which one holds there.  Compliance
+    and fit are traced apart: each reads its own inputs (the checklist the retrain interval, fit
+    the labelled examples …), so a pair of inputs read by one each still goes by rows and
+    columns."""
+    comps, comp_grid = _part_grid(_compliance_part, ctx, x, y, check)
+    fits, fit_grid = _part_grid(_fit_part, ctx, x, y, check)
+    pairs, grid = np.unique(comp_grid * len(fits) + fit_grid, return_inverse=True)
+    judgements = []
+    for pair in pairs:
+        comp, fit = comps[int(pair) // len(fits)], fits[int(pair) % len(fits)]
+        judgements.append(
+            Judgement(
+                compliance=tuple(float(c[0]) for c in comp),
+                fit=tuple(float(f) for f in fit),
+                exclusions=tuple(c[1] for c in comp),
+                requirements=tuple(c[2] for c in comp),
+            )
+        )
+    return judgements, np.reshape(grid, comp_grid.shape).astype(np.intp)
 
 
 # --- the map -----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Regions take the strategies' chart colours and, for grey-scale print and colour-
 pattern each (fine-tuning ////, RAG dots, hybrid ××××); the shade is fainter where the lead is
 small (near a line) and full where it is 20 points or more.  The lines between regions are drawn
 on top, today's inputs are a star, and hovering reads the point out in words.  The axes are any
-two numeric inputs of the form, with ranges that default to ÷10 … ×10 around today's value.
+two numeric inputs of the form, with ranges that default to ÷10 … ×10 around today's value
+(the crossover chart's own axis for the volume).
 """
 
 from __future__ import annotations

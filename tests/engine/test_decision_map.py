@@ -134,6 +134,23 @@ def test_fit_inputs_shift_the_totals_exactly() -> None:
     assert_cells_match_evaluate(project, scenario, m, [(r, c) for r in range(5) for c in range(6)])
 
 
+def test_an_input_fit_reads_against_one_the_checklist_reads() -> None:
+    # Fit reads how fast facts change, the checklist the retrain interval (regulated training
+    # data ticked, so compliance differs by strategy): judged by columns and rows, still exact.
+    project = load_template("support-assistant")
+    data = project.scenarios[0].model_dump()
+    data["requirements"]["compliance"]["regulated_training_data"] = "preferred"
+    scenario = Scenario.model_validate(data)
+    m = decision_map(
+        project,
+        scenario,
+        Axis("knowledge.fact_change_interval_days", 1, 400),
+        Axis("fine_tuning.retrain_interval_days", 1, 365),
+        (7, 6),
+    )
+    assert_cells_match_evaluate(project, scenario, m, [(r, c) for r in range(6) for c in range(7)])
+
+
 def cost_only(template: str) -> tuple[Project, Scenario]:
     """Every weight on cost and nothing hard: the recommendation is the cheapest strategy, so
     the map's lines along volume are the crossover chart's crossings."""
@@ -221,7 +238,9 @@ def test_axis_scale_follows_the_chart() -> None:
     assert not auto_log("workload.monthly_growth_pct", 0, 100)
     scenario = load_template().scenarios[0]
     volume = find_field(scenario, "workload.queries_per_month")
-    assert default_span(volume) == (2_000.0, 200_000.0)
+    assert default_span(volume) == (10.0, 1e7)  # the crossover chart's volume axis
+    churn = find_field(scenario, "knowledge.corpus_change_pct_per_month")
+    assert default_span(churn) == (0.5, 50.0)  # ÷10 … ×10 around today's 5 %/month
     for field in map_fields(scenario):
         if field.today is not None:
             lo, hi = default_span(field)
