@@ -59,6 +59,9 @@ Path = tuple[str, ...]
 AUTO_LOG_RATIO = 100.0
 ALWAYS_LOG: frozenset[str] = frozenset({"workload.queries_per_month"})
 DEFAULT_RESOLUTION = 100
+# Grid points × months priced in one pass: a 200 × 200 map over a two-year horizon is one pass;
+# a 50-year horizon goes in batches, so memory stays bounded (≈ 40 MB an array).
+PASS_ELEMENTS = 5_000_000
 MAX_RESOLUTION = 1000
 NONE = -1  # no strategy qualifies (every one fails a hard requirement)
 UNPRICED = -2  # the inputs there cannot be priced (e.g. a total beyond 10¹⁸, all weights 0)
@@ -546,12 +549,22 @@ def _totals(
     nx, ny = len(x.values), len(y.values)
     xs, ys = np.meshgrid(x.values, y.values)  # (ny, nx)
     fixed = [a for a in (x, y) if a.field.parts in NEVER_SAMPLED]
-    if not fixed:  # the usual case: one pass over every grid point
-        values = {x.field.parts: xs.ravel(), y.field.parts: ys.ravel()}
-        result = _outcomes(project, scenario, values, base)
+    if not fixed:  # the usual case: one pass over every grid point (in batches, see below)
+        flat_x, flat_y = xs.ravel(), ys.ravel()
+        totals = {k: np.empty(nx * ny) for k in STRATEGIES}
+        tco = {k: np.empty(nx * ny) for k in STRATEGIES}
+        rows = max(1_000, PASS_ELEMENTS // max(1, round(scenario.workload.horizon_months.likely)))
+        for start in range(0, nx * ny, rows):
+            check()
+            part = slice(start, start + rows)
+            values = {x.field.parts: flat_x[part], y.field.parts: flat_y[part]}
+            result = _outcomes(project, scenario, values, base)
+            for k in STRATEGIES:
+                totals[k][part] = result.totals[k]
+                tco[k][part] = result.tco[k]
         return (
-            {k: np.reshape(t, (ny, nx)) for k, t in result.totals.items()},
-            {k: np.reshape(t, (ny, nx)) for k, t in result.tco.items()},
+            {k: np.reshape(t, (ny, nx)) for k, t in totals.items()},
+            {k: np.reshape(t, (ny, nx)) for k, t in tco.items()},
         )
     # An input that sets array shapes (the horizon): one pass per distinct value of it.
     axis = fixed[0]

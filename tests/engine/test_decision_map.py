@@ -301,3 +301,15 @@ def test_today_is_marked() -> None:
         m.today_strategy
         == evaluate_with_curves(project, scenario, points=0)[0].recommendation.strategy
     )
+
+
+def test_batches_give_the_same_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.decision_map as dm
+
+    project = load_template("support-assistant")
+    x, y = Axis("workload.queries_per_month", 100, 1e8), Axis("rag.chunk_tokens", 100, 3000)
+    whole = decision_map(project, None, x, y, 50)
+    monkeypatch.setattr(dm, "PASS_ELEMENTS", 24_000)  # 1,000 rows a pass: three batches
+    batched = decision_map(project, None, x, y, 50)
+    np.testing.assert_array_equal(whole.winner, batched.winner)
+    np.testing.assert_allclose(whole.margin, batched.margin, rtol=0, atol=1e-12)
