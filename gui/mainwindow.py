@@ -341,6 +341,13 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_save, self.act_save_as, self.act_revert])
         file_menu.addSeparator()
         file_menu.addActions([self.act_export_png, self.act_export_svg, self.act_export_csv])
+        self.act_export_map_png = self._action(
+            "Export Decision &Map as PNG…", lambda: self.decision_map.export("png"), None
+        )
+        self.act_export_map_csv = self._action(
+            "Export Decision Map &Data as CSV…", lambda: self.decision_map.export("csv"), None
+        )
+        file_menu.addActions([self.act_export_map_png, self.act_export_map_csv])
         file_menu.addSeparator()
         file_menu.addActions([self.act_preferences, self.act_quit])
         self.file_menu = file_menu

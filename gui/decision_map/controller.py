@@ -73,6 +73,38 @@ class DecisionMapController(QObject):
     def _axes_chosen(self, x: Axis, y: Axis) -> None:
         self.runner.set_axes(x, y)
 
+    def export(self, kind: str) -> None:
+        """File ▸ Export Decision Map as PNG / CSV: the map on screen (PNG: as drawn, patterns
+        and all; CSV: one row per grid point, as `ftrag map --csv`)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        window = self.window
+        m = self._view.map if self._view is not None else None
+        if m is None:
+            window.show_message(
+                QMessageBox.Icon.Information,
+                "No decision map yet",
+                "Show the Decision map tab (View ▸ Decision Map) to draw one, then export it.",
+            )
+            return
+        caption, file_filter = {
+            "png": ("Export decision map as PNG", "PNG images (*.png)"),
+            "csv": ("Export decision map data as CSV", "CSV files (*.csv)"),
+        }[kind]
+        path = window.ask_export_path(caption, file_filter, kind)
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        try:
+            self.view.export(path, kind)
+        except OSError as exc:
+            window.show_message(
+                QMessageBox.Icon.Warning, "Export failed", f"Could not write {path}: {exc}"
+            )
+            return
+        window.statusBar().showMessage(f"Exported {path}", 5000)
+
     def _inputs_changed(self) -> None:
         self.window.scorecard.set_map_distance("")  # the last map no longer describes today
 

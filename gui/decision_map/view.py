@@ -35,6 +35,7 @@ from engine.decision_map import (
     DecisionMap,
     MapField,
     changes_from_today,
+    decision_map_csv,
     default_span,
     describe_cell,
     unit_text,
@@ -424,13 +425,27 @@ class DecisionMapView(QWidget):
                 text = f"From today's inputs: {said}."
             else:
                 row, col = m.nearest(*m.today)
-                who = m.strategy_at(row, col)
-                name = STRATEGY_NAMES[who] if who else "No strategy"
+                key = m.strategy_at(row, col)
+                name = STRATEGY_NAMES[key] if key else "No strategy"
                 text = (
                     f"Moving either input alone from today's inputs, {name} stays recommended "
                     "across this map."
                 )
         self.summary.setText(text)
+
+    # --- export ----------------------------------------------------------------------------------
+
+    def export(self, path: str, kind: str) -> None:
+        """Write the map on screen: "png" (as drawn) or "csv" (one row per grid point)."""
+        m = self.map
+        if m is None:
+            raise OSError("no map has been drawn yet")
+        if kind == "csv":
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                out.write(decision_map_csv(m))
+            return
+        if not self.plot.grab().save(path, "PNG"):
+            raise OSError("the image could not be written")
 
     # --- hover -----------------------------------------------------------------------------------
 

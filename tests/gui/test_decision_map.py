@@ -4,10 +4,14 @@ point out on hover."""
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from engine.decision_map import NONE, Axis, decision_map, describe_cell
@@ -145,3 +149,44 @@ def test_bad_range_is_one_line_and_keeps_the_map(qtbot: QtBot, window: MainWindo
     assert "outside the allowed range" in controller.view.status.text()
     assert "\n" not in controller.view.status.text()
     assert controller.view.map is first
+
+
+def menu_action(window: MainWindow, menu_name: str, text: str) -> QAction:
+    for menu_action in window.menuBar().actions():
+        if menu_action.text().replace("&", "") == menu_name:
+            for action in menu_action.menu().actions():
+                if action.text().replace("&", "") == text:
+                    return action
+    raise AssertionError(f"no {menu_name} ▸ {text}")
+
+
+def test_export_png_and_csv_from_the_file_menu(
+    qtbot: QtBot, window: MainWindow, messages: object, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Before any map is drawn: a message, nothing written.
+    asked: list[str] = []
+    monkeypatch.setattr(
+        MainWindow, "ask_export_path", lambda _w, _c, _f, suffix: asked.append(suffix) or None
+    )
+    menu_action(window, "File", "Export Decision Map as PNG…").trigger()
+    assert not asked and "No decision map" in messages.shown[-1][1]  # type: ignore[attr-defined]
+    view_menu_action(window, "Decision Map").trigger()
+    window.decision_map.view.choose(VOLUME, COST_WEIGHT)
+    window.decision_map.runner.set_resolution(12)
+    wait_for_map(qtbot, window, 0)
+    for kind, text in (("png", "Export Decision Map as PNG…"),
+                       ("csv", "Export Decision Map Data as CSV…")):  # fmt: skip
+        target = tmp_path / f"map-{kind}"  # no suffix typed: it is added
+        monkeypatch.setattr(MainWindow, "ask_export_path", lambda *_a, t=target: str(t))
+        menu_action(window, "File", text).trigger()
+        written = target.with_name(f"map-{kind}.{kind}")
+        assert written.exists() and written.stat().st_size > 0
+    image = QImage(str(tmp_path / "map-png.png"))
+    assert image.width() > 200 and image.height() > 100
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "map-csv.csv").read_text())))
+    m = window.decision_map.view.map
+    assert m is not None and len(rows) == 12 * 12
+    assert [r["strategy"] or None for r in rows] == [
+        m.strategy_at(r, c) for r in range(12) for c in range(12)
+    ]
