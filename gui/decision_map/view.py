@@ -69,6 +69,14 @@ def pattern_color(key: str | None, dark: bool) -> QColor:
     return base.lighter(170) if dark else base.darker(190)
 
 
+def _said(field: MapField, value: float, currency: str, *, lower: bool = False) -> str:
+    """ "Queries per month 18,372", "corpus changed per month 7.5 %/month"."""
+    label = field.label[0].lower() + field.label[1:] if lower else field.label
+    unit = unit_text(field.unit, currency)
+    implied = not unit or unit.split("/")[0].lower() in field.label.lower()
+    return f"{label} {fmt.number(value)}" + ("" if implied else f" {unit}")
+
+
 class _ScaleAxis(pg.AxisItem):  # type: ignore[misc]
     """An axis in the map's view coordinates (log10 on a log axis), labelled in the input's
     own numbers."""
@@ -460,9 +468,8 @@ class DecisionMapView(QWidget):
         yv = float(m.y.from_view(view_point.y()))
         row, col = m.nearest(xv, yv)
         where = (
-            f"{m.x.field.label} {fmt.number(float(m.x.values[col]))} "
-            f"{unit_text(m.x.field.unit, m.currency)}, {m.y.field.label.lower()} "
-            f"{fmt.number(float(m.y.values[row]))} {unit_text(m.y.field.unit, m.currency)}"
+            f"{_said(m.x.field, float(m.x.values[col]), m.currency)}, "
+            f"{_said(m.y.field, float(m.y.values[row]), m.currency, lower=True)}"
         )
         return f"Here ({where}): {describe_cell(m, row, col)}"
 
