@@ -3,15 +3,18 @@
 A grid of ``nx × ny`` points spans two inputs of a scenario (say volume and document churn).
 Every point is priced and scored in *one* vectorised pass — the Monte Carlo path of
 :mod:`engine.uncertainty` (:func:`~engine.uncertainty.outcomes`) with the two inputs set to the
-grid's columns instead of samples — so a 200 × 200 map is a batch of 40,000 rows, not a loop.
+grid's columns instead of samples — so a 200 × 200 map is a batch of 40,000 rows, not a loop
+(a very long horizon goes in a few batches, to bound memory).  Only the horizon, which sets the
+arrays' length, is priced one value at a time.
 
 Compliance verdicts and fit indicators are plain Python (they read a handful of numbers, e.g.
 the retrain interval or the labelled examples).  They are judged exactly, point by point, but
 only where they can differ: each judgement notes which of the two map inputs it *read*, and a
 judgement that never read the y input holds for the whole column (the same code path runs for
-every y), one that never read x for the whole row.  So a map over inputs the checklist does not
-read (volume, churn, prices, weights …) judges once; over inputs it does, a line of judgements
-per axis and single points only where both inputs matter at once.
+every y), one that never read x for the whole row.  Compliance and fit are traced apart.  So a
+map over inputs neither reads (volume, churn, prices, weights …) judges once; over inputs they
+do, a line of judgements per axis, and single points only where one of them reads both inputs.
+Where a judgement differs from today's, the totals move by its weight × the change.
 
 Region boundaries come from the grid like contour lines: on every grid edge whose two ends are
 recommended differently, the boundary crosses where the two strategies' totals meet (linear
