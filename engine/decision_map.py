@@ -399,6 +399,7 @@ class Cell:
     runner_up: str | None
     margin: float  # points over the runner-up (100 when it is the only one that qualifies)
     totals: dict[str, float]
+    tco: dict[str, float]
     excluded: dict[str, str]  # strategy → why it is excluded (one reason per hard failure)
     requirements: dict[str, tuple[str, ...]]  # strategy → the hard requirements it fails
     priced: bool
@@ -412,6 +413,7 @@ class DecisionMap:
     runner_up: NDArray[np.intp]  # (ny, nx): index into STRATEGIES, or -1
     margin: Array  # (ny, nx): points of the winner over the runner-up; NaN where unpriced
     totals: dict[str, Array]  # strategy → (ny, nx) weighted totals
+    tco: dict[str, Array]  # strategy → (ny, nx) total cost over the horizon
     judgements: list[Judgement]
     judgement: NDArray[np.intp]  # (ny, nx): index into judgements
     boundaries: list[Boundary]
@@ -437,6 +439,7 @@ class DecisionMap:
             runner_up=STRATEGIES[r] if r >= 0 else None,
             margin=float(self.margin[row, col]),
             totals={k: float(self.totals[k][row, col]) for k in STRATEGIES},
+            tco={k: float(self.tco[k][row, col]) for k in STRATEGIES},
             excluded={
                 k: "; ".join(why)
                 for k, why in zip(STRATEGIES, judgement.exclusions, strict=True)
@@ -523,6 +526,7 @@ def decision_map(
         runner_up=runner.astype(np.intp),
         margin=margin,
         totals={k: stack[..., i] for i, k in enumerate(STRATEGIES)},
+        tco=tco,
         judgements=judgements,
         judgement=judgement,
         boundaries=boundaries,
@@ -804,6 +808,22 @@ def describe_cell(m: DecisionMap, row: int, col: int) -> str:
     parts = [lead]
     for key, reqs in cell.requirements.items():
         parts.append(f"{STRATEGY_NAMES[key]} excluded: {'; '.join(r.lower() for r in reqs)}")
+    return "; ".join(parts)
+
+
+def describe_strategies(m: DecisionMap, row: int, col: int) -> str:
+    """Every strategy at one point, best first: its total score and cost (what the project
+    would look like there, without changing it)."""
+    cell = m.cell(row, col)
+    if not cell.priced:
+        return "cannot be priced here"
+    parts = []
+    for key in sorted(STRATEGIES, key=lambda k: -cell.totals[k]):
+        said = (
+            f"{STRATEGY_NAMES[key]} {nf.fixed(cell.totals[key], 1)} points, "
+            f"{nf.money(cell.tco[key], m.currency)} over the horizon"
+        )
+        parts.append(said + (" (excluded)" if key in cell.excluded else ""))
     return "; ".join(parts)
 
 

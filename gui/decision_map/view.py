@@ -3,7 +3,8 @@
 Regions take the strategies' chart colours and, for grey-scale print and colour-blind readers, a
 pattern each (fine-tuning ////, RAG dots, hybrid ××××); the shade is fainter where the lead is
 small (near a line) and full where it is 20 points or more.  The lines between regions are drawn
-on top, today's inputs are a star, and hovering reads the point out in words.  The axes are any
+on top, today's inputs are a star, hovering reads the point out in words, and a click shows every
+strategy's score and cost there (the project itself does not change).  The axes are any
 two numeric inputs of the form, with ranges that default to ÷10 … ×10 around today's value
 (the crossover chart's own axis for the volume).
 """
@@ -38,6 +39,7 @@ from engine.decision_map import (
     decision_map_csv,
     default_span,
     describe_cell,
+    describe_strategies,
     unit_text,
 )
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
@@ -149,6 +151,8 @@ class DecisionMapView(QWidget):
         self.today.setZValue(20)
         item.addItem(self.today)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self._pinned: tuple[float, float] | None = None  # inputs of the point clicked
         layout.addWidget(self.plot, 1)
 
         self.legend = QHBoxLayout()
@@ -158,6 +162,10 @@ class DecisionMapView(QWidget):
         self.readout = plain_label("")
         self.readout.setAccessibleName("Decision map read-out")
         layout.addWidget(self.readout)
+        self.pinned = plain_label("")
+        self.pinned.setAccessibleName("Decision map point clicked")
+        self.pinned.setVisible(False)
+        layout.addWidget(self.pinned)
         self.summary = plain_label("")
         self.summary.setAccessibleName("Distance to the line")
         layout.addWidget(self.summary)
@@ -412,6 +420,7 @@ class DecisionMapView(QWidget):
             axis_item.update()
         item.getViewBox().setRange(xRange=(ex[0], ex[-1]), yRange=(ey[0], ey[-1]), padding=0.0)
         self._update_summary(m, inside)
+        self._show_pinned()  # the point clicked, on the new map
         self.readout.setText("Point at the map to read a spot out.")
         self.status.setText(
             "" if elapsed_ms is None else f"{m.shape[1]} × {m.shape[0]} points, computed in "
@@ -472,6 +481,42 @@ class DecisionMapView(QWidget):
             f"{_said(m.y.field, float(m.y.values[row]), m.currency, lower=True)}"
         )
         return f"Here ({where}): {describe_cell(m, row, col)}"
+
+    def pin_at(self, view_point: QPointF) -> str:
+        """Click: every strategy at that point (scores and costs), kept until another click;
+        the project itself does not change."""
+        m = self.map
+        if m is None or not self.readout_at(view_point):
+            return ""
+        self._pinned = (
+            float(m.x.from_view(view_point.x())),
+            float(m.y.from_view(view_point.y())),
+        )
+        self._show_pinned()
+        return self.pinned.text()
+
+    def _show_pinned(self) -> None:
+        m = self.map
+        if m is None or self._pinned is None:
+            self.pinned.setVisible(False)
+            return
+        xv, yv = self._pinned
+        inside = m.x.values[0] <= xv <= m.x.values[-1] and m.y.values[0] <= yv <= m.y.values[-1]
+        if not inside:
+            self.pinned.setVisible(False)
+            return
+        row, col = m.nearest(xv, yv)
+        where = (
+            f"{_said(m.x.field, float(m.x.values[col]), m.currency)}, "
+            f"{_said(m.y.field, float(m.y.values[row]), m.currency, lower=True)}"
+        )
+        self.pinned.setText(f"Clicked ({where}): {describe_strategies(m, row, col)}.")
+        self.pinned.setVisible(True)
+
+    def _clicked(self, event: object) -> None:
+        scene_pos = event.scenePos()  # type: ignore[attr-defined]
+        view = self.plot.getPlotItem().getViewBox().mapSceneToView(scene_pos)
+        self.pin_at(view)
 
     def _hovered(self, scene_pos: QPointF) -> None:
         if self.map is None:

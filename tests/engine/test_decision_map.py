@@ -57,6 +57,7 @@ def assert_cells_match_evaluate(
         assert cell.margin == pytest.approx(ev.recommendation.margin, abs=1e-9), where
         for key in STRATEGIES:
             assert cell.totals[key] == pytest.approx(ev.strategies[key].total_score, abs=1e-9)
+            assert cell.tco[key] == pytest.approx(ev.strategies[key].tco.value, rel=1e-12)
         expected = {
             k: "; ".join(r.exclusion_reasons) for k, r in ev.strategies.items() if r.excluded
         }

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QImage
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from engine.decision_map import NONE, Axis, decision_map, describe_cell
+from engine.decision_map import NONE, Axis, decision_map, describe_cell, describe_strategies
 from engine.model.scenario import STRATEGIES
 from engine.templates import load_template
 from gui.decision_map.view import region_color
@@ -190,3 +191,28 @@ def test_export_png_and_csv_from_the_file_menu(
     assert [r["strategy"] or None for r in rows] == [
         m.strategy_at(r, c) for r in range(12) for c in range(12)
     ]
+
+
+def test_click_pins_what_the_project_would_look_like_there(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view_menu_action(window, "Decision Map").trigger()
+    view = window.decision_map.view
+    view.choose(VOLUME, COST_WEIGHT)
+    window.decision_map.runner.set_resolution(16)
+    wait_for_map(qtbot, window, 0)
+    m = view.map
+    assert m is not None
+    project_before = window.document.project
+    row, col = 11, 13
+    spot = QPointF(float(m.x.to_view(m.x.values[col])), float(m.y.to_view(m.y.values[row])))
+    scene = view.plot.getPlotItem().getViewBox().mapViewToScene(spot)
+    QTest.mouseClick(
+        view.plot.viewport(), Qt.MouseButton.LeftButton, pos=view.plot.mapFromScene(scene)
+    )
+    qtbot.waitUntil(view.pinned.isVisible, timeout=5_000)
+    text = view.pinned.text()
+    assert describe_strategies(m, row, col) in text
+    cell = m.cell(row, col)
+    assert all(f"{n} " in text for n in ("Fine-tuning", "RAG", "Hybrid"))
+    assert cell.priced and window.document.project is project_before  # nothing changed
