@@ -5,6 +5,7 @@ The console script is ``gui.launcher:main``: with a sub-command it lands here; w
 
     ftrag eval FILE [--json] [--scenario NAME]
     ftrag export FILE -o OUT.xlsx [--scenario NAME]
+    ftrag map FILE --x FIELD:LO:HI --y FIELD:LO:HI [--scenario NAME] [--resolution N] [--json|--csv]
     ftrag new --template NAME -o FILE
     ftrag templates
     ftrag schema
@@ -24,7 +25,7 @@ from typing import Any, NoReturn
 
 from engine.version import APP_VERSION
 
-COMMANDS = ("eval", "export", "new", "templates", "schema")
+COMMANDS = ("eval", "export", "map", "new", "templates", "schema")
 EXIT_BAD_INPUT = 2
 
 
@@ -63,6 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("file", help="a .ftrag project file")
     export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     export.add_argument("--scenario", help="only this scenario (by name)")
+    mp = sub.add_parser(
+        "map",
+        help="which strategy is recommended over two inputs (the decision map)",
+        description="The recommended strategy at every point of a grid over two numeric "
+        "inputs. FIELD is the dotted path of a scenario input as the .ftrag file writes it, "
+        "e.g. workload.queries_per_month or knowledge.corpus_change_pct_per_month; add ':log' "
+        "or ':linear' to fix the scale (default: as the app's chart chooses).",
+    )
+    mp.add_argument("file", help="a .ftrag project file")
+    mp.add_argument("--x", required=True, type=_axis, metavar="FIELD:LO:HI", help="across")
+    mp.add_argument("--y", required=True, type=_axis, metavar="FIELD:LO:HI", help="up")
+    mp.add_argument("--scenario", help="the scenario to map (by name; default: the first)")
+    mp.add_argument(
+        "--resolution", type=_resolution, default=40, help="grid points per axis (default 40)"
+    )
+    shape = mp.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the documented JSON shape")
+    shape.add_argument("--csv", action="store_true", help="print one CSV row per grid point")
 
     new = sub.add_parser("new", help="write a new project file from a template")
     new.add_argument("--template", default="support-assistant", help="template name")
@@ -81,6 +100,36 @@ def _samples(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if not 0 <= n <= 1_000_000:
         raise argparse.ArgumentTypeError("must be between 0 and 1,000,000")
+    return n
+
+
+def _axis(text: str) -> Any:
+    from engine.decision_map import Axis
+
+    parts = text.split(":")
+    if len(parts) not in (3, 4) or not parts[0]:
+        raise argparse.ArgumentTypeError(f"expected FIELD:LO:HI, got {text!r}")
+    try:
+        lo, hi = float(parts[1]), float(parts[2])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"LO and HI must be numbers in {text!r}") from None
+    log: bool | None = None
+    if len(parts) == 4:
+        if parts[3] not in ("log", "linear"):
+            raise argparse.ArgumentTypeError(f"the scale must be 'log' or 'linear' in {text!r}")
+        log = parts[3] == "log"
+    return Axis(parts[0], lo, hi, log)
+
+
+def _resolution(text: str) -> int:
+    from engine.decision_map import MAX_RESOLUTION
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 2 <= n <= MAX_RESOLUTION:
+        raise argparse.ArgumentTypeError(f"must be between 2 and {MAX_RESOLUTION}")
     return n
 
 
@@ -106,6 +155,8 @@ def _run(args: argparse.Namespace) -> int:
             return _eval(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "map":
+            return _map(args)
         if args.command == "new":
             return _new(args)
         if args.command == "templates":
@@ -186,6 +237,41 @@ def _export(args: argparse.Namespace) -> int:
     except SpreadsheetError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     print(f"wrote {out}")
+
+
+def _map(args: argparse.Namespace) -> int:
+    from engine.decision_map import DecisionMapError, decision_map
+    from engine.evaluate import EvaluationError
+    from engine.fileformat import load_project
+
+    project = load_project(args.file)
+    try:
+        scenario = project.scenario(args.scenario)
+    except KeyError as exc:
+        raise CliError(f"{args.file}: {exc.args[0]}") from None
+    try:
+        m = decision_map(project, scenario, args.x, args.y, args.resolution)
+    except (DecisionMapError, EvaluationError) as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    if args.json:
+        from engine.decision_map import decision_map_json
+
+        doc: dict[str, Any] = {
+            "ftrag_map_version": 1,
+            "app_version": APP_VERSION,
+            "file": str(args.file),
+            "scenario": scenario.name,
+            **decision_map_json(m),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    elif args.csv:
+        from engine.decision_map import decision_map_csv
+
+        sys.stdout.write(decision_map_csv(m))
+    else:
+        from engine.decision_map import decision_map_text
+
+        sys.stdout.write(f"{project.title} — {scenario.name}\n\n{decision_map_text(m)}")
     return 0
 
 

@@ -83,6 +83,15 @@ def _export_chart(kind: str) -> Callable[[MainWindow], object]:
     return export
 
 
+def _export_map(kind: str) -> Callable[[MainWindow], object]:
+    def export(window: MainWindow) -> object:
+        from gui import exports
+
+        return exports.export_decision_map(window, kind)
+
+    return export
+
+
 def _export(name: str) -> Callable[[MainWindow], object]:
     """A handler in gui.exports (imported when first used: the report renderer is heavy)."""
 
@@ -233,6 +242,26 @@ COMMANDS: tuple[Command, ...] = (
         attr="act_export_csv",
     ),
     Command(
+        "file.export_map_png",
+        "Export Decision &Map as PNG…",
+        "file",
+        _export_map("png"),
+        status_tip="Save the decision map (which strategy wins over two inputs) as a PNG image",
+        enabled_when=_has_result,
+        group="chart",
+        attr="act_export_map_png",
+    ),
+    Command(
+        "file.export_map_csv",
+        "Export Decision Map Da&ta as CSV…",
+        "file",
+        _export_map("csv"),
+        status_tip="Save the decision map's grid (strategy and margin per point) as a CSV table",
+        enabled_when=_has_result,
+        group="chart",
+        attr="act_export_map_csv",
+    ),
+    Command(
         "file.preferences",
         "Pre&ferences…",
         "file",
@@ -340,6 +369,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("view.breakdown", "Cost &Breakdown", "view", _tab(1), "Ctrl+2", group="tabs"),
     Command("view.compare", "&Compare Scenarios", "view", _tab(2), "Ctrl+3", group="tabs"),
     Command("view.sensitivity", "Sensi&tivity", "view", _tab(3), "Ctrl+4", group="tabs"),
+    Command(
+        "view.decision_map",
+        "&Decision Map",
+        "view",
+        lambda w: w.decision_map.show(),
+        "Ctrl+5",
+        "Which strategy is recommended over any two inputs",
+        group="tabs",
+        attr="act_decision_map",
+    ),
     Command(
         "view.catalog",
         "Price Catal&og",

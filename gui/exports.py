@@ -240,3 +240,38 @@ def export_chart(window: MainWindow, kind: str) -> Path | None:
         return None
     _exported(window, what, path)
     return Path(path)
+
+
+MAP_FORMATS = {
+    "png": ("Export decision map as PNG", "PNG images (*.png)", "the decision map"),
+    "csv": ("Export decision map data as CSV", "CSV files (*.csv)", "the decision map data"),
+}
+
+
+def export_decision_map(window: MainWindow, kind: str) -> Path | None:
+    """File → Export Decision Map as PNG / Data as CSV: the map on screen (PNG as drawn,
+    patterns and all; CSV one row per grid point, as ``ftrag map --csv``)."""
+    view = window.decision_map.drawn_view()
+    if view is None:
+        window.show_message(
+            QMessageBox.Icon.Information,
+            "No decision map yet",
+            "Show the Decision map tab (View → Decision Map) to draw one, then export it.",
+        )
+        return None
+    caption, file_filter, what = MAP_FORMATS[kind]
+    doc = window.document
+    stem = Path(printing.suggested_name(doc.path, doc.project.title, "")).name
+    stem = stem.removesuffix(" - recommendation")
+    suggested = Path(export_folder(window)) / f"{stem} - decision map.{kind}"
+    path = printing.ask_export_path(window, caption, suggested, file_filter, f".{kind}")
+    if path is None:
+        return None
+    try:
+        with printing.busy_cursor():
+            view.export(path, kind)
+    except OSError as exc:
+        _failed(window, "Export failed", path, exc.strerror or exc)
+        return None
+    _exported(window, what, path)
+    return Path(path)

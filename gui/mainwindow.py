@@ -156,6 +156,9 @@ class MainWindow(QMainWindow):
     act_mode_month: QAction
     act_methodology: QAction
     act_about: QAction
+    act_export_map_png: QAction
+    act_export_map_csv: QAction
+    act_decision_map: QAction
 
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()
@@ -246,6 +249,10 @@ class MainWindow(QMainWindow):
         from gui.uncertainty.controller import UncertaintyController
 
         self.uncertainty = UncertaintyController(self)
+        # Which strategy wins where, over any two inputs; computed only while its tab shows.
+        from gui.decision_map.controller import DecisionMapController
+
+        self.decision_map = DecisionMapController(self)
         self._painted = False
 
     def _clean_changed(self, clean: bool) -> None:

@@ -224,6 +224,10 @@ class Scorecard(QWidget):
         self._changes = plain_label()
         self._changes.setAccessibleName("What would change this answer")
         layout.addWidget(self._changes)
+        self._map_distance = plain_label()  # from the decision map, while it is up to date
+        self._map_distance.setAccessibleName("Distance to the line on the decision map")
+        self._map_distance.setVisible(False)
+        layout.addWidget(self._map_distance)
 
         layout.addWidget(section_heading("Cost crossovers and payback"))
         self._crossovers = plain_label()
@@ -252,6 +256,14 @@ class Scorecard(QWidget):
 
     def evaluation(self) -> Evaluation | None:
         return self._evaluation
+
+    def set_map_distance(self, text: str) -> None:
+        """How far today is from a line of the decision map (empty: no current map)."""
+        self._map_distance.setText(text)
+        self._map_distance.setVisible(bool(text))
+
+    def map_distance_text(self) -> str:
+        return self._map_distance.text() if self._map_distance.isVisibleTo(self) else ""
 
     def set_uncertainty(
         self,

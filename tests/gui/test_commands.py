@@ -203,6 +203,8 @@ def test_the_file_menu_in_order(window: MainWindow) -> None:
         "Export Chart as PNG…",
         "Export Chart as SVG…",
         "Export Curve Data as CSV…",
+        "Export Decision Map as PNG…",
+        "Export Decision Map Data as CSV…",
         "—",
         "Preferences…",
         "Quit",
@@ -284,6 +286,10 @@ def test_every_command_through_the_menu_bar(
     ):
         run(command_id)
         assert window.results.currentIndex() == index
+    run("view.decision_map")
+    assert window.results.currentWidget() is window.decision_map.page
+    qtbot.waitUntil(lambda: window.decision_map.drawn_view() is not None, timeout=60_000)
+    run("view.scorecard")
     run("view.catalog")
     assert window.catalog_dock.isVisible()
     run("view.catalog")
@@ -351,10 +357,10 @@ def test_every_command_through_the_menu_bar(
     assert zipfile.ZipFile(out / "client.docx").read("word/document.xml")
     run("file.export_xlsx")
     assert zipfile.ZipFile(out / "client.xlsx").read("xl/workbook.xml")
-    for kind in ("png", "svg", "csv"):
+    for kind in ("png", "svg", "csv", "map_png", "map_csv"):
         run(f"file.export_{kind}")
         written = answers.saved[-1]
-        assert written.suffix == f".{kind}" and written.stat().st_size > 0
+        assert written.suffix == f".{kind[-3:]}" and written.stat().st_size > 0
     assert not [m for m in messages.shown if m[0] == QMessageBox.Icon.Warning]
 
     # Open, Open Recent, New

@@ -1,0 +1,1 @@
+"""The decision map tab: which strategy is recommended over any two inputs, live."""

@@ -1,0 +1,94 @@
+"""Screenshots of the Decision map tab for the docs:
+``python -m gui.decision_map.screenshots OUTDIR`` writes decision-map-{template}.png.
+
+Each template is mapped over the two inputs that tell its story best (its volume and the input
+that moves the answer most there), reached through View ▸ Decision Map as a user would.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.decision_map import Axis
+
+SHOTS: dict[str, tuple[Axis, Axis]] = {
+    "seed-enterprise": (
+        Axis("workload.queries_per_month", 1e4, 1e8),
+        Axis("weights.cost", 0, 100),
+    ),
+    "seed-small-company": (
+        Axis("workload.queries_per_month", 100, 1e5),
+        Axis("weights.freshness", 0, 100),
+    ),
+    "support-assistant": (
+        Axis("workload.queries_per_month", 1e3, 1e8),
+        Axis("rag.chunk_tokens", 100, 3000),
+    ),
+}
+SIZE = (1500, 1000)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        sys.stderr.write("usage: python -m gui.decision_map.screenshots OUTDIR\n")
+        return 2
+    out = Path(args[0])
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtCore import QLocale, QPointF
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import _without_offscreen_noise
+    from gui.mainwindow import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    QLocale.setDefault(QLocale("en_US"))
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
+    with _without_offscreen_noise():
+        for template, (x, y) in SHOTS.items():
+            window = MainWindow()
+            window.open_template(template)
+            window.resize(*SIZE)
+            window.show()
+            app.processEvents()
+            window.right.setSizes([120, SIZE[1] - 120])  # room for the map
+            window.act_decision_map.trigger()
+            controller = window.decision_map
+            controller.view.choose(x, y)
+            controller.runner.set_resolution(160)
+            started = time.monotonic()
+            while not controller.runner.is_current() and time.monotonic() - started < 120:
+                app.processEvents()
+                time.sleep(0.01)
+            view = controller.view
+            m = view.map
+            if m is not None:  # a read-out as hovering would show it, three quarters across
+                ny, nx = m.shape
+                col, row = 3 * nx // 4, ny // 4
+                spot = QPointF(
+                    float(m.x.to_view(m.x.values[col])), float(m.y.to_view(m.y.values[row]))
+                )
+                view.readout.setText(view.readout_at(spot))
+            app.processEvents()
+            path = out / f"decision-map-{template}.png"
+            if not controller.page.grab().save(str(path)):
+                sys.stderr.write(f"could not write {path}\n")
+                return 1
+            sys.stdout.write(f"{path}\n")
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
