@@ -237,6 +237,7 @@ def _export(args: argparse.Namespace) -> int:
     except SpreadsheetError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     print(f"wrote {out}")
+    return 0
 
 
 def _map(args: argparse.Namespace) -> int:
