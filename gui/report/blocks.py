@@ -12,7 +12,7 @@ from engine.report import crossover_sentences
 from gui import format as fmt
 from gui.charts.style import VERDICT_COLORS
 from gui.report.flow import Cell, Flowable, Paragraph, Row, Run, Style
-from gui.report.styles import BODY, CELL, CELL_MUTED, GROUP, H1, H2, H3, HEAD
+from gui.report.styles import BODY, CELL, CELL_MUTED, GROUP, H1, H2, H3, HEAD, HEADING_RULE
 
 
 def heading(number: str, text: str, level: int = 1) -> Paragraph:
@@ -26,7 +26,7 @@ def heading(number: str, text: str, level: int = 1) -> Paragraph:
         space_before=before,
         space_after=after,
         keep_with_next=True,
-        rule_below="#9FB0C4" if level == 1 else "",
+        rule_below=HEADING_RULE if level == 1 else "",
     )
 
 
@@ -100,6 +100,13 @@ def crossover_lines(evaluation: Evaluation) -> list[str]:
     return crossover_sentences(evaluation)
 
 
+def score_points(value: float) -> str:
+    """A weighted score or a lead in points, to one decimal: rounded once, half up, as the
+    engine's own sentences write it (never ``round()`` first, which rounds half to even on the
+    binary value and can print 66.2 here for the 66.3 of the rationale)."""
+    return fmt.fixed(value, 1)
+
+
 def margin_text(evaluation: Evaluation) -> str:
     rec = evaluation.recommendation
     if rec.strategy is None:
@@ -110,7 +117,7 @@ def margin_text(evaluation: Evaluation) -> str:
     other = evaluation.strategies[rec.runner_up].total_score
     return (
         f"leads {STRATEGY_NAMES[rec.runner_up]} by {fmt.points(rec.margin)} "
-        f"({fmt.number(round(win, 1))} against {fmt.number(round(other, 1))} of 100)"
+        f"({score_points(win)} against {score_points(other)} of 100)"
     )
 
 
@@ -132,3 +139,12 @@ def verdict_mark(met: bool) -> list[Run]:
     if met:
         return [("✓ meets target", Style(size=7.4, bold=True, color=VERDICT_COLORS["meets"]))]
     return [("✗ misses target", Style(size=7.4, bold=True, color=VERDICT_COLORS["fails"]))]
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A one-line field (a title, a name) without control characters: CR, LF, ESC, NUL … become
+    a space, so nothing invisible or line-breaking reaches the page or the PDF's metadata."""
+    return " ".join(_CONTROLS.sub(" ", text).split())

@@ -1,4 +1,7 @@
-"""``ftrag report FILE -o OUT.pdf [--scenario NAME ...] [--paper a4|letter]``.
+"""``ftrag report FILE -o OUT.pdf [--full] [--scenario NAME ...] [--paper a4|letter]``.
+
+The client summary by default; ``--full`` adds the technical appendix (formulas, inputs, catalog
+provenance, methodology).
 
 The PDF is laid out by Qt, so this command lives on the GUI side (engine.cli never imports Qt);
 gui.launcher routes ``report`` here.  It needs no display: without one (or always, when
@@ -34,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="a .ftrag project file")
     parser.add_argument("-o", "--output", required=True, help="the PDF to write")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="the full report: the client summary plus the technical appendix "
+        "(default: the client summary)",
+    )
     parser.add_argument(
         "--scenario",
         action="append",
@@ -85,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
             scenario_names=args.scenario,
             paper=args.paper,
             source_name=Path(args.file).name,
+            mode="full" if args.full else "summary",
         )
     except ReportError as exc:
         raise _CliError(f"{args.file}: {exc}") from None

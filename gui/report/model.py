@@ -35,7 +35,7 @@ class ReportData:
     app_version: str
     price_data_version: str
     #: "summary" (what a client reads) or "full" (the summary plus the technical appendix).
-    mode: ReportMode = "full"
+    mode: ReportMode = "summary"
     #: The consultant's firm branding (per user, from the preferences).
     branding: Branding = field(default_factory=Branding)
 

@@ -66,7 +66,7 @@ def export_pdf(
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
     paper: Paper | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> Path | None:
     """Ask where to save, write the PDF; returns its path (None if cancelled or failed)."""
@@ -114,7 +114,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         source_name: str | None = None,
         scenario_names: Sequence[str] | None = None,
         printer: QPrinter | None = None,
-        mode: ReportMode = "full",
+        mode: ReportMode = "summary",
         branding: Branding | None = None,
     ) -> None:
         printer = printer or make_printer(project)
@@ -154,7 +154,7 @@ def print_preview(
     *,
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> None:
     """Show the print preview (modal); the user prints from it or closes it."""
@@ -181,7 +181,7 @@ def print_report(
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
     printer: QPrinter | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> bool:
     """Show the print dialog and print; True when the report was sent to the printer."""

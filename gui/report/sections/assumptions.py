@@ -51,10 +51,11 @@ def assumption_value(row: Assumption, currency: str) -> str:
             return row.value
         return choice_label(row.value)
     unit = unit_text(row.unit, currency)
-    value: float | int = round(row.value) if row.integer else row.value
+    if row.integer:  # rounded once, half up, like every count in the report
+        return fmt.count(row.value) + (f" {unit}" if unit not in _NO_UNIT else "")
     if unit in _NO_UNIT:
-        return fmt.number(value)
-    return fmt.quantity(value, unit)
+        return fmt.number(row.value)
+    return fmt.quantity(row.value, unit)
 
 
 def assumption_notes(row: Assumption, currency: str) -> list[Run]:
@@ -156,7 +157,7 @@ def reference_table(entries: list[ReferenceEntry]) -> Table:
     for entry in entries:
         name: list[Run] = [
             (entry.name, CELL_BOLD),
-            (f"\n{entry.catalog} · {entry.entry_id}", CELL_MUTED),
+            (f"\n{entry.catalog}", CELL_MUTED),
         ]
         if entry.overridden:
             name.append(("\noverridden in this project", CELL_MUTED))

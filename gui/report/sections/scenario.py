@@ -1,23 +1,20 @@
-"""A scenario's analysis: the cost chart, the uncertainty analysis, and a sub-section per
-criterion."""
+"""A scenario's analysis in the technical appendix: scores, crossovers, the uncertainty
+analysis, the cost breakdown, and a sub-section per criterion."""
 
 from __future__ import annotations
 
 from engine.model.scenario import STRATEGIES
-from gui import format as fmt
 from gui.report.blocks import (
     bullets,
+    crossover_lines,
     heading,
+    one_line,
     para,
     scenario_basics,
 )
-from gui.report.chart import paint_crossover_chart
 from gui.report.flow import (
-    MUTED,
     CondPageBreak,
-    Drawing,
     Flowable,
-    KeepTogether,
     Style,
 )
 from gui.report.model import ReportData, ScenarioReport
@@ -26,7 +23,7 @@ from gui.report.sections.compliance import compliance
 from gui.report.sections.fit import fit
 from gui.report.sections.freshness import freshness
 from gui.report.sections.latency import latency
-from gui.report.sections.summary import decision, recommendation_panel
+from gui.report.sections.scores import scores
 from gui.report.sections.uncertainty import uncertainty_section
 from gui.report.styles import (
     BODY,
@@ -37,9 +34,14 @@ from gui.report.styles import (
 def scenario_section(
     data: ReportData, report: ScenarioReport, number: str, figure_number: int
 ) -> list[Flowable]:
+    """The technical appendix of a scenario: how the scores come about, where the cost order
+    turns, the uncertainty analysis, every cost component, and each criterion in detail.  (Its
+    chart is Figure ``figure_number`` of the summary.)"""
     scenario, evaluation = report.scenario, report.evaluation
-    multi = len(data.scenarios) > 1
-    items: list[Flowable] = [CondPageBreak(260.0), heading(number, f"Scenario “{scenario.name}”")]
+    items: list[Flowable] = [
+        CondPageBreak(260.0),
+        heading(number, f"Scenario “{one_line(scenario.name)}”: the analysis"),
+    ]
     items.append(para(scenario_basics(evaluation, scenario), SMALL, space_after=4.0))
     if scenario.description:
         items.append(para(scenario.description, BODY, space_after=6.0))
@@ -50,48 +52,10 @@ def scenario_section(
         sub += 1
         return f"{number}.{sub}"
 
-    if multi:
-        items.append(recommendation_panel(report))
-        items += decision(report, next_number, 2)
-
-    u = report.uncertainty
-    bands = (u.band_volumes, u.bands) if u is not None else None
-    items.append(heading(next_number(), "Total cost against monthly volume", 2))
-    items.append(
-        KeepTogether(
-            [
-                Drawing(
-                    lambda painter, dev, rect: paint_crossover_chart(
-                        painter, dev, rect, report.curves, evaluation, bands=bands
-                    ),
-                    aspect=0.56,
-                    space_before=2.0,
-                ),
-                para(
-                    [
-                        (f"Figure {figure_number}. ", Style(size=7.5, bold=True, color=MUTED)),
-                        (
-                            f"Total cost over {fmt.count(evaluation.horizon_months)} months "
-                            "against monthly query volume (log scale); everything else as "
-                            "entered. Dots mark where two strategies cost the same; the dotted "
-                            "line is today's volume. Line styles tell the strategies apart in "
-                            "grey-scale."
-                            + (
-                                " Shaded: P10–P90 of the total cost across the uncertainty "
-                                "analysis's samples."
-                                if bands is not None
-                                else ""
-                            ),
-                            SMALL,
-                        ),
-                    ],
-                    SMALL,
-                    space_before=3.0,
-                    space_after=8.0,
-                ),
-            ]
-        )
-    )
+    items.append(heading(next_number(), "Scores and weights", 2))
+    items += scores(evaluation, scenario)
+    items.append(heading(next_number(), "Cost crossovers and payback", 2))
+    items += bullets(crossover_lines(evaluation) + [p.label for p in evaluation.paybacks])
     if report.uncertainty is not None:
         items += uncertainty_section(report.uncertainty, evaluation, next_number, figure_number)
     items.append(heading(next_number(), "Cost breakdown", 2))

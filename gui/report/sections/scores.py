@@ -9,6 +9,7 @@ from gui.report.blocks import (
     cell,
     header_row,
     para,
+    score_points,
 )
 from gui.report.flow import (
     Flowable,
@@ -47,7 +48,7 @@ def scores(evaluation: Evaluation, scenario: Scenario) -> list[Flowable]:
             ]
             + [
                 cell(
-                    fmt.number(round(evaluation.strategies[k].total_score, 1))
+                    score_points(evaluation.strategies[k].total_score)
                     + (" (excluded)" if evaluation.strategies[k].excluded else ""),
                     CELL_BOLD,
                     "right",

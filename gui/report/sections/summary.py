@@ -17,6 +17,7 @@ from gui.report.blocks import (
     margin_text,
     para,
     scenario_basics,
+    score_points,
 )
 from gui.report.flow import (
     MUTED,
@@ -84,7 +85,9 @@ def recommendation_panel(
     return Panel(items, space_after=8.0 if compact else 10.0)
 
 
-def key_figures_table(evaluation: Evaluation) -> Table:
+def key_figures_table(evaluation: Evaluation, *, compact: bool = False) -> Table:
+    """Each strategy's headline figures (``compact``: without average staleness and retrains,
+    which the technical appendix explains)."""
     currency = evaluation.currency
     rec = evaluation.recommendation.strategy
     months = fmt.count(evaluation.horizon_months)
@@ -100,7 +103,7 @@ def key_figures_table(evaluation: Evaluation) -> Table:
         ("per_query", "Usage charges per query", False),
         ("latency_total", "Time to full answer (p50)", True),
         ("latency_ttft", "Time to first token (p50)", True),
-        ("staleness_average", "Average staleness", True),
+        *([] if compact else [("staleness_average", "Average staleness", True)]),
         ("staleness_worst", "Worst-case staleness", True),
     ]
     units = {
@@ -134,26 +137,27 @@ def key_figures_table(evaluation: Evaluation) -> Table:
                 )
             )
         rows.append(Row(cells))
-    rows.append(
-        Row(
-            [cell("Retrains within the horizon", CELL)]
-            + [
-                cell(
-                    fmt.count(evaluation.strategies[k].retrains),
-                    CELL,
-                    "right",
-                    background=highlight(k),
-                )
-                for k in STRATEGIES
-            ]
+    if not compact:
+        rows.append(
+            Row(
+                [cell("Retrains within the horizon", CELL)]
+                + [
+                    cell(
+                        fmt.count(evaluation.strategies[k].retrains),
+                        CELL,
+                        "right",
+                        background=highlight(k),
+                    )
+                    for k in STRATEGIES
+                ]
+            )
         )
-    )
     rows.append(
         Row(
             [cell("Weighted score (of 100)", CELL_BOLD)]
             + [
                 cell(
-                    fmt.number(round(evaluation.strategies[k].total_score, 1))
+                    score_points(evaluation.strategies[k].total_score)
                     + (" (excluded)" if evaluation.strategies[k].excluded else ""),
                     CELL_BOLD,
                     "right",
@@ -253,7 +257,7 @@ def comparison_table(data: ReportData) -> Table:
             cell(fmt.count(e.queries_per_month), CELL, "right"),
             cell(fmt.count(e.horizon_months), CELL, "right"),
             cell(rec.name, CELL_BOLD),
-            cell(fmt.number(round(rec.margin, 1)) if rec.strategy else "—", CELL, "right"),
+            cell(score_points(rec.margin) if rec.strategy else "—", CELL, "right"),
         ]
         tcos = [e.strategies[k].tco.value for k in STRATEGIES]
         best = min(tcos)
