@@ -62,16 +62,16 @@ def cover(data: ReportData) -> list[Flowable]:
         )
     items.append(Spacer(6.0))
     names = ", ".join(one_line(s.scenario.name) for s in data.scenarios)
-    rows = [
-        ("Client", one_line(project.client) or "—"),
-        ("Consultant", one_line(project.consultant) or "—"),
-    ]
-    if firm:
-        rows.append(("Firm", firm))
-    rows += [
-        ("Date", long_date(data.generated)),
-        ("Scenario" if len(data.scenarios) == 1 else "Scenarios", names),
-        ("Prepared with", f"FTRAG Advisor {data.app_version}; prices: {data.price_data_version}"),
+    rows = [  # only what is known: a client reads no "—"
+        (label, value)
+        for label, value in (
+            ("Client", one_line(project.client)),
+            ("Consultant", one_line(project.consultant)),
+            ("Firm", firm),
+            ("Date", long_date(data.generated)),
+            ("Scenario" if len(data.scenarios) == 1 else "Scenarios", names),
+        )
+        if value
     ]
     label = Style(size=7.8, color=MUTED, leading=1.2)
     table_rows = [Row([cell(name, label), cell(value, CELL)]) for name, value in rows]

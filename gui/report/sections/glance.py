@@ -6,8 +6,8 @@ from __future__ import annotations
 from engine.model.results import ComplianceVerdict, Evaluation
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from gui.charts.style import VERDICT_COLORS
-from gui.report.blocks import cell, header_row, heading, one_line, para, scenario_basics
-from gui.report.flow import CondPageBreak, Flowable, Row, Style, Table
+from gui.report.blocks import cell, cell_runs, header_row, heading, one_line, para, scenario_basics
+from gui.report.flow import CondPageBreak, Flowable, KeepTogether, Row, Style, Table
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.chart import cost_chart
 from gui.report.sections.summary import key_figures_table
@@ -30,13 +30,8 @@ def compliance_verdicts(evaluation: Evaluation) -> list[Flowable]:
     for item, verdicts in by_item.items():
         first = next(iter(verdicts.values()))
         need = "must have" if first.need == "hard" else "preferred"
-        cells = [
-            cell(
-                f"{first.requirement or COMPLIANCE_ITEMS.get(item, item)}",
-                CELL,
-            )
-        ]
-        cells[0].runs.append((f"\n{need}", CELL_MUTED))
+        requirement = first.requirement or COMPLIANCE_ITEMS.get(item, item)
+        cells = [cell_runs([(requirement, CELL), (f" · {need}", CELL_MUTED)])]
         for key in STRATEGIES:
             verdict = verdicts.get(key)
             if verdict is None:
@@ -75,8 +70,10 @@ def compliance_summary(data: ReportData) -> list[Flowable]:
         space_after=3.0,
         keep_with_next=True,
     )
-    items: list[Flowable] = [CondPageBreak(150.0), heading("", "Compliance"), intro]
+    items: list[Flowable] = [CondPageBreak(150.0), heading("", "Compliance")]
     first = _verdicts(data.scenarios[0])
+    if any(_verdicts(r) for r in data.scenarios):
+        items.append(intro)
     if all(_verdicts(r) == first for r in data.scenarios[1:]):
         return items + compliance_verdicts(data.scenarios[0].evaluation)
     for report in data.scenarios:
@@ -90,17 +87,21 @@ def scenario_glance(data: ReportData, report: ScenarioReport, figure_number: int
     multi = len(data.scenarios) > 1
     title = f"Scenario “{one_line(report.scenario.name)}”" if multi else "The figures"
     items: list[Flowable] = [
-        CondPageBreak(430.0),
+        CondPageBreak(300.0),
         heading("", title),
         para(scenario_basics(evaluation, report.scenario), SMALL, space_after=4.0),
         cost_chart(report, figure_number, aspect=SUMMARY_CHART_ASPECT, short=True),
-        heading("", "Key figures", 2),
-        key_figures_table(evaluation, compact=True),
-        para(
-            "Lowest value of each row in bold; the recommended strategy shaded. Each figure is "
-            "rounded once, from its exact value.",
-            SMALL,
-            space_after=6.0,
+        KeepTogether(
+            [
+                heading("", "Key figures", 2),
+                key_figures_table(evaluation, compact=True),
+                para(
+                    "Lowest value of each row in bold; the recommended strategy shaded. Each "
+                    "figure is rounded once, from its exact value.",
+                    SMALL,
+                    space_after=6.0,
+                ),
+            ]
         ),
     ]
     return items

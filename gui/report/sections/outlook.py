@@ -27,6 +27,7 @@ KEY_PATHS = (
     "fine_tuning.base_model",
 )
 KEY_SUFFIXES = (".api_model", ".gpu", ".vector_store", ".embedding_model")
+OVERRIDES = "cost_overrides."
 
 
 def within_reach(report: ScenarioReport) -> float:
@@ -87,8 +88,9 @@ def risks(data: ReportData, report: ScenarioReport) -> list[str]:
     ]
     if pending:
         lines.append(
-            f"{name} meets every compliance requirement only once its mitigations are in place "
-            f"({'; '.join(pending)})."
+            f"{name} meets every compliance requirement only once its mitigations are in place: "
+            + "; ".join(f"“{item}”" for item in pending)
+            + "."
         )
     turn = _next_crossover(report)
     if turn is not None:
@@ -97,10 +99,18 @@ def risks(data: ReportData, report: ScenarioReport) -> list[str]:
             f"Above {fmt.volume(volume)} {STRATEGY_NAMES[cheaper]} becomes cheaper than {name}."
         )
     lines.append(
-        f"Prices are public list prices ({data.price_data_version}); negotiated rates or price "
-        "changes move every total."
+        f"Prices are public list prices — price data {data.price_data_version} — so negotiated "
+        "rates or price changes move every total."
     )
     return lines
+
+
+def _in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Queries per month" → "queries per month" (an
+    acronym such as "API" keeps its capitals)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def next_steps(report: ScenarioReport) -> list[str]:
@@ -113,10 +123,10 @@ def next_steps(report: ScenarioReport) -> list[str]:
     for verdict in evaluation.strategies[key].compliance:
         if verdict.verdict == "needs_mitigation" and verdict.mitigation:
             requirement = verdict.requirement or COMPLIANCE_ITEMS.get(verdict.item, verdict.item)
-            steps.append(f"{requirement} — put in place: {verdict.mitigation}")
+            steps.append(f"For “{requirement}”: {verdict.mitigation}")
     u = report.uncertainty
     if u is not None and u.tornado:
-        movers = [bar.label for bar in u.tornado[:3]]
+        movers = [_in_sentence(bar.label) for bar in u.tornado[:3]]
         listed = movers[0] if len(movers) == 1 else ", ".join(movers[:-1]) + " and " + movers[-1]
         steps.append(f"Firm up the inputs that move the decision most: {listed}.")
     else:
@@ -183,8 +193,8 @@ def _line(row: Assumption, currency: str) -> str:
         for end in (row.low, row.high):
             if end is None:
                 ends.append("…")
-            elif fmt.money_unit(unit) is not None:
-                ends.append(fmt.quantity(end, unit))
+            elif (money := fmt.money_unit(unit)) is not None:
+                ends.append(fmt.money(end, money[0]))  # the unit is on the value already
             else:
                 ends.append(fmt.count(end) if row.integer else fmt.number(end))
         text += f" (range {ends[0]} – {ends[1]})"
@@ -213,9 +223,17 @@ def key_assumptions(data: ReportData) -> list[Flowable]:
             row
             for group in assumptions(data.project, report.scenario)
             for row in group.rows
-            if _matters(row)
+            if _matters(row) or row.path.startswith(OVERRIDES)
         ]
-        lines = {row.path: _line(row, currency) for row in rows}
+        lines = {
+            row.path: _line(row, currency) for row in rows if not row.path.startswith(OVERRIDES)
+        }
+        typed = sum(1 for row in rows if row.path.startswith(OVERRIDES))
+        if typed:  # costs typed in instead of computed: the client should know they exist
+            lines[OVERRIDES] = (
+                f"Costs typed in instead of computed: {fmt.count(typed)} "
+                f"(listed in {'Appendix A' if data.mode == 'full' else 'the full report'})"
+            )
         if index == 0:
             first = lines
             shown = list(lines.values())

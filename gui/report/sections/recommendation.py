@@ -81,9 +81,9 @@ def plain_reasons(evaluation: Evaluation, scenario: Scenario) -> list[str]:
             said["compliance"] = "It meets every compliance requirement as it stands."
         elif "fails" not in verdicts:
             said["compliance"] = (
-                f"It meets the compliance requirements once {fmt.count(mitigations)} "
-                f"mitigation{'s are' if mitigations > 1 else ' is'} in place (listed with the "
-                "verdicts)."
+                "It meets the compliance requirements once "
+                + ("one mitigation is" if mitigations == 1 else f"{fmt.count(mitigations)} are")
+                + " in place (see Next steps)."
             )
         else:
             said["compliance"] = "It fails a preferred compliance requirement (see the verdicts)."
