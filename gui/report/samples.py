@@ -37,7 +37,7 @@ def write_samples(docs: Path) -> list[Path]:
     )
     for number, image in enumerate(images, start=1):
         path = shots / f"report-summary-page-{number}.png"
-        _indexed(image).save(str(path), "PNG")
+        _indexed(image).save(str(path))  # PNG, from the suffix
         written.append(path)
     return written
 

@@ -173,6 +173,7 @@ def test_branding_on_the_page_and_metadata_in_the_pdf(tmp_path: Path) -> None:
     render_report(project, out, branding=branding, source_name="b.ftrag", paper="a4")
 
     reader = pypdf.PdfReader(out)
+    assert len(reader.pages) <= MAX_SUMMARY_PAGES  # a logo and a footer line still fit
     meta = reader.metadata
     assert meta is not None
     assert meta.title == "Customer-support assistant — recommendation report (client summary)"
@@ -287,3 +288,21 @@ def test_every_total_prints_the_same_wherever_it_appears(name: str) -> None:
             for neighbour in (whole - 1, whole + 1):
                 if abs(neighbour - value) < 1.0:  # only a rounding could print it
                     assert fmt.money(neighbour, e.currency) not in text
+
+
+def test_the_sample_deliverables_are_written(tmp_path: Path) -> None:
+    """What ``python -m gui.report.samples docs`` writes: both PDFs and a small PNG per summary
+    page."""
+    from gui.report.samples import write_samples
+
+    written = write_samples(tmp_path)
+    summary = pypdf.PdfReader(tmp_path / "sample-report.pdf")
+    full = pypdf.PdfReader(tmp_path / "sample-report-full.pdf")
+    assert len(summary.pages) <= MAX_SUMMARY_PAGES < len(full.pages)
+    shots = sorted((tmp_path / "screenshots").glob("report-summary-page-*.png"))
+    assert len(shots) == len(summary.pages)
+    assert set(shots) <= set(written)
+    for shot in shots:
+        image = QImage(str(shot))
+        assert abs(image.width() - 210 / 25.4 * 80) < 2  # A4 at 80 dpi
+        assert shot.stat().st_size < 150_000

@@ -33,12 +33,12 @@ def compliance_verdicts(evaluation: Evaluation) -> list[Flowable]:
         requirement = first.requirement or COMPLIANCE_ITEMS.get(item, item)
         cells = [cell_runs([(requirement, CELL), (f" · {need}", CELL_MUTED)])]
         for key in STRATEGIES:
-            verdict = verdicts.get(key)
-            if verdict is None:
+            found = verdicts.get(key)
+            if found is None:
                 cells.append(cell("—", CELL_MUTED))
                 continue
-            symbol, word = VERDICT_TEXT[verdict.verdict]
-            color = VERDICT_COLORS[verdict.verdict]
+            symbol, word = VERDICT_TEXT[found.verdict]
+            color = VERDICT_COLORS[found.verdict]
             cells.append(
                 cell(
                     f"{symbol} {word}",

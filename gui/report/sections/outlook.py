@@ -34,9 +34,11 @@ def within_reach(report: ScenarioReport) -> float:
     """The highest monthly volume this scenario can plausibly see: three times today's, the
     volume at the end of the horizon at the entered growth, or the top of its range."""
     workload = report.scenario.workload
-    today = report.evaluation.queries_per_month
-    growth = (1.0 + workload.monthly_growth_pct.likely / 100.0) ** workload.horizon_months.likely
-    high = workload.queries_per_month.high or 0.0
+    today = float(report.evaluation.queries_per_month)
+    growth: float = (1.0 + float(workload.monthly_growth_pct.likely) / 100.0) ** float(
+        workload.horizon_months.likely
+    )
+    high = float(workload.queries_per_month.high or 0.0)
     return max(REACH_FACTOR * today, today * growth, high)
 
 
