@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
+from PySide6.QtPrintSupport import QPrinter
 
 from engine.catalog import price_data_version
 from engine.evaluate import EvaluationError, evaluate_with_curves
@@ -302,6 +303,10 @@ def render_report(
     if isinstance(target, QPagedPaintDevice):
         if paper is not None:
             target.setPageLayout(page_layout(paper))
+        if isinstance(target, QPrinter):  # the print job's name, and a PDF printer's metadata
+            meta = pdf_metadata(data)
+            target.setDocName(meta["title"])
+            target.setCreator(meta["creator"])
         pages = _paint_to(target, data)
         return RenderResult(pages=pages, digest=data.digest)
     path = Path(target)

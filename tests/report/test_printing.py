@@ -96,6 +96,8 @@ def test_print_sends_the_report_to_the_printer(
     assert len(reader.pages) >= 5
     assert round(float(reader.pages[0].mediabox.width)) == 612  # US Letter
     assert "small.ftrag" in reader.pages[0].extract_text()
+    assert reader.metadata is not None  # the print job carries the report's title
+    assert reader.metadata.title == f"{project.title} — recommendation report (full report)"
 
 
 def test_print_preview_shows_the_client_summary_by_default(qtbot: QtBot, parent: QWidget) -> None:
