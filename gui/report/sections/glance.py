@@ -87,7 +87,7 @@ def scenario_glance(data: ReportData, report: ScenarioReport, figure_number: int
     multi = len(data.scenarios) > 1
     title = f"Scenario “{one_line(report.scenario.name)}”" if multi else "The figures"
     items: list[Flowable] = [
-        CondPageBreak(300.0),
+        CondPageBreak(280.0),
         heading("", title),
         para(scenario_basics(evaluation, report.scenario), SMALL, space_after=4.0),
         cost_chart(report, figure_number, aspect=SUMMARY_CHART_ASPECT, short=True),

@@ -4,7 +4,7 @@ where the cost order turns), and the assumptions that matter, one line each."""
 
 from __future__ import annotations
 
-from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGY_NAMES
+from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from engine.report import Assumption, assumptions
 from gui import format as fmt
 from gui.forms.labels import field_label, unit_text
@@ -58,6 +58,11 @@ def _next_crossover(report: ScenarioReport) -> tuple[float, str] | None:
     return min(found) if found else None
 
 
+def own_tco(report: ScenarioReport) -> float:
+    key = report.evaluation.recommendation.strategy
+    return report.evaluation.strategies[key].tco.value if key else 0.0
+
+
 def risks(data: ReportData, report: ScenarioReport) -> list[str]:
     evaluation = report.evaluation
     rec = evaluation.recommendation
@@ -83,6 +88,19 @@ def risks(data: ReportData, report: ScenarioReport) -> list[str]:
         if others:
             line += f"; {STRATEGY_NAMES[others[0][0]]} in {share(others[0][1])}"
         lines.append(line + ".")
+    tcos = {k: evaluation.strategies[k].tco.value for k in STRATEGIES if k != key}
+    cheaper = [
+        k for k in tcos if not evaluation.strategies[k].excluded and tcos[k] < own_tco(report)
+    ]
+    if cheaper:
+        cheapest = min(cheaper, key=lambda k: tcos[k])
+        currency = evaluation.currency
+        lines.append(
+            f"{STRATEGY_NAMES[cheapest]} would cost less ({fmt.money(tcos[cheapest], currency)} "
+            f"against {fmt.money(own_tco(report), currency)} over "
+            f"{fmt.count(evaluation.horizon_months)} months): the recommendation rests on the "
+            "other criteria and their weights."
+        )
     pending = [
         v.requirement or COMPLIANCE_ITEMS.get(v.item, v.item)
         for v in evaluation.strategies[key].compliance
