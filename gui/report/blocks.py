@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from engine.model.results import Evaluation, Figure
-from engine.model.scenario import STRATEGY_NAMES, Scenario
+from engine.model.scenario import Scenario
 from engine.report import crossover_sentences
 from gui import format as fmt
 from gui.charts.style import VERDICT_COLORS
@@ -105,20 +105,6 @@ def score_points(value: float) -> str:
     engine's own sentences write it (never ``round()`` first, which rounds half to even on the
     binary value and can print 66.2 here for the 66.3 of the rationale)."""
     return fmt.fixed(value, 1)
-
-
-def margin_text(evaluation: Evaluation) -> str:
-    rec = evaluation.recommendation
-    if rec.strategy is None:
-        return ""
-    if rec.runner_up is None:
-        return "the only strategy that meets every hard requirement"
-    win = evaluation.strategies[rec.strategy].total_score
-    other = evaluation.strategies[rec.runner_up].total_score
-    return (
-        f"leads {STRATEGY_NAMES[rec.runner_up]} by {fmt.points(rec.margin)} "
-        f"({score_points(win)} against {score_points(other)} of 100)"
-    )
 
 
 def scenario_basics(evaluation: Evaluation, scenario: Scenario) -> str:

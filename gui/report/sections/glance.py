@@ -10,7 +10,7 @@ from gui.report.blocks import cell, cell_runs, header_row, heading, one_line, pa
 from gui.report.flow import CondPageBreak, Flowable, KeepTogether, Row, Style, Table
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.chart import cost_chart
-from gui.report.sections.summary import key_figures_table
+from gui.report.sections.key_figures import key_figures_table
 from gui.report.styles import BODY, CELL, CELL_MUTED, HIGHLIGHT, SMALL, VERDICT_TEXT
 
 SUMMARY_CHART_ASPECT = 0.40
@@ -94,7 +94,7 @@ def scenario_glance(data: ReportData, report: ScenarioReport, figure_number: int
         KeepTogether(
             [
                 heading("", "Key figures", 2),
-                key_figures_table(evaluation, compact=True),
+                key_figures_table(evaluation),
                 para(
                     "Lowest value of each row in bold; the recommended strategy shaded. Each "
                     "figure is rounded once, from its exact value.",

@@ -114,9 +114,10 @@ def risks(data: ReportData, report: ScenarioReport) -> list[str]:
         )
     turn = _next_crossover(report)
     if turn is not None:
-        volume, cheaper = turn
+        volume, cheaper_above = turn
         lines.append(
-            f"Above {fmt.volume(volume)} {STRATEGY_NAMES[cheaper]} becomes cheaper than {name}."
+            f"Above {fmt.volume(volume)} {STRATEGY_NAMES[cheaper_above]} becomes cheaper than "
+            f"{name}."
         )
     lines.append(
         f"Prices are public list prices — price data {data.price_data_version} — so negotiated "

@@ -9,7 +9,7 @@ from gui import format as fmt
 from gui.report.blocks import bullets, heading, one_line, para, scenario_basics
 from gui.report.flow import MUTED, Flowable, Panel, Style
 from gui.report.model import ReportData, ScenarioReport
-from gui.report.sections.summary import comparison_table
+from gui.report.sections.key_figures import comparison_table
 from gui.report.styles import ACCENT, BODY, BODY_BOLD, KICKER, REC_NAME, SMALL, WARNING_RED
 from gui.uncertainty.text import recommended_share
 
