@@ -306,3 +306,23 @@ def test_the_sample_deliverables_are_written(tmp_path: Path) -> None:
         image = QImage(str(shot))
         assert abs(image.width() - 210 / 25.4 * 80) < 2  # A4 at 80 dpi
         assert shot.stat().st_size < 150_000
+
+
+def test_reasons_risks_and_next_steps_come_from_the_figures() -> None:
+    small = "\n".join(story_texts(build_story(report_data(load_template("seed-small-company")))))
+    # RAG wins on the other criteria though fine-tuning costs less: the summary says both.
+    assert "It is not the cheapest: USD 1,920 over 12 months, against USD 1,700 for" in small
+    assert "Fine-tuning would cost less (USD 1,700 against USD 1,920 over 12 months)" in small
+    assert "No compliance requirement is ticked in this scenario." in small
+
+    support = report_data(load_template("support-assistant"))
+    text = "\n".join(story_texts(build_story(support)))
+    rag = support.scenarios[0].evaluation.strategies["rag"]
+    [mitigated] = [v for v in rag.compliance if v.verdict == "needs_mitigation"]
+    assert f"For “{mitigated.requirement}”: {mitigated.mitigation}" in text  # a next step
+    assert "It costs least: USD 19,629 over 24 months" in text
+    # The inputs with ranges that move the decision most, from the tornado.
+    assert "Firm up the inputs that move the decision most: labelling cost per example" in text
+    # Fine-tuning undercuts RAG only at ~1,000 times today's volume: no risk, no re-run step.
+    assert any(c.queries_per_month > 19_000_000 for c in support.scenarios[0].evaluation.crossovers)
+    assert "becomes cheaper than RAG" not in text and "Re-run this analysis" not in text
