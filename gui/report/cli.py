@@ -1,7 +1,8 @@
-"""``ftrag report FILE -o OUT.pdf|OUT.docx [--scenario NAME ...] [--paper a4|letter]``.
+"""``ftrag report FILE -o OUT.pdf|OUT.docx [--full] [--scenario NAME ...] [--paper a4|letter]``.
 
 The output's suffix chooses the format: a PDF, or an editable Word document (.docx) with the
-same content.
+same content.  The client summary by default; ``--full`` adds the technical appendix (formulas,
+inputs, catalog provenance, methodology).
 
 The PDF is laid out by Qt, so this command lives on the GUI side (engine.cli never imports Qt);
 gui.launcher routes ``report`` here.  It needs no display: without one (or always, when
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="a .ftrag project file")
     parser.add_argument("-o", "--output", required=True, help="the .pdf or .docx file to write")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="the full report: the client summary plus the technical appendix "
+        "(default: the client summary)",
+    )
     parser.add_argument(
         "--scenario",
         action="append",
@@ -97,6 +104,7 @@ def _run(args: argparse.Namespace) -> int:
             scenario_names=args.scenario,
             paper=args.paper,
             source_name=Path(args.file).name,
+            mode="full" if args.full else "summary",
         )
     except ReportError as exc:
         raise _CliError(f"{args.file}: {exc}") from None
@@ -110,7 +118,7 @@ def _write_docx(args: argparse.Namespace, project: Project, output: Path) -> int
     from gui.report.docx_writer import export_docx
     from gui.report.render import ReportError
 
-    mode: ReportMode = "full" if getattr(args, "full", False) else "summary"
+    mode: ReportMode = "full" if args.full else "summary"
     try:
         export_docx(
             project,

@@ -180,7 +180,7 @@ def export_pdf(
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
     paper: Paper | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> Path | None:
     """Ask where to save, write the PDF; returns its path (None if cancelled or failed)."""
@@ -230,7 +230,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         source_name: str | None = None,
         scenario_names: Sequence[str] | None = None,
         printer: QPrinter | None = None,
-        mode: ReportMode = "full",
+        mode: ReportMode = "summary",
         branding: Branding | None = None,
     ) -> None:
         printer = printer or make_printer(project)
@@ -299,7 +299,7 @@ def print_preview(
     *,
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> ReportMode:
     """Show the print preview (modal); the user prints from it or closes it.  Returns the
@@ -329,7 +329,7 @@ def print_report(
     source_name: str | None = None,
     scenario_names: Sequence[str] | None = None,
     printer: QPrinter | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> bool:
     """Show the print dialog and print; True when the report was sent to the printer."""

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from xml.sax.saxutils import escape
 
-from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -31,6 +32,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
+from PySide6.QtPrintSupport import QPrinter
 
 from engine.catalog import price_data_version
 from engine.evaluate import EvaluationError, evaluate_with_curves
@@ -38,7 +40,8 @@ from engine.model.project import Project
 from engine.report import inputs_digest
 from engine.version import APP_VERSION
 from gui import format as fmt
-from gui.report.branding import Branding, ReportMode
+from gui.report.blocks import one_line
+from gui.report.branding import REPORT_MODE_NAMES, Branding, ReportMode
 from gui.report.content import ReportData, ScenarioReport, build_story
 from gui.report.flow import (
     INK,
@@ -83,6 +86,7 @@ MARGINS_MM = QMarginsF(18.0, 13.0, 18.0, 12.0)  # left, top, right, bottom
 PDF_DPI = 1200  # coordinates only: the PDF stays vector
 HEADER_PT = 20.0  # running header band (pages 2…)
 FOOTER_PT = 18.0
+FOOTER_LINE_PT = 9.5  # the firm's footer line, when it has one, above the file and page line
 CURVE_POINTS = 400
 RUNNING = Style(size=7.0, color=MUTED)
 
@@ -119,7 +123,7 @@ def report_data(
     scenario_names: Sequence[str] | None = None,
     source_name: str | None = None,
     report_date: date | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> ReportData:
     """Evaluate the scenarios the report covers (all, or the ones named, in project order)."""
@@ -168,9 +172,12 @@ class _Laid:
     height: float
     data: ReportData
 
+    def footer_pt(self) -> float:
+        return FOOTER_PT + (FOOTER_LINE_PT if self.data.branding.footer else 0.0)
+
     def body(self) -> QRectF:
         top = self.dev.pt(HEADER_PT)
-        return QRectF(0.0, top, self.width, self.height - top - self.dev.pt(FOOTER_PT))
+        return QRectF(0.0, top, self.width, self.height - top - self.dev.pt(self.footer_pt()))
 
 
 def _lay_out(data: ReportData, device: QPaintDevice, width: float, height: float) -> _Laid:
@@ -205,10 +212,14 @@ def _paint_page(painter: QPainter, laid: _Laid, index: int) -> None:
     rule.setWidthF(pt(0.5))
     top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
     top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-    if index > 0:  # running header: whose report, and when
+    if index > 0:  # running header: whose report, by which firm, and when
         right = f"Recommendation report · {data.generated.isoformat()}"
+        if data.branding.firm_name:
+            right = f"{data.branding.firm_name} · {right}"
+        right = _elide(dev, right, RUNNING, width * 0.5)
         right_width = metrics.horizontalAdvance(right)
-        who = data.project.title + (f" — {data.project.client}" if data.project.client else "")
+        client = one_line(data.project.client)
+        who = one_line(data.project.title) + (f" — {client}" if client else "")
         left = _elide(dev, who, RUNNING, width - right_width - pt(18))
         painter.setPen(QColor(MUTED))
         painter.drawText(
@@ -222,13 +233,23 @@ def _paint_page(painter: QPainter, laid: _Laid, index: int) -> None:
         painter.setPen(rule)
         _line(painter, metrics.height() + pt(3), width)
     draw_page(painter, dev, laid.pages[index], laid.body())
-    # Footer: the file and the inputs this page comes from, and the page number.
+    # Footer: the firm's line, the file and the inputs this page comes from, the page number.
     footer_top = laid.height - metrics.height()
+    rule_y = footer_top - pt(4)
+    if data.branding.footer:
+        line_top = footer_top - pt(FOOTER_LINE_PT)
+        rule_y = line_top - pt(4)
+        painter.setPen(QColor(MUTED))
+        painter.drawText(
+            QRectF(0.0, line_top, width, metrics.height()),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+            _elide(dev, data.branding.footer, RUNNING, width),
+        )
     painter.setPen(rule)
-    _line(painter, footer_top - pt(4), width)
+    _line(painter, rule_y, width)
     page_text = f"Page {fmt.count(index + 1)} of {fmt.count(len(laid.pages))}"
     page_width = metrics.horizontalAdvance(page_text)
-    source = _elide(dev, data.source_name, RUNNING, width * 0.55)
+    source = _elide(dev, one_line(data.source_name), RUNNING, width * 0.55)
     left = f"{source} · inputs {data.short_digest} · FTRAG Advisor {data.app_version}"
     left = _elide(dev, left, RUNNING, width - page_width - pt(18))
     painter.setPen(QColor(MUTED))
@@ -259,7 +280,7 @@ def render_report(
     paper: Paper | None = None,
     source_name: str | None = None,
     report_date: date | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> RenderResult:
     """Render the recommendation report to a PDF file (``target`` a path) or onto a printer
@@ -282,6 +303,10 @@ def render_report(
     if isinstance(target, QPagedPaintDevice):
         if paper is not None:
             target.setPageLayout(page_layout(paper))
+        if isinstance(target, QPrinter):  # the print job's name, and a PDF printer's metadata
+            meta = pdf_metadata(data)
+            target.setDocName(meta["title"])
+            target.setCreator(meta["creator"])
         pages = _paint_to(target, data)
         return RenderResult(pages=pages, digest=data.digest)
     path = Path(target)
@@ -299,8 +324,11 @@ def render_report(
         writer = QPdfWriter(str(tmp))
         writer.setResolution(PDF_DPI)
         writer.setPageLayout(page_layout(paper))
-        writer.setTitle(f"{project.title} — recommendation report")
-        writer.setCreator(f"FTRAG Advisor {APP_VERSION}")
+        meta = pdf_metadata(data)
+        writer.setTitle(meta["title"])
+        writer.setAuthor(meta["author"])
+        writer.setCreator(meta["creator"])
+        writer.setDocumentXmpMetadata(QByteArray(xmp_metadata(meta).encode("utf-8")))
         try:
             pages = _paint_to(writer, data)
         except ReportError:
@@ -313,6 +341,50 @@ def render_report(
     finally:
         tmp.unlink(missing_ok=True)
     return RenderResult(pages=pages, digest=data.digest, path=path)
+
+
+def pdf_metadata(data: ReportData) -> dict[str, str]:
+    """Title, Author (the consultant, else the firm), Subject and Creator of the PDF, each one
+    line without control characters."""
+    project = data.project
+    title = one_line(project.title) or "Untitled project"
+    client = one_line(project.client)
+    kind = REPORT_MODE_NAMES[data.mode].lower()
+    return {
+        "title": f"{title} — recommendation report ({kind})",
+        "author": one_line(project.consultant) or data.branding.firm_name,
+        "subject": f"Fine-tuning vs RAG recommendation for {client or title}",
+        "creator": f"FTRAG Advisor {data.app_version}",
+        "keywords": f"inputs {data.digest}",
+    }
+
+
+def xmp_metadata(meta: dict[str, str]) -> str:
+    """The XMP packet: Qt writes Title, Author and Creator into the document information
+    dictionary, and this packet carries them too with the Subject (dc:description), for which
+    QPdfWriter has no setter."""
+
+    def text(key: str) -> str:
+        return escape(meta[key], {'"': "&quot;"})
+
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text("title")}</rdf:li></rdf:Alt>'
+        "</dc:title>\n"
+        f"<dc:creator><rdf:Seq><rdf:li>{text('author')}</rdf:li></rdf:Seq></dc:creator>\n"
+        '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+        f"{text('subject')}</rdf:li></rdf:Alt></dc:description>\n"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+        f' pdf:Keywords="{text("keywords")}"/>\n'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        f' xmp:CreatorTool="{text("creator")}"/>\n'
+        "</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )
 
 
 def _paint_to(device: QPagedPaintDevice, data: ReportData) -> int:
@@ -341,7 +413,7 @@ def render_page_images(
     paper: Paper | None = None,
     source_name: str | None = None,
     report_date: date | None = None,
-    mode: ReportMode = "full",
+    mode: ReportMode = "summary",
     branding: Branding | None = None,
 ) -> list[QImage]:
     """Pages of the report as images (white, ``dpi`` dots per inch): thumbnails, and test

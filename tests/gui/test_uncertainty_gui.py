@@ -436,11 +436,11 @@ def test_the_banner_names_the_runner_up_when_the_answer_is_a_coin_toss() -> None
 def test_the_report_has_an_uncertainty_section(tmp_path: Path) -> None:
     project = uncertain_project()
     out = tmp_path / "report.pdf"
-    render_report(project, out)
+    render_report(project, out, mode="full")  # the section is in the technical appendix
     reader = pypdf.PdfReader(out)
-    # The section follows the scenario's chart, within the first pages (text extraction is
-    # slow: only those are read).
-    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[:6])
+    # The section follows the summary and the scenario's scores, within the first pages (text
+    # extraction is slow: only those are read).
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[:8])
     base = evaluate(project)
     u = analyse(project, project.scenarios[0], base, seed=0, distribution="triangular")
     expected = recommended_share(u, base)  # seed 0, 5,000 samples: reproducible

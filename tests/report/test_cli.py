@@ -54,6 +54,21 @@ def test_report_of_one_scenario(tmp_path: Path) -> None:
     assert "In two years" not in text
 
 
+def test_report_is_the_client_summary_unless_full(tmp_path: Path) -> None:
+    source = str(template_path("support-assistant"))
+    summary, full = tmp_path / "summary.pdf", tmp_path / "full.pdf"
+    done = ftrag("report", source, "-o", str(summary))
+    assert done.returncode == 0, done.stderr
+    done_full = ftrag("report", source, "-o", str(full), "--full")
+    assert done_full.returncode == 0, done_full.stderr
+    short, long = pypdf.PdfReader(summary), pypdf.PdfReader(full)
+    assert len(short.pages) <= 4 < len(long.pages)
+    assert f"({len(short.pages)} pages," in done.stdout
+    text = " ".join(" ".join(p.extract_text().split()) for p in long.pages)
+    assert "Methodology and references" in text
+    assert "Methodology and references" not in " ".join(p.extract_text() for p in short.pages)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -73,7 +73,7 @@ def test_export_pdf_failure_is_a_message_not_a_crash(
 
 def test_print_preview_renders_the_report(qtbot: QtBot, parent: QWidget) -> None:
     project = load_template("seed-small-company")
-    dialog = ReportPreviewDialog(parent, project, source_name="small.ftrag")
+    dialog = ReportPreviewDialog(parent, project, source_name="small.ftrag", mode="full")
     qtbot.addWidget(dialog)
     preview = dialog.findChild(QPrintPreviewWidget)
     assert preview is not None
@@ -91,11 +91,23 @@ def test_print_sends_the_report_to_the_printer(
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a "printer" we can read back
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     monkeypatch.setattr(QPrintDialog, "exec", lambda _self: QDialog.DialogCode.Accepted)
-    assert print_report(parent, project, printer=printer, source_name="small.ftrag")
+    assert print_report(parent, project, printer=printer, source_name="small.ftrag", mode="full")
     reader = pypdf.PdfReader(tmp_path / "printed.pdf")
     assert len(reader.pages) >= 5
     assert round(float(reader.pages[0].mediabox.width)) == 612  # US Letter
     assert "small.ftrag" in reader.pages[0].extract_text()
+    assert reader.metadata is not None  # the print job carries the report's title
+    assert reader.metadata.title == f"{project.title} — recommendation report (full report)"
+
+
+def test_print_preview_shows_the_client_summary_by_default(qtbot: QtBot, parent: QWidget) -> None:
+    dialog = ReportPreviewDialog(parent, load_template("support-assistant"))
+    qtbot.addWidget(dialog)
+    preview = dialog.findChild(QPrintPreviewWidget)
+    assert preview is not None
+    preview.updatePreview()
+    assert dialog.errors == []
+    assert 1 <= dialog.pages_rendered <= 4
 
 
 def test_print_cancelled(parent: QWidget, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,182 @@
+"""Appendix A: every input as entered, and the catalog data it drew on."""
+
+from __future__ import annotations
+
+from engine.report import (
+    Assumption,
+    AssumptionGroup,
+    ReferenceEntry,
+    assumptions,
+    reference_data,
+)
+from gui import format as fmt
+from gui.forms.labels import choice_label, field_label, unit_text
+from gui.report.blocks import (
+    cell,
+    cell_runs,
+    group_row,
+    header_row,
+    heading,
+    para,
+)
+from gui.report.flow import (
+    Flowable,
+    Row,
+    Run,
+    Table,
+)
+from gui.report.model import ReportData, ScenarioReport
+from gui.report.styles import (
+    BODY,
+    CELL,
+    CELL_BOLD,
+    CELL_MUTED,
+    SMALL,
+)
+
+_NO_UNIT = {"fraction", ""}
+
+
+def assumption_value(row: Assumption, currency: str) -> str:
+    if isinstance(row.value, bool):
+        return "Yes" if row.value else "No"
+    if row.value is None:
+        return "—"
+    if isinstance(row.value, str):
+        if row.name in ("currency",) or (
+            row.path.startswith("serving.") and row.name == "api_model"
+        ):
+            return row.value
+        if any(row.name.endswith(s) for s in ("model", "gpu", "store")):
+            return row.value
+        return choice_label(row.value)
+    unit = unit_text(row.unit, currency)
+    if row.integer:  # rounded once, half up, like every count in the report
+        return fmt.count(row.value) + (f" {unit}" if unit not in _NO_UNIT else "")
+    if unit in _NO_UNIT:
+        return fmt.number(row.value)
+    return fmt.quantity(row.value, unit)
+
+
+def assumption_notes(row: Assumption, currency: str) -> list[Run]:
+    runs: list[Run] = []
+    if row.low is not None or row.high is not None:
+        unit = unit_text(row.unit, currency)
+        ends = []
+        for end in (row.low, row.high):
+            if end is None:
+                ends.append("…")
+            elif fmt.money_unit(unit) is not None:
+                ends.append(fmt.quantity(end, unit))
+            else:
+                ends.append(fmt.number(end))
+        suffix = "" if fmt.money_unit(unit) is not None or unit in _NO_UNIT else f" {unit}"
+        runs.append((f"range {ends[0]} – {ends[1]}{suffix}", CELL))
+    if row.source:
+        source = row.source
+        if row.from_catalog:
+            source = "catalog price: " + source.removeprefix("catalog: ")
+        runs.append((("\n" if runs else "") + source, CELL_MUTED))
+    return runs
+
+
+def _same(a: Assumption, b: Assumption) -> bool:
+    return (a.value, a.low, a.high, a.source) == (b.value, b.low, b.high, b.source)
+
+
+def assumptions_section(
+    data: ReportData,
+    report: ScenarioReport,
+    number: str,
+    baseline: ScenarioReport | None = None,
+) -> list[Flowable]:
+    """Every input of the first scenario; for the others, only the inputs that differ from it
+    (with its value beside them), so a reader sees at once what a scenario changes."""
+    currency = data.project.currency
+    groups: list[AssumptionGroup] = assumptions(data.project, report.scenario)
+    before: dict[str, Assumption] = {}
+    if baseline is not None:
+        for group in assumptions(data.project, baseline.scenario):
+            before.update({row.path: row for row in group.rows})
+    rows: list[Row] = []
+    for group in groups:
+        shown = [r for r in group.rows if r.path not in before or not _same(r, before[r.path])]
+        if not shown:
+            continue
+        rows.append(group_row(group.title, 3, group.note if baseline is None else ""))
+        for row in shown:
+            label = row.label or field_label(row.name)
+            notes = assumption_notes(row, currency)
+            if baseline is not None:
+                old = before.get(row.path)
+                was = assumption_value(old, currency) if old is not None else "not used"
+                notes.append(
+                    (("\n" if notes else "") + f"“{baseline.scenario.name}”: {was}", CELL_MUTED)
+                )
+            rows.append(
+                Row(
+                    [
+                        cell(label),
+                        cell(assumption_value(row, currency), CELL, "right"),
+                        cell_runs(notes or [("", CELL)]),
+                    ]
+                )
+            )
+    title = f"Scenario “{report.scenario.name}”"
+    if baseline is None:
+        intro = (
+            "Every input the evaluation uses, as entered (likely value; a range where one was "
+            "given). Values marked “catalog price” were left empty and come from the catalog "
+            "entry named, with its as-of date; the entries' sources follow the table."
+        )
+    else:
+        intro = (
+            f"Only the inputs that differ from scenario “{baseline.scenario.name}” (A.1); every "
+            "other input is the same."
+        )
+    items: list[Flowable] = [
+        heading(number, title, 2),
+        para(intro, SMALL, space_after=3.0, keep_with_next=bool(rows)),
+    ]
+    if rows:
+        header = header_row(["Input", "Value", "Range and source"], ["left", "right", "left"])
+        items.append(Table([36, 24, 40], rows, header=[header]))
+    else:
+        items.append(para("No input differs.", BODY))
+    entries = reference_data(data.project, report.scenario)
+    if baseline is not None and entries == reference_data(data.project, baseline.scenario):
+        return items
+    if entries:
+        items.append(heading("", "Reference data used", 3))
+        items.append(reference_table(entries))
+    return items
+
+
+def reference_table(entries: list[ReferenceEntry]) -> Table:
+    rows = []
+    for entry in entries:
+        name: list[Run] = [
+            (entry.name, CELL_BOLD),
+            (f"\n{entry.catalog}", CELL_MUTED),
+        ]
+        if entry.overridden:
+            name.append(("\noverridden in this project", CELL_MUTED))
+        figures = "\n".join(
+            f"{label}: {fmt.quantity(value, unit)}" for label, value, unit in entry.figures
+        )
+        rows.append(
+            Row(
+                [
+                    cell_runs(name),
+                    cell(", ".join(entry.used_for), CELL),
+                    cell(figures, CELL),
+                    cell_runs([(entry.source, CELL_MUTED)]),
+                    cell(entry.as_of or "—", CELL, "right"),
+                ]
+            )
+        )
+    header = header_row(
+        ["Entry", "Used for", "Figures (USD)", "Source", "As of"],
+        ["left", "left", "left", "left", "right"],
+    )
+    return Table([20, 14, 19, 36, 11], rows, header=[header])

@@ -1,0 +1,135 @@
+"""The key figures of a scenario per strategy, and the comparison of several scenarios."""
+
+from __future__ import annotations
+
+from engine.model.results import Evaluation, Figure
+from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
+from gui import format as fmt
+from gui.report.blocks import (
+    cell,
+    header_row,
+    score_points,
+)
+from gui.report.flow import (
+    Row,
+    Table,
+)
+from gui.report.model import ReportData
+from gui.report.styles import (
+    CELL,
+    CELL_BOLD,
+    HIGHLIGHT,
+)
+
+
+def key_figures_table(evaluation: Evaluation) -> Table:
+    """Each strategy's headline figures (average staleness and retrains are in the technical
+    appendix's freshness and cost-breakdown sections)."""
+    currency = evaluation.currency
+    rec = evaluation.recommendation.strategy
+    months = fmt.count(evaluation.horizon_months)
+    rows: list[Row] = []
+
+    def highlight(key: str) -> str:
+        return HIGHLIGHT if key == rec else ""
+
+    specs: list[tuple[str, str, bool]] = [
+        ("tco", f"Total cost over {months} months", True),
+        ("one_time", "One-time cost", False),
+        ("monthly_fixed", "Running cost, month 1", False),
+        ("per_query", "Usage charges per query", False),
+        ("latency_total", "Time to full answer (p50)", True),
+        ("latency_ttft", "Time to first token (p50)", True),
+        ("staleness_worst", "Worst-case staleness", True),
+    ]
+    units = {
+        "one_time": currency,
+        "monthly_fixed": f"{currency}/month",
+        "per_query": f"{currency}/query",
+    }
+    for key, label, bold_best in specs:
+        values: list[float] = []
+        texts: list[str] = []
+        for strategy_key in STRATEGIES:
+            strategy = evaluation.strategies[strategy_key]
+            if key in units:
+                value = float(getattr(strategy, key))
+                texts.append(fmt.quantity(value, units[key]))
+            else:
+                figure: Figure = getattr(strategy, key)
+                value = figure.value
+                texts.append(fmt.figure_value(figure))
+            values.append(value)
+        best = min(values)
+        cells = [cell(label, CELL_BOLD if key == "tco" else CELL)]
+        for strategy_key, value, text in zip(STRATEGIES, values, texts, strict=True):
+            is_best = bold_best and value == best and values.count(best) < len(values)
+            cells.append(
+                cell(
+                    text,
+                    CELL_BOLD if is_best else CELL,
+                    "right",
+                    background=highlight(strategy_key),
+                )
+            )
+        rows.append(Row(cells))
+    rows.append(
+        Row(
+            [cell("Weighted score (of 100)", CELL_BOLD)]
+            + [
+                cell(
+                    score_points(evaluation.strategies[k].total_score)
+                    + (" (excluded)" if evaluation.strategies[k].excluded else ""),
+                    CELL_BOLD,
+                    "right",
+                    background=highlight(k),
+                )
+                for k in STRATEGIES
+            ],
+            kind="total",
+        )
+    )
+    header = header_row(
+        ["", *[STRATEGY_NAMES[k] + ("  ✓ recommended" if k == rec else "") for k in STRATEGIES]],
+        ["left", "right", "right", "right"],
+    )
+    return Table([31, 23, 23, 23], rows, header=[header], space_after=4.0)
+
+
+def comparison_table(data: ReportData) -> Table:
+    header = header_row(
+        [
+            "Scenario",
+            "Queries per month",
+            "Months",
+            "Recommended",
+            "Lead (points)",
+            *[f"{STRATEGY_NAMES[k]} total" for k in STRATEGIES],
+        ],
+        ["left", "right", "right", "left", "right", "right", "right", "right"],
+    )
+    rows = []
+    for report in data.scenarios:
+        e = report.evaluation
+        rec = e.recommendation
+        cells = [
+            cell(report.scenario.name, CELL_BOLD),
+            cell(fmt.count(e.queries_per_month), CELL, "right"),
+            cell(fmt.count(e.horizon_months), CELL, "right"),
+            cell(rec.name, CELL_BOLD),
+            cell(score_points(rec.margin) if rec.strategy else "—", CELL, "right"),
+        ]
+        tcos = [e.strategies[k].tco.value for k in STRATEGIES]
+        best = min(tcos)
+        for key, value in zip(STRATEGIES, tcos, strict=True):
+            excluded = " (excl.)" if e.strategies[key].excluded else ""
+            cells.append(
+                cell(
+                    fmt.money(value, e.currency) + excluded,
+                    CELL_BOLD if value == best else CELL,
+                    "right",
+                    background=HIGHLIGHT if key == rec.strategy else "",
+                )
+            )
+        rows.append(Row(cells))
+    return Table([16, 10, 8, 15, 9, 14, 14, 14], rows, header=[header], space_after=4.0)
