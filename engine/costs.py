@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from engine import hardware
 from engine import numbers as nf
 from engine.context import (
     DAYS_PER_MONTH,
@@ -247,7 +248,8 @@ def _training_components(
             "Training memory",
             plan.memory_bytes / 1e9,
             "GB",
-            "N × bytes per parameter (16 full, 2 LoRA, 0.6 QLoRA) × 1.2 overhead",
+            "N × bytes per parameter (16 full, 2 LoRA, 0.6 QLoRA) × 1.2 overhead "
+            "(activations, fragmentation, CUDA context)",
             {"N": (model.parameters_billion * 1e9, "params"), "method": (ft.method.value, "")},
         )
         figures["training_gpus"] = figure(
@@ -255,12 +257,21 @@ def _training_components(
             "Training GPUs used",
             plan.gpus_used,
             "GPUs",
-            "max(GPUs requested, minimum whose memory fits the model, rounded to a power of 2)",
+            "the GPUs typed when the training state, sharded across them, fits their memory; "
+            "else the smallest count of 1, 2, 4 or whole 8-GPU servers above it that fits",
             {
-                "requested": (scalar(np.round(v(ft.training_gpu_count))), "GPUs"),
-                "minimum": (plan.min_gpus, "GPUs"),
-                "memory per GPU": (gpu.memory_gb, "GB"),
+                "typed": (scalar(np.round(v(ft.training_gpu_count))), "GPUs"),
+                "training state": (plan.memory_bytes / 1e9, "GB"),
+                "smallest count that fits": (plan.min_gpus, "GPUs"),
+                "memory per GPU": (gpu.memory_gb, "GiB"),
             },
+            note=(
+                f"Raised from the {nf.number(scalar(np.round(v(ft.training_gpu_count))))} "
+                f"typed: {nf.count(plan.memory_bytes / 1e9)} GB of training state does not "
+                "fit on fewer."
+                if plan.raised and not ctx.sampled
+                else ""
+            ),
         )
         figures["training_wall_hours"] = figure(
             f"{strategy}.training_wall_hours",
@@ -448,6 +459,7 @@ def _serving_components(
     gpu = ctx.gpu(option.gpu)
     price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price)
     hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
+    typed_gpus = opt(option.gpus_per_replica)
     plan = serving_plan(
         model,
         gpu,
@@ -459,50 +471,104 @@ def _serving_components(
         mfu=v(option.inference_mfu),
         hours_per_month=hours,
         gpu_hour_price=price,
+        gpus_per_replica=None if typed_gpus is None else np.round(typed_gpus),
+        target_utilisation=v(option.target_utilisation),
     )
     peak = v(s.workload.peak_to_average_load)
     q0 = v(s.workload.queries_per_month)
     replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
     monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
+    streams = np.round(v(option.concurrent_streams_per_replica))
+    figures["serving_busy_seconds"] = figure(
+        f"{strategy}.serving_busy_seconds",
+        "Replica time per query",
+        plan.seconds_per_query_busy,
+        "s",
+        "prefill (alone on the replica) + output tokens × decode step at full batch ÷ "
+        "concurrent requests",
+        {
+            "prefill": (plan.prefill_seconds, "s"),
+            "output tokens": (prompt_out, "tokens"),
+            "decode step at full batch": (plan.decode_step_seconds, "s"),
+            "concurrent requests": (streams, "streams"),
+            "one replica completes": (plan.replica_queries_per_s, "queries/s"),
+        },
+    )
     figures["serving_replicas"] = figure(
         f"{strategy}.serving_replicas",
         "Replicas at the scenario's volume",
         replicas,
         "replicas",
-        "max(1, ⌈peak output tokens/s needed ÷ output tokens/s one replica sustains⌉)",
+        "max(1, ⌈peak queries/s × replica time per query ÷ target utilisation⌉)",
         {
             "queries": (q0, "queries/month"),
             "peak-to-average": (peak, "×"),
             "serving hours": (hours, "h/month"),
-            "needed at peak": (q0 / (hours * 3600) * peak * prompt_out, "tokens/s"),
-            "one replica": (plan.replica_tokens_per_s, "tokens/s"),
+            "peak queries/s": (plan.peak_queries_per_s(q0, peak), "queries/s"),
+            "replica time per query": (plan.seconds_per_query_busy, "s"),
+            "target utilisation": (plan.target_utilisation, ""),
         },
     )
+    sizing = plan.sizing
+    assert sizing is not None
+    g = plan.gpus_per_replica
+    gpu_note = ""
+    if sizing.raised and not ctx.sampled:
+        typed_count = sizing.gpus_requested or 1.0
+        if typed_count not in hardware.serving_gpu_counts(model):
+            why = (
+                f"its {model.attention_heads} attention heads ({model.kv_heads} KV heads) "
+                f"cannot be split over {nf.number(typed_count)} GPUs"
+            )
+        else:
+            why = (
+                f"it needs {nf.fixed(sizing.needed_per_gpu(model, typed_count) / 1e9, 1)} GB "
+                f"per GPU on {nf.number(typed_count)}, more than the "
+                f"{nf.fixed(sizing.usable_bytes_per_gpu / 1e9, 1)} GB usable"
+            )
+        gpu_note = f"Raised from the {nf.number(typed_count)} typed: {why}."
     figures["serving_gpus_per_replica"] = figure(
         f"{strategy}.serving_gpus_per_replica",
         "GPUs per replica",
-        plan.gpus_per_replica,
+        g,
         "GPUs",
-        "⌈(weights + KV cache of all streams) × 1.2 ÷ GPU memory⌉, rounded up to a power of 2",
+        "smallest tensor-parallel count g (dividing the attention heads; whole 8-GPU servers "
+        "beyond 8) with weights ÷ g + KV-cache share + runtime reserve ≤ GPU memory × "
+        "utilisation" + ("" if typed_gpus is None else ", at or above the count typed"),
         {
             "model": (model.name, ""),
-            "weights": (model.parameters_billion * v(option.bytes_per_parameter), "GB"),
-            "memory needed": (plan.memory_needed_bytes / 1e9, "GB"),
             "GPU": (gpu.name, ""),
-            "GPU memory": (gpu.memory_gb, "GB"),
+            "typed": ("empty (derived)" if typed_gpus is None else typed_gpus, "GPUs"),
+            "weights": (sizing.weights_bytes / 1e9, "GB"),
+            "KV cache, all requests": (sizing.kv_cache_bytes / 1e9, "GB"),
+            "per GPU at this count": (sizing.needed_per_gpu(model, g) / 1e9, "GB"),
+            "GPU memory": (gpu.memory_gb, "GiB"),
+            "memory utilisation (vLLM default)": (hardware.GPU_MEMORY_UTILIZATION, ""),
+            "runtime reserve": (hardware.RUNTIME_RESERVE_GIB, "GiB/GPU"),
+            "usable per GPU": (sizing.usable_bytes_per_gpu / 1e9, "GB"),
+            "attention / KV heads": (f"{model.attention_heads} / {model.kv_heads}", ""),
+            "smallest count that fits": (sizing.minimum_gpus, "GPUs"),
         },
+        note=gpu_note,
     )
     figures["decode_tokens_per_s"] = figure(
         f"{strategy}.decode_tokens_per_s",
         "Decode speed (one request)",
         plan.single_stream_tokens_per_s,
         "tokens/s",
-        "GPUs × bandwidth × efficiency ÷ (weight bytes + KV-cache bytes read per token)",
+        "1 ÷ (weight and KV bytes per GPU ÷ (bandwidth × efficiency) + tensor-parallel "
+        "all-reduces: 2 per layer × (latency + 2(g−1)/g × activation bytes ÷ link bandwidth))",
         {
             "bandwidth": (gpu.memory_bandwidth_tb_s, "TB/s per GPU"),
-            "GPUs": (plan.gpus_per_replica, ""),
+            "GPUs": (g, ""),
             "efficiency": (v(option.bandwidth_efficiency), ""),
             "weights": (model.parameters_billion * v(option.bytes_per_parameter), "GB"),
+            "all-reduces per step": (
+                scalar(np.where(g > 1, hardware.ALLREDUCES_PER_LAYER * model.layers, 0.0)),
+                "",
+            ),
+            "link": ("NVLink" if gpu.nvlink else "PCIe", ""),
+            "all-reduce time per step, full batch": (plan.comm_seconds_per_step * 1000, "ms"),
         },
     )
     serving = figure(
@@ -790,7 +856,32 @@ def hybrid_cost(ctx: Context) -> CostModel:
 
 
 def cost_models(ctx: Context) -> dict[str, CostModel]:
-    return {"fine_tuning": fine_tuning_cost(ctx), "rag": rag_cost(ctx), "hybrid": hybrid_cost(ctx)}
+    models = {
+        "fine_tuning": fine_tuning_cost(ctx),
+        "rag": rag_cost(ctx),
+        "hybrid": hybrid_cost(ctx),
+    }
+    if not ctx.sampled:
+        for key, model in models.items():
+            model.warnings.extend(_serving_warnings(ctx, key, model.serving))
+    return models
+
+
+def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> list[str]:
+    """Say so when the GPUs per replica typed had to be raised (unless serving is a flat
+    figure, where the count does not matter)."""
+    if plan is None or plan.sizing is None or not plan.sizing.raised:
+        return []
+    if f"{strategy}.serving" in ctx.scenario.cost_overrides:
+        return []
+    typed = plan.sizing.gpus_requested or 0.0
+    return [
+        f"{STRATEGY_NAMES[strategy]} serving: raised GPUs per replica from "
+        f"{nf.number(typed)} to {nf.number(plan.gpus_per_replica)} × {plan.gpu.name} "
+        f"({plan.model.name} with the KV cache of {nf.number(plan.streams)} concurrent "
+        "requests does not fit on fewer, or its attention heads cannot be split over the "
+        "count typed)."
+    ]
 
 
 def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -520,7 +520,66 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
                 ],
             )
         )
+    used = _counts_used(project, scenario)
+    groups = [
+        AssumptionGroup(
+            title=g.title, rows=[_with_count_used(row, used) for row in g.rows], note=g.note
+        )
+        for g in groups
+    ]
     return [g for g in groups if g.rows]
+
+
+# GPU counts the engine may derive or raise: input path → the figure that holds the count used.
+_COUNT_FIGURES = {
+    "fine_tuning.training_gpu_count": ("fine_tuning", "training_gpus"),
+    "serving.fine_tuning.gpus_per_replica": ("fine_tuning", "serving_gpus_per_replica"),
+    "serving.rag.gpus_per_replica": ("rag", "serving_gpus_per_replica"),
+    "serving.hybrid.gpus_per_replica": ("hybrid", "serving_gpus_per_replica"),
+}
+
+
+def _counts_used(project: Project, scenario: Scenario) -> dict[str, float]:
+    """The GPU counts the evaluation used, by input path (empty when it cannot evaluate)."""
+    from engine.evaluate import EvaluationError, evaluate
+
+    try:
+        evaluation = evaluate(project, scenario)
+    except EvaluationError:
+        return {}
+    found = {}
+    for path, (strategy, key) in _COUNT_FIGURES.items():
+        fig = evaluation.strategies[strategy].figures.get(key)
+        if fig is not None:
+            found[path] = float(fig.value)
+    return found
+
+
+def _with_count_used(row: Assumption, used: dict[str, float]) -> Assumption:
+    """A GPU-count row showing the count the engine used: derived when left empty, raised when
+    the count typed does not fit."""
+    count = used.get(row.path)
+    if count is None:
+        return row
+    if row.value is None:
+        return replace(
+            row,
+            value=count,
+            is_number=True,
+            unit="GPUs",
+            integer=True,
+            source="left empty: derived by the engine (smallest count that fits the model)",
+        )
+    if isinstance(row.value, float | int) and count > row.value:
+        return replace(
+            row,
+            value=count,
+            low=None,
+            high=None,
+            source=f"raised by the engine from the {nf.number(row.value)} typed: the model "
+            "does not fit on fewer",
+        )
+    return row
 
 
 def _api_model_source(ref: str) -> tuple[str, tuple[float | None, float | None]]:

@@ -118,6 +118,17 @@ def default_figure(
             return None
 
         return computed
+    if name == "gpus_per_replica":
+        strategy = str(path[-2])
+
+        def derived() -> float | None:
+            evaluation = document.evaluation
+            if evaluation is None:
+                return None
+            fig = evaluation.strategies[strategy].figures.get("serving_gpus_per_replica")
+            return None if fig is None else float(fig.value)
+
+        return derived
     if name == "training_gpu_hour_price":
         return guarded(
             lambda: context().gpu_hour_price(

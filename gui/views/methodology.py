@@ -76,8 +76,12 @@ GPU-hour; wall-clock time = GPU-hours ÷ GPUs used.</p>
 <p><b>Memory</b> while training ≈ N × bytes per parameter × 1.2 (activations, fragmentation,
 CUDA context): 16 bytes/parameter for full fine-tuning with mixed-precision AdamW (weights,
 gradients, two optimizer moments, master weights), ≈ 2 for LoRA (16-bit frozen weights +
-small adapters), ≈ 0.6 for QLoRA (4-bit weights). The GPUs used are at least the smallest power of
-two whose memory holds that; the app raises the GPU count and says so.</p>
+small adapters), ≈ 0.6 for QLoRA (4-bit weights). That state is sharded across the GPUs
+(ZeRO-3 / FSDP), each holding its GPU memory (GPU memory is sold in binary units: an "80 GB" H100
+holds 80 GiB = 85.9 GB). The GPUs typed are used when the state fits them; otherwise the app
+raises the count to the smallest count that fits among those GPUs are rented in — 1, 2, 4, then
+whole 8-GPU servers — and says so beside the count, in the warnings and in the report. Full
+fine-tuning of a 70B model (1,355 GB) takes 16 H100s.</p>
 <p><b>Managed fine-tuning API</b>: cost = price per million training tokens × D × epochs × trial
 runs ÷ 10<sup>6</sup>.</p>
 
@@ -97,16 +101,34 @@ largest running cost.</li>
 </ul>
 
 <h2><a name="serving"></a>4. Self-hosted serving</h2>
-<p class="formula"><b>replicas = max(1, ⌈ peak query rate × time a query occupies a stream ÷
-concurrent streams per replica ⌉)</b></p>
+<p class="formula"><b>GPUs per replica g</b> = the smallest tensor-parallel count that divides the
+model's attention heads (up to 8 GPUs, one server; above that, whole servers) such that
+<b>weights ÷ g + KV-cache share + 2 GiB ≤ 0.9 × GPU memory</b></p>
+<p>Weights = N × bytes per parameter (2 for 16-bit, 1 for 8-bit, ≈ 0.5 for 4-bit); the KV cache
+holds every concurrent request's prompt and answer: requests × (prompt + output tokens) × 2 ×
+layers × KV heads × head dimension × 2 bytes, split across the GPUs (each GPU keeps at least one
+KV head). 0.9 is vLLM's default <i>gpu_memory_utilization</i> (the share of GPU memory a serving
+engine takes for weights, activations and KV cache); 2 GiB per GPU covers the CUDA context, the
+communication buffers and the activation peak of a batch. The count can be typed (<i>GPUs per
+replica</i>); a count that does not fit, or that the heads cannot be split over, is raised to the
+next one that does, and the figure, the warnings and the report say so. Example: a 70B model in
+16-bit has 141 GB of weights. On two 80 GB H100s each GPU holds 70.6 GB of weights out of
+75.2 GB usable, which leaves 4.6 GB per GPU (9.2 GB) for KV cache — about 28,000 tokens, e.g.
+one request of 800 tokens: two GPUs. Sixteen concurrent RAG requests of 3,200 tokens need
+16.8 GB of KV cache: four GPUs.</p>
+<p class="formula"><b>time per query = prefill + output tokens × decode step at full batch ÷
+concurrent requests</b></p>
+<p class="formula"><b>replicas = max(1, ⌈ peak queries per second × time per query ÷ target
+utilisation ⌉)</b></p>
 <p class="formula"><b>monthly cost = replicas × GPUs per replica × serving hours × price per
 GPU-hour</b></p>
-<p>GPUs per replica: the smallest power of two whose memory holds (weights + KV cache of every
-stream) × 1.2, where weights = N × bytes per parameter (2 for 16-bit, 1 for 8-bit, ≈ 0.5 for 4-bit)
-and the KV cache per token = 2 × layers × KV heads × head dimension × 2 bytes. The peak query rate
-is the monthly volume spread over the serving hours × the peak-to-average factor. Because replicas
-are whole machines, cost rises in steps as volume grows. API serving has no fixed part: its price
-is per token.</p>
+<p>A replica processes a query's prompt (prefill, compute-bound) on its own — prefill does not
+overlap other work — while decode steps are shared by all the requests in the batch. The peak query
+rate is the monthly volume spread over the serving hours × the peak-to-average factor. The target
+utilisation (default 0.75) keeps the queue short: for a server with fixed service time the average
+wait is ρ ÷ (2(1 − ρ)) service times — 1.5 at 0.75, 4.5 at 0.9. Because replicas are whole
+machines, cost rises in steps as volume grows. API serving has no fixed part: its price is per
+token.</p>
 
 <h2><a name="latency"></a>5. Latency (p50, per query)</h2>
 <ul>
@@ -114,11 +136,17 @@ is per token.</p>
 prefill rate; full answer = time to first token + output tokens ÷ decode rate (provider figures,
 editable).</li>
 <li><b>Self-hosted, from first principles</b> (roofline): prefill ≈ 2 × N × prompt tokens ÷
-(GPUs × peak FLOP/s × MFU); a decode step takes max(bytes read ÷ memory bandwidth,
-2 × N × batch ÷ compute), reading every weight once plus each stream's KV cache, so one stream
-decodes at most ≈ GPUs × bandwidth × efficiency ÷ weight bytes tokens per second. A 70B model in
-16-bit is 140 GB of weights: it needs two 80 GB H100s, and at 2 × 3.35 TB/s decodes at most ≈ 48
-tokens/s per stream before KV-cache reads and overheads. Queueing is not included.</li>
+(GPUs × peak FLOP/s × MFU); a decode step takes max(bytes read per GPU ÷ (memory bandwidth ×
+efficiency), 2 × N × batch ÷ compute), reading each GPU's share of the weights once plus its share
+of every request's KV cache. With more than one GPU, tensor parallelism adds 2 all-reduces per
+layer (one after attention, one after the MLP): each ≈ latency + 2(g − 1)/g × activation bytes ÷
+link bandwidth, with about 10 µs and 200 GB/s over NVLink and 25 µs and 20 GB/s over PCIe (orders
+of magnitude from NCCL's all-reduce benchmarks). One request therefore decodes at most ≈ GPUs ×
+bandwidth × efficiency ÷ weight bytes tokens per second: a 70B model in 16-bit, on two 80 GB H100s
+at 2 × 3.35 TB/s, ≈ 48 tokens/s before KV-cache reads, efficiency and all-reduces. Latency is taken
+at the peak hour with the replicas the volume needs: a replica busy a share ρ of the time decodes
+about ρ × concurrent requests together, and other queries' prefills stretch each decode step by
+1 ÷ (1 − queries per second per replica × prefill time). Queueing is not included.</li>
 <li><b>Retrieval</b> adds query embedding + vector search (the seed quotes 50–200 ms) before
 generation, and the longer prompt lengthens prefill.</li>
 </ul>
@@ -227,7 +255,11 @@ backward FLOPs per token; ~16 bytes per parameter for mixed-precision AdamW trai
 <li>Dettmers et al., "QLoRA: Efficient Finetuning of Quantized LLMs", arXiv 2305.14314 (2023):
 4-bit base weights with LoRA adapters; a 65B model fine-tuned on one 48 GB GPU.</li>
 <li>cli99, llm-analysis: per-layer latency = max(compute time, memory time); KV cache = 2 ×
-layers × KV heads × head dimension × bytes per token; ~20 % memory overhead.</li>
+layers × KV heads × head dimension × bytes per token; ~20 % memory overhead while training.</li>
+<li>vLLM engine arguments (docs.vllm.ai): <i>gpu_memory_utilization</i> defaults to 0.9;
+tensor-parallel size must divide the attention heads.</li>
+<li>Shoeybi et al., "Megatron-LM", arXiv 1909.08053 (2019): tensor parallelism with two
+all-reduces per transformer layer in each forward pass.</li>
 <li>Ovadia et al., "Fine-Tuning or Retrieval? Comparing Knowledge Injection in LLMs", arXiv
 2312.05934 (2023): for new factual knowledge, retrieval outperforms unsupervised fine-tuning.</li>
 <li>Balaguer et al., "RAG vs Fine-tuning: Pipelines, Tradeoffs, and a Case Study on Agriculture",
