@@ -29,6 +29,7 @@ from engine.context import (
     v,
 )
 from engine.hardware import ServingPlan, TrainingPlan, serving_plan, training_plan
+from engine.model.catalog_entries import VectorStoreEntry
 from engine.model.results import CostComponent, Figure
 from engine.model.scenario import (
     COST_COMPONENTS,
@@ -630,8 +631,12 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
     corpus = v(kn.corpus_tokens)
     chunks = np.ceil(corpus / v(rag.chunk_tokens))
     change = v(kn.corpus_change_pct_per_month) / 100.0
-    bytes_per_chunk = emb.dimensions * 4 + v(rag.metadata_bytes_per_chunk)
-    storage_gb = chunks * bytes_per_chunk / 1e9
+    metadata_bytes = v(rag.metadata_bytes_per_chunk)
+    vector_bytes = emb.dimensions * VECTOR_BYTES_PER_DIMENSION
+    record_bytes = vector_bytes + metadata_bytes
+    storage_gb = chunks * record_bytes / 1e9
+    vector_gb = chunks * vector_bytes / 1e9
+    billed_gb = storage_gb if store.storage_bills_metadata else vector_gb
     figures = {
         "chunks": figure(
             f"{strategy}.chunks",
@@ -650,7 +655,8 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
             {
                 "vectors": (chunks, ""),
                 "dimensions": (emb.dimensions, ""),
-                "metadata": (v(rag.metadata_bytes_per_chunk), "bytes"),
+                "metadata": (metadata_bytes, "bytes"),
+                "of which vectors": (vector_gb, "GB"),
             },
         ),
     }
@@ -689,25 +695,37 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         {"tokens": (query_tokens, "tokens"), "price": (emb_price, f"{money}/M tokens")},
     )
     read_price = ctx.from_usd(store.read_usd_per_million_units)
+    units, units_rule = read_units_per_query(store, storage_gb, vector_gb)
+    estimate = " (estimate)" if store.estimate else ""
     retrieval = figure(
         f"{strategy}.retrieval",
         "Vector search reads",
-        store.read_units_per_query * read_price / 1e6,
+        units * read_price / 1e6,
         f"{money}/query",
-        "read units per query × price per million read units ÷ 1e6",
+        "read units per query × price per million read units ÷ 1e6; " + units_rule,
         {
-            "read units": (store.read_units_per_query, "units/query"),
+            "read units": (units, "units/query"),
             "price": (read_price, f"{money}/M units"),
-            "store": (store.name, ""),
+            "index (vectors + metadata)": (storage_gb, "GB"),
+            "store": (store.name + estimate, ""),
             "source": (f"{store.source}, as of {store.as_of}", ""),
         },
+        note=_estimate_note(store),
     )
     fixed = ctx.from_usd(store.fixed_monthly_usd)
-    storage_cost = storage_gb * ctx.from_usd(store.storage_usd_per_gb_month)
-    writes = chunks * change * store.write_units_per_vector
+    storage_cost = billed_gb * ctx.from_usd(store.storage_usd_per_gb_month)
+    dimensions_cost = (
+        chunks * emb.dimensions / 1e6 * ctx.from_usd(store.usd_per_million_dimensions_month)
+    )
+    per_vector_writes = (
+        record_bytes / 1000.0 * store.write_units_per_kb
+        if store.write_units_per_kb > 0
+        else store.write_units_per_vector
+    )
+    writes = chunks * change * per_vector_writes
     write_cost = writes * ctx.from_usd(store.write_usd_per_million_units) / 1e6
     minimum = ctx.from_usd(store.minimum_monthly_usd)
-    base = fixed + storage_cost + write_cost
+    base = fixed + storage_cost + dimensions_cost + write_cost
     read_per_query = retrieval.value
 
     def store_fn(q: Array) -> Array:
@@ -722,16 +740,21 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         "Vector store",
         scalar(store_fn(np.reshape(q0, (-1, 1)))),
         f"{money}/month",
-        "fixed + storage GB × price + writes × price, topped up to the plan's monthly minimum "
-        "(reads counted per query)",
+        "fixed + storage GB × price + stored dimensions × price + writes × price, topped up "
+        "to the plan's monthly minimum (reads counted per query)",
         {
-            "store": (store.name, ""),
+            "store": (store.name + estimate, ""),
             "fixed": (fixed, f"{money}/month"),
             "storage": (storage_cost, f"{money}/month"),
+            "storage billed": (billed_gb, "GB"),
+            "stored dimensions": (dimensions_cost, f"{money}/month"),
             "writes": (write_cost, f"{money}/month"),
+            "write units per vector": (per_vector_writes, "units"),
             "minimum": (minimum, f"{money}/month"),
             "pricing": (store.pricing_model, ""),
+            "source": (f"{store.source}, as of {store.as_of}", ""),
         },
+        note=_estimate_note(store),
     )
     comps = [
         _component(ctx, strategy, "corpus_embedding", corpus_embedding),
@@ -741,6 +764,51 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         _component(ctx, strategy, "retrieval", retrieval),
     ]
     return comps, figures
+
+
+VECTOR_BYTES_PER_DIMENSION = 4.0  # float32, as every vendor here stores and bills vectors
+
+
+def read_units_per_query(
+    store: VectorStoreEntry, index_gb: float, vector_gb: float
+) -> tuple[float, str]:
+    """Read units one query costs under the vendor's metering rule, and that rule in words.
+
+    - namespace_gb (Pinecone serverless): a query costs read units in proportion to the
+      namespace size, 1 RU per GB of records (vectors + metadata), at least 0.25 RU.
+    - vector_gb_table (Zilliz serverless): the vendor's table of vCUs per search against the
+      GB of vectors scanned, interpolated on log-log axes, at least the per-search minimum.
+    - fixed: a fixed number of units per query.
+    """
+    floor = store.read_units_min_per_query
+    if store.read_units_basis == "namespace_gb":
+        units = np.maximum(floor, store.read_units_per_gb * index_gb)
+        rule = (
+            f"read units = max({nf.number(floor)}, {nf.number(store.read_units_per_gb)} per GB "
+            "of index) — the vendor meters a query in proportion to the namespace size"
+        )
+    elif store.read_units_basis == "vector_gb_table" and store.read_units_table:
+        xs = np.log10([max(x, 1e-12) for x, _ in store.read_units_table])
+        ys = np.log10([max(y, 1e-12) for _, y in store.read_units_table])
+        looked_up = 10.0 ** np.interp(np.log10(np.maximum(vector_gb, 1e-12)), xs, ys)
+        units = np.maximum(floor, looked_up)
+        rule = (
+            "read units from the vendor's table of units per search against the GB of vectors "
+            f"scanned (log-log interpolation), at least {nf.number(floor)}"
+        )
+    else:
+        units = np.maximum(floor, store.read_units_per_query)
+        rule = "a fixed number of read units per query"
+    return units, rule
+
+
+def _estimate_note(store: VectorStoreEntry) -> str:
+    if not store.estimate:
+        return ""
+    return (
+        f"Estimate: {store.name}'s figures are our estimate, not the vendor's published "
+        "terms — check before quoting."
+    )
 
 
 def _rag_engineering(ctx: Context, strategy: str) -> Component:

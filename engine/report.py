@@ -657,7 +657,8 @@ def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]
                 name=entry.name,
                 used_for=used_for,
                 figures=_entry_figures(entry),
-                source=entry.source,
+                source=("Estimate (not the vendor's published terms) — " if entry.estimate else "")
+                + entry.source,
                 as_of=entry.as_of,
                 overridden=cat.is_overridden(entry_id),
             )
@@ -680,6 +681,16 @@ def _entry_figures(entry: CatalogEntry) -> list[tuple[str, float, str]]:
             ("memory", entry.memory_gb, "GB"),
             ("bandwidth", entry.memory_bandwidth_tb_s, "TB/s"),
             ("on demand", entry.on_demand_usd_per_hour, "USD/GPU-hour"),
+            *(
+                [("lowest seen", entry.usd_per_hour_low, "USD/GPU-hour")]
+                if entry.usd_per_hour_low is not None
+                else []
+            ),
+            *(
+                [("highest seen", entry.usd_per_hour_high, "USD/GPU-hour")]
+                if entry.usd_per_hour_high is not None
+                else []
+            ),
         ]
     if isinstance(entry, BaseModelEntry):
         return [
@@ -692,6 +703,16 @@ def _entry_figures(entry: CatalogEntry) -> list[tuple[str, float, str]]:
             ("minimum", entry.minimum_monthly_usd, "USD/month"),
             ("storage", entry.storage_usd_per_gb_month, "USD/GB-month"),
             ("reads", entry.read_usd_per_million_units, "USD/M units"),
+            *(
+                [("read units per GB of index", entry.read_units_per_gb, "units/query")]
+                if entry.read_units_basis == "namespace_gb"
+                else []
+            ),
+            *(
+                [("dimensions", entry.usd_per_million_dimensions_month, "USD/M dims-month")]
+                if entry.usd_per_million_dimensions_month
+                else []
+            ),
         ]
     if isinstance(entry, EmbeddingModelEntry):
         return [

@@ -96,6 +96,13 @@ class VectorStoreEntry(CatalogEntry):
         max_length=200,
         description="(GB of vectors scanned, read units per query) pairs, ascending.",
     )
+    write_units_per_kb: float = Field(
+        default=0.0,
+        ge=0,
+        le=1e6,
+        description="Write units per KB of record written (vector + metadata); when above 0 it "
+        "replaces write_units_per_vector (Pinecone: 1 WU per KB; Zilliz: 0.25 vCU per KB).",
+    )
     usd_per_million_dimensions_month: float = Field(
         default=0.0,
         ge=0,
