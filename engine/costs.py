@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
-from engine import hardware
+from engine import hardware, price_age
 from engine import numbers as nf
 from engine.context import (
     DAYS_PER_MONTH,
@@ -683,6 +684,7 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
             "corpus": (corpus, "tokens"),
             "changed": (change * 100, "%/month"),
             "price": (emb_price, f"{money}/M tokens"),
+            "price source": (emb_source, ""),
         },
     )
     query_tokens = v(s.workload.prompt_tokens_per_query)
@@ -692,7 +694,11 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         query_tokens * emb_price / 1e6,
         f"{money}/query",
         "prompt tokens × embedding price ÷ 1e6",
-        {"tokens": (query_tokens, "tokens"), "price": (emb_price, f"{money}/M tokens")},
+        {
+            "tokens": (query_tokens, "tokens"),
+            "price": (emb_price, f"{money}/M tokens"),
+            "price source": (emb_source, ""),
+        },
     )
     read_price = ctx.from_usd(store.read_usd_per_million_units)
     units, units_rule = read_units_per_query(store, storage_gb, vector_gb)
@@ -932,7 +938,18 @@ def cost_models(ctx: Context) -> dict[str, CostModel]:
     if not ctx.sampled:
         for key, model in models.items():
             model.warnings.extend(_serving_warnings(ctx, key, model.serving))
+            if ctx.price_date is not None:
+                _flag_price_age(model, ctx.price_date)
     return models
+
+
+def _flag_price_age(model: CostModel, on: date) -> None:
+    """Every computed figure resting on a price older than six months says so in its note."""
+    for component in model.components:
+        if not component.overridden:
+            component.figure = price_age.flagged(component.figure, on)
+    for key, fig in model.figures.items():
+        model.figures[key] = price_age.flagged(fig, on)
 
 
 def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> list[str]:
@@ -985,6 +1002,21 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
     tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
     months = len(model.growth)
     money = ctx.money
+    note = ""
+    if ctx.price_date is not None and not ctx.sampled:
+        stale = sorted(
+            {
+                (p.as_of, c.figure.label)
+                for c in model.components
+                if not c.overridden
+                for p in price_age.prices_of(c.figure, ctx.price_date)
+                if p.stale
+            }
+        )
+        if stale:
+            labels = ", ".join(dict.fromkeys(label.lower() for _, label in stale))
+            words = price_age.flag(stale[0][0])
+            note = f"Rests on prices more than six months old ({labels}): {words}."
     return figure(
         f"{model.strategy}.tco",
         f"{STRATEGY_NAMES[model.strategy]} total cost over {months} months",
@@ -1001,4 +1033,5 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
             "retrains": (model.retrain_count, ""),
             "cost per retrain": (model.per_retrain, money),
         },
+        note=note,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -41,6 +42,7 @@ from engine.model.scenario import (
     Weights,
     Workload,
 )
+from engine.price_age import flag_text, project_date
 
 if TYPE_CHECKING:
     from engine.catalog import Catalog
@@ -149,6 +151,17 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         },
         "price_data_version": e.price_data_version,
         "warnings": e.warnings,
+        "price_date": e.price_date,
+        "prices_used": [
+            {
+                "figure": p.figure,
+                "label": p.label,
+                "source": p.source,
+                "as_of": p.as_of,
+                "stale": p.stale,
+            }
+            for p in e.prices_used
+        ],
     }
 
 
@@ -521,9 +534,12 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
             )
         )
     used = _counts_used(project, scenario)
+    on = project_date(project.quote_date)
     groups = [
         AssumptionGroup(
-            title=g.title, rows=[_with_count_used(row, used) for row in g.rows], note=g.note
+            title=g.title,
+            rows=[_with_price_age(_with_count_used(row, used), on) for row in g.rows],
+            note=g.note,
         )
         for g in groups
     ]
@@ -553,6 +569,21 @@ def _counts_used(project: Project, scenario: Scenario) -> dict[str, float]:
         if fig is not None:
             found[path] = float(fig.value)
     return found
+
+
+# Choices whose catalog entry carries the prices used (the vector store's plan; an API model).
+_PRICED_CHOICES = frozenset({"vector_store", "api_model"})
+
+
+def _with_price_age(row: Assumption, on: date) -> Assumption:
+    """A row whose value is a catalog or API price more than six months old says so."""
+    priced = (row.from_catalog and "price" in row.name) or row.name in _PRICED_CHOICES
+    if not row.source or not priced:
+        return row
+    words = flag_text(row.source, on)
+    if not words or words in row.source:
+        return row
+    return replace(row, source=f"{row.source} — {words}")
 
 
 def _with_count_used(row: Assumption, used: dict[str, float]) -> Assumption:

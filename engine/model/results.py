@@ -32,6 +32,17 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PriceUsed:
+    """A dated catalog or API price a figure rests on."""
+
+    figure: str  # the figure's key
+    label: str
+    source: str
+    as_of: str
+    stale: bool  # older than six months at the project's date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CostComponent:
     key: str
     kind: Literal["one_time", "monthly", "per_query", "per_retrain"]
@@ -148,3 +159,5 @@ class Evaluation:
     price_data_version: str
     warnings: list[str]
     weights: dict[str, float] = field(default_factory=dict)  # criterion → weight as entered
+    prices_used: list[PriceUsed] = field(default_factory=list)  # each dated price, once
+    price_date: str = ""  # the date prices were judged against (ISO)

@@ -108,7 +108,7 @@ def test_the_support_example_reads_like_the_screen(tmp_path: Path) -> None:
     assert "Scenario “Today”" in text and "Scenario “In two years”" in text
     # Show your work: a formula and its inputs, and the catalog entry's source and as-of date.
     assert "GPU-hours × price per GPU-hour" in text
-    assert "NVIDIA H100 SXM5 80GB" in text and "2026-11-09" in text
+    assert "NVIDIA H100 SXM5 80GB" in text and "2026-05-01" in text
 
 
 def test_one_scenario_only(tmp_path: Path) -> None:
