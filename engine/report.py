@@ -48,17 +48,6 @@ if TYPE_CHECKING:
     from engine.catalog import Catalog
 
 
-def money(value: float, currency: str) -> str:
-    """Money as people read it: two decimals below 100, whole units above (C locale)."""
-    if abs(value) < 100:
-        return f"{currency} {value:,.2f}"
-    return f"{currency} {value:,.0f}"
-
-
-def per_query(value: float, currency: str) -> str:
-    return f"{currency} {value:,.5f}" if value < 0.01 else f"{currency} {value:,.4f}"
-
-
 def _figure_json(fig: Figure) -> dict[str, Any]:
     return {
         "label": fig.label,
@@ -198,11 +187,11 @@ def evaluation_text(e: Evaluation) -> str:
         lines.append(f"{label:24s}" + "".join(f"{c:>18s}" for c in cells))
 
     strategies = [e.strategies[k] for k in STRATEGIES]
-    row("One-time", [money(s.one_time, cur) for s in strategies])
-    row("Monthly fixed (month 1)", [money(s.monthly_fixed, cur) for s in strategies])
-    row("Per query", [per_query(s.per_query, cur) for s in strategies])
+    row("One-time", [nf.money(s.one_time, cur) for s in strategies])
+    row("Monthly fixed (month 1)", [nf.money(s.monthly_fixed, cur) for s in strategies])
+    row("Per query", [nf.money_per_query(s.per_query, cur) for s in strategies])
     row("Retrains", [str(s.retrains) for s in strategies])
-    row(f"TCO ({e.horizon_months} months)", [money(s.tco.value, cur) for s in strategies])
+    row(f"TCO ({e.horizon_months} months)", [nf.money(s.tco.value, cur) for s in strategies])
     row("Latency p50 (full)", [f"{s.latency_total.value:.2f} s" for s in strategies])
     row("First token p50", [f"{s.latency_ttft.value:.2f} s" for s in strategies])
     row(
