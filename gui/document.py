@@ -431,6 +431,11 @@ class ProjectDocument(QObject):
         self.changed.emit()
         self.evaluate()
 
+    def prices_changed(self) -> None:
+        """Price data was imported or removed: every cached evaluation is out of date."""
+        self._cache.clear()
+        self.evaluate()
+
     def evaluate(self) -> None:
         """Re-evaluate the current scenario; on failure keep the last valid results."""
         try:

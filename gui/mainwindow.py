@@ -302,6 +302,18 @@ class MainWindow(QMainWindow):
         self.act_export_csv = self._action(
             "Export Curve &Data as CSV…", lambda: self._export_chart("csv"), None
         )
+        self.act_import_prices = self._action(
+            "&Import Price Data…",
+            self.import_price_data,
+            None,
+            "Import a newer genai-prices data file or a catalog pack you downloaded (offline)",
+        )
+        self.act_remove_prices = self._action(
+            "Remove Imported Price &Data",
+            self.remove_price_data,
+            None,
+            "Go back to the price data bundled with the app",
+        )
         self.act_quit = self._action("&Quit", self.close, key.Quit, "Quit FTRAG Advisor")
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
         stack = self.document.undo_stack
@@ -338,7 +350,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_export_png, self.act_export_svg, self.act_export_csv])
         file_menu.addSeparator()
+        file_menu.addActions([self.act_import_prices, self.act_remove_prices])
+        file_menu.addSeparator()
         file_menu.addActions([self.act_preferences, self.act_quit])
+        file_menu.aboutToShow.connect(self._update_price_actions)
         self.file_menu = file_menu
 
         edit_menu = bar.addMenu("&Edit")
@@ -773,6 +788,60 @@ class MainWindow(QMainWindow):
             f"Qt {qVersion()} · PySide6 {pyside_version}\n"
             f"API prices: {price_data_version()}"
         )
+
+    # --- price data ------------------------------------------------------------------------
+
+    def import_price_data(self) -> bool:
+        """File → Import Price Data…: validate and store a price file, then re-evaluate."""
+        from engine.catalog import price_data_version
+        from engine.price_import import PriceImportError, import_file
+
+        path = self.ask_price_file()
+        if not path:
+            return False
+        try:
+            imported = import_file(path)
+        except PriceImportError as exc:
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot import the price data",
+                f"{exc}\n\nThe price data in use is unchanged: {price_data_version()}.",
+            )
+            return False
+        self._price_data_changed()
+        self.show_message(
+            QMessageBox.Icon.Information,
+            "Price data imported",
+            f"Now using {imported.describe()} ({imported.entries} entries).\n\nIt is kept for "
+            "your user account and named in About and in every report. File → Remove Imported "
+            "Price Data goes back to the data bundled with the app.",
+        )
+        return True
+
+    def remove_price_data(self) -> bool:
+        from engine.catalog import price_data_version
+        from engine.price_import import remove_imports
+
+        if not remove_imports():
+            self.statusBar().showMessage("No imported price data to remove", 5000)
+            return False
+        self._price_data_changed()
+        self.statusBar().showMessage(f"Price data: {price_data_version()}", 8000)
+        return True
+
+    def _update_price_actions(self) -> None:
+        from engine.price_import import current_imports
+
+        self.act_remove_prices.setEnabled(bool(current_imports()))
+
+    def _price_data_changed(self) -> None:
+        self.document.prices_changed()
+
+    def ask_price_file(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import price data", self._folder(), "Price data (*.json);;All files (*)"
+        )
+        return path or None
 
     def show_about(self) -> None:
         self.show_message(QMessageBox.Icon.Information, f"About {APP_NAME}", self.about_text())
