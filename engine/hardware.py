@@ -114,12 +114,21 @@ def serving_gpu_counts(model: BaseModelEntry) -> list[float]:
 def _first_fitting(counts: list[float], fits: Callable[[float], Any], at_least: Any = 1.0) -> Any:
     """The first count (ascending) that is ≥ ``at_least`` and fits — element-wise, so a Monte
     Carlo column of inputs gets a column of counts.  The last count when none fits."""
-    chosen: Any = counts[-1]
-    for g in reversed(counts):
-        chosen = np.where(np.logical_and(fits(g), g >= at_least - 1e-9), g, chosen)
-    if np.ndim(chosen) == 0:
-        return float(chosen)
-    return chosen
+    chosen: Any = None
+    for g in counts:  # ascending; stops as soon as every element has its count
+        ok = np.logical_and(fits(g), g >= np.asarray(at_least) - 1e-9)
+        if chosen is None:
+            if np.ndim(ok) == 0:
+                if ok:
+                    return g
+                continue
+            chosen = np.full(np.shape(ok), np.nan)
+        chosen = np.where(np.isnan(chosen) & ok, g, chosen)
+        if not np.isnan(chosen).any():
+            return chosen
+    if chosen is None:
+        return counts[-1]
+    return np.where(np.isnan(chosen), counts[-1], chosen)
 
 
 @dataclass(frozen=True)

@@ -545,16 +545,17 @@ _COUNT_FIGURES = {
 
 
 def _counts_used(project: Project, scenario: Scenario) -> dict[str, float]:
-    """The GPU counts the evaluation used, by input path (empty when it cannot evaluate)."""
-    from engine.evaluate import EvaluationError, evaluate
+    """The GPU counts the evaluation uses, by input path (empty when it cannot evaluate)."""
+    from engine.costs import cost_models
+    from engine.evaluate import context_for
 
     try:
-        evaluation = evaluate(project, scenario)
-    except EvaluationError:
+        models = cost_models(context_for(project, scenario))
+    except (LookupError, ArithmeticError, OverflowError, ValueError):
         return {}
     found = {}
     for path, (strategy, key) in _COUNT_FIGURES.items():
-        fig = evaluation.strategies[strategy].figures.get(key)
+        fig = models[strategy].figures.get(key)
         if fig is not None:
             found[path] = float(fig.value)
     return found
