@@ -39,6 +39,7 @@ FIELD_LABELS: dict[str, str] = {
     "title": "Project title",
     "client": "Client",
     "consultant": "Consultant",
+    "quote_date": "Quote date",
     "notes": "Notes",
     "currency": "Currency",
     "usd_exchange_rate": "Exchange rate",
