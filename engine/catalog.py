@@ -97,13 +97,25 @@ class Catalogs:
 
 @cache
 def shipped_catalogs() -> Catalogs:
-    """The catalogs that ship with this version of the app (read once)."""
-    return Catalogs(
+    """The catalogs that ship with this version of the app (read once), with the entries of a
+    catalog pack the user imported laid over them."""
+    catalogs = Catalogs(
         _load("gpus.json", GpuEntry),
         _load("base_models.json", BaseModelEntry),
         _load("vector_stores.json", VectorStoreEntry),
         _load("embedding_models.json", EmbeddingModelEntry),
     )
+    from engine.price_import import PACK_CATALOGS, imported_pack
+
+    pack = imported_pack()
+    if pack is None:
+        return catalogs
+    layered: dict[str, Catalog[Any]] = {}
+    for name, entry_type in PACK_CATALOGS.items():
+        base: Catalog[Any] = getattr(catalogs, name)
+        entries = {item["id"]: entry_type.model_validate(item) for item in pack.get(name, [])}
+        layered[name] = Catalog(base.name, pack["data_as_of"], {**base.entries, **entries})
+    return Catalogs(**layered)
 
 
 def catalogs_for(overrides: CatalogOverrides) -> Catalogs:
@@ -139,7 +151,20 @@ def genai_prices_version() -> str:
 
 @cache
 def price_data_version() -> str:
-    return f"genai-prices {genai_prices_version()} (bundled snapshot)"
+    """Which price data is in use, as reports and the About box print it."""
+    from engine.price_import import current_imports
+
+    imports = current_imports()
+    api = next((i for i in imports if i.kind == "genai-prices"), None)
+    text = (
+        api.describe()
+        if api is not None
+        else f"genai-prices {genai_prices_version()} (bundled snapshot)"
+    )
+    for extra in imports:
+        if extra.kind != "genai-prices":
+            text += f"; {extra.describe()}"
+    return text
 
 
 @cache
@@ -150,6 +175,14 @@ def api_models() -> dict[str, ApiPrice]:
     data (5 ms instead of the 0.3–0.4 s its data module takes to import); when the installed
     genai-prices is another version than the extract's, its data is read directly.
     """
+    from engine.price_import import imported_api
+
+    imported = imported_api()
+    if imported is not None:
+        try:
+            return {m["ref"]: ApiPrice(**m) for m in imported["models"]}
+        except (TypeError, KeyError):
+            pass  # an unreadable import falls back to the bundled data
     snapshot = _read_snapshot(API_PRICE_SNAPSHOT)
     if snapshot is not None:
         return snapshot
@@ -178,13 +211,14 @@ def price_snapshot(as_of: date) -> dict[str, Any]:
     }
 
 
-def read_genai_prices(as_of: date) -> dict[str, ApiPrice]:
+def read_genai_prices(as_of: date, providers: Any = None) -> dict[str, ApiPrice]:
     """Every model's plain input/output token prices from genai-prices' bundled data.
 
     Models priced only per request, per image, or with long-context tiers are kept at their
     base tier.  Models with no token price on ``as_of`` are left out.
     """
-    from genai_prices.data import providers  # ~0.4 s import: keep it off the start-up path
+    if providers is None:
+        from genai_prices.data import providers  # ~0.4 s import: keep it off the start-up path
 
     now = datetime.combine(as_of, datetime.min.time(), tzinfo=UTC)
     out: dict[str, ApiPrice] = {}

@@ -9,6 +9,7 @@ The console script is ``gui.launcher:main``: with a sub-command it lands here; w
     ftrag new --template NAME -o FILE
     ftrag templates
     ftrag schema
+    ftrag prices [show | import FILE | remove]
     ftrag --version
 
 Bad input: one line on stderr naming the problem, exit status 2, never a traceback.
@@ -25,7 +26,7 @@ from typing import Any, NoReturn
 
 from engine.version import APP_VERSION
 
-COMMANDS = ("eval", "export", "map", "new", "templates", "schema")
+COMMANDS = ("eval", "export", "map", "new", "templates", "schema", "prices")
 EXIT_BAD_INPUT = 2
 
 
@@ -90,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("templates", help="list the built-in templates")
     sub.add_parser("schema", help="print the JSON Schema of .ftrag files")
+
+    prices = sub.add_parser(
+        "prices", help="show, import or remove price data (offline: from a file you downloaded)"
+    )
+    prices_sub = prices.add_subparsers(dest="prices_command", parser_class=_Parser)
+    prices_sub.add_parser("show", help="which price data is in use")
+    imp = prices_sub.add_parser(
+        "import", help="import a genai-prices data file or a catalog pack (JSON)"
+    )
+    imp.add_argument("file", help="the file to import")
+    prices_sub.add_parser("remove", help="remove imported price data (back to the bundled data)")
     return parser
 
 
@@ -161,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
             return _new(args)
         if args.command == "templates":
             return _templates()
+        if args.command == "prices":
+            return _prices(args)
         return _schema()
     except ProjectFileError as exc:
         raise CliError(str(exc)) from None
@@ -297,6 +311,25 @@ def _templates() -> int:
 
     for name in template_names():
         print(f"{name:24s} {load_template(name).title}")
+    return 0
+
+
+def _prices(args: argparse.Namespace) -> int:
+    from engine.catalog import price_data_version
+    from engine.price_import import PriceImportError, data_dir, import_file, remove_imports
+
+    command = args.prices_command or "show"
+    if command == "import":
+        try:
+            imported = import_file(args.file)
+        except PriceImportError as exc:
+            raise CliError(f"{exc} (price data unchanged)") from None
+        print(f"imported {imported.entries} entries: {imported.describe()}")
+        print(f"stored in {data_dir()}")
+    elif command == "remove":
+        removed = remove_imports()
+        print("removed the imported price data" if removed else "no imported price data")
+    print(f"price data in use: {price_data_version()}")
     return 0
 
 

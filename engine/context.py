@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
@@ -73,6 +74,7 @@ class Context:
     currency: str
     usd_rate: float  # project currency per USD
     sampled: bool = False  # a Monte Carlo pass: estimates hold (N, 1) sample columns
+    price_date: date | None = None  # prices older than six months before it are flagged
 
     @property
     def money(self) -> str:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
+from engine import hardware, price_age
 from engine import numbers as nf
 from engine.context import (
     DAYS_PER_MONTH,
@@ -28,6 +30,7 @@ from engine.context import (
     v,
 )
 from engine.hardware import ServingPlan, TrainingPlan, serving_plan, training_plan
+from engine.model.catalog_entries import VectorStoreEntry
 from engine.model.results import CostComponent, Figure
 from engine.model.scenario import (
     COST_COMPONENTS,
@@ -247,7 +250,8 @@ def _training_components(
             "Training memory",
             plan.memory_bytes / 1e9,
             "GB",
-            "N × bytes per parameter (16 full, 2 LoRA, 0.6 QLoRA) × 1.2 overhead",
+            "N × bytes per parameter (16 full, 2 LoRA, 0.6 QLoRA) × 1.2 overhead "
+            "(activations, fragmentation, CUDA context)",
             {"N": (model.parameters_billion * 1e9, "params"), "method": (ft.method.value, "")},
         )
         figures["training_gpus"] = figure(
@@ -255,12 +259,21 @@ def _training_components(
             "Training GPUs used",
             plan.gpus_used,
             "GPUs",
-            "max(GPUs requested, minimum whose memory fits the model, rounded to a power of 2)",
+            "the GPUs typed when the training state, sharded across them, fits their memory; "
+            "else the smallest count of 1, 2, 4 or whole 8-GPU servers above it that fits",
             {
-                "requested": (scalar(np.round(v(ft.training_gpu_count))), "GPUs"),
-                "minimum": (plan.min_gpus, "GPUs"),
-                "memory per GPU": (gpu.memory_gb, "GB"),
+                "typed": (scalar(np.round(v(ft.training_gpu_count))), "GPUs"),
+                "training state": (plan.memory_bytes / 1e9, "GB"),
+                "smallest count that fits": (plan.min_gpus, "GPUs"),
+                "memory per GPU": (gpu.memory_gb, "GiB"),
             },
+            note=(
+                f"Raised from the {nf.number(scalar(np.round(v(ft.training_gpu_count))))} "
+                f"typed: {nf.count(plan.memory_bytes / 1e9)} GB of training state does not "
+                "fit on fewer."
+                if plan.raised and not ctx.sampled
+                else ""
+            ),
         )
         figures["training_wall_hours"] = figure(
             f"{strategy}.training_wall_hours",
@@ -448,6 +461,7 @@ def _serving_components(
     gpu = ctx.gpu(option.gpu)
     price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price)
     hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
+    typed_gpus = opt(option.gpus_per_replica)
     plan = serving_plan(
         model,
         gpu,
@@ -459,50 +473,104 @@ def _serving_components(
         mfu=v(option.inference_mfu),
         hours_per_month=hours,
         gpu_hour_price=price,
+        gpus_per_replica=None if typed_gpus is None else np.round(typed_gpus),
+        target_utilisation=v(option.target_utilisation),
     )
     peak = v(s.workload.peak_to_average_load)
     q0 = v(s.workload.queries_per_month)
     replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
     monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
+    streams = np.round(v(option.concurrent_streams_per_replica))
+    figures["serving_busy_seconds"] = figure(
+        f"{strategy}.serving_busy_seconds",
+        "Replica time per query",
+        plan.seconds_per_query_busy,
+        "s",
+        "prefill (alone on the replica) + output tokens × decode step at full batch ÷ "
+        "concurrent requests",
+        {
+            "prefill": (plan.prefill_seconds, "s"),
+            "output tokens": (prompt_out, "tokens"),
+            "decode step at full batch": (plan.decode_step_seconds, "s"),
+            "concurrent requests": (streams, "streams"),
+            "one replica completes": (plan.replica_queries_per_s, "queries/s"),
+        },
+    )
     figures["serving_replicas"] = figure(
         f"{strategy}.serving_replicas",
         "Replicas at the scenario's volume",
         replicas,
         "replicas",
-        "max(1, ⌈peak output tokens/s needed ÷ output tokens/s one replica sustains⌉)",
+        "max(1, ⌈peak queries/s × replica time per query ÷ target utilisation⌉)",
         {
             "queries": (q0, "queries/month"),
             "peak-to-average": (peak, "×"),
             "serving hours": (hours, "h/month"),
-            "needed at peak": (q0 / (hours * 3600) * peak * prompt_out, "tokens/s"),
-            "one replica": (plan.replica_tokens_per_s, "tokens/s"),
+            "peak queries/s": (plan.peak_queries_per_s(q0, peak), "queries/s"),
+            "replica time per query": (plan.seconds_per_query_busy, "s"),
+            "target utilisation": (plan.target_utilisation, ""),
         },
     )
+    sizing = plan.sizing
+    assert sizing is not None
+    g = plan.gpus_per_replica
+    gpu_note = ""
+    if sizing.raised and not ctx.sampled:
+        typed_count = sizing.gpus_requested or 1.0
+        if typed_count not in hardware.serving_gpu_counts(model):
+            why = (
+                f"its {model.attention_heads} attention heads ({model.kv_heads} KV heads) "
+                f"cannot be split over {nf.number(typed_count)} GPUs"
+            )
+        else:
+            why = (
+                f"it needs {nf.fixed(sizing.needed_per_gpu(model, typed_count) / 1e9, 1)} GB "
+                f"per GPU on {nf.number(typed_count)}, more than the "
+                f"{nf.fixed(sizing.usable_bytes_per_gpu / 1e9, 1)} GB usable"
+            )
+        gpu_note = f"Raised from the {nf.number(typed_count)} typed: {why}."
     figures["serving_gpus_per_replica"] = figure(
         f"{strategy}.serving_gpus_per_replica",
         "GPUs per replica",
-        plan.gpus_per_replica,
+        g,
         "GPUs",
-        "⌈(weights + KV cache of all streams) × 1.2 ÷ GPU memory⌉, rounded up to a power of 2",
+        "smallest tensor-parallel count g (dividing the attention heads; whole 8-GPU servers "
+        "beyond 8) with weights ÷ g + KV-cache share + runtime reserve ≤ GPU memory × "
+        "utilisation" + ("" if typed_gpus is None else ", at or above the count typed"),
         {
             "model": (model.name, ""),
-            "weights": (model.parameters_billion * v(option.bytes_per_parameter), "GB"),
-            "memory needed": (plan.memory_needed_bytes / 1e9, "GB"),
             "GPU": (gpu.name, ""),
-            "GPU memory": (gpu.memory_gb, "GB"),
+            "typed": ("empty (derived)" if typed_gpus is None else typed_gpus, "GPUs"),
+            "weights": (sizing.weights_bytes / 1e9, "GB"),
+            "KV cache, all requests": (sizing.kv_cache_bytes / 1e9, "GB"),
+            "per GPU at this count": (sizing.needed_per_gpu(model, g) / 1e9, "GB"),
+            "GPU memory": (gpu.memory_gb, "GiB"),
+            "memory utilisation (vLLM default)": (hardware.GPU_MEMORY_UTILIZATION, ""),
+            "runtime reserve": (hardware.RUNTIME_RESERVE_GIB, "GiB/GPU"),
+            "usable per GPU": (sizing.usable_bytes_per_gpu / 1e9, "GB"),
+            "attention / KV heads": (f"{model.attention_heads} / {model.kv_heads}", ""),
+            "smallest count that fits": (sizing.minimum_gpus, "GPUs"),
         },
+        note=gpu_note,
     )
     figures["decode_tokens_per_s"] = figure(
         f"{strategy}.decode_tokens_per_s",
         "Decode speed (one request)",
         plan.single_stream_tokens_per_s,
         "tokens/s",
-        "GPUs × bandwidth × efficiency ÷ (weight bytes + KV-cache bytes read per token)",
+        "1 ÷ (weight and KV bytes per GPU ÷ (bandwidth × efficiency) + tensor-parallel "
+        "all-reduces: 2 per layer × (latency + 2(g−1)/g × activation bytes ÷ link bandwidth))",
         {
             "bandwidth": (gpu.memory_bandwidth_tb_s, "TB/s per GPU"),
-            "GPUs": (plan.gpus_per_replica, ""),
+            "GPUs": (g, ""),
             "efficiency": (v(option.bandwidth_efficiency), ""),
             "weights": (model.parameters_billion * v(option.bytes_per_parameter), "GB"),
+            "all-reduces per step": (
+                scalar(np.where(g > 1, hardware.ALLREDUCES_PER_LAYER * model.layers, 0.0)),
+                "",
+            ),
+            "link": ("NVLink" if gpu.nvlink else "PCIe", ""),
+            "all-reduce time per step, full batch": (plan.comm_seconds_per_step * 1000, "ms"),
         },
     )
     serving = figure(
@@ -564,8 +632,12 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
     corpus = v(kn.corpus_tokens)
     chunks = np.ceil(corpus / v(rag.chunk_tokens))
     change = v(kn.corpus_change_pct_per_month) / 100.0
-    bytes_per_chunk = emb.dimensions * 4 + v(rag.metadata_bytes_per_chunk)
-    storage_gb = chunks * bytes_per_chunk / 1e9
+    metadata_bytes = v(rag.metadata_bytes_per_chunk)
+    vector_bytes = emb.dimensions * VECTOR_BYTES_PER_DIMENSION
+    record_bytes = vector_bytes + metadata_bytes
+    storage_gb = chunks * record_bytes / 1e9
+    vector_gb = chunks * vector_bytes / 1e9
+    billed_gb = storage_gb if store.storage_bills_metadata else vector_gb
     figures = {
         "chunks": figure(
             f"{strategy}.chunks",
@@ -584,7 +656,8 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
             {
                 "vectors": (chunks, ""),
                 "dimensions": (emb.dimensions, ""),
-                "metadata": (v(rag.metadata_bytes_per_chunk), "bytes"),
+                "metadata": (metadata_bytes, "bytes"),
+                "of which vectors": (vector_gb, "GB"),
             },
         ),
     }
@@ -611,6 +684,7 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
             "corpus": (corpus, "tokens"),
             "changed": (change * 100, "%/month"),
             "price": (emb_price, f"{money}/M tokens"),
+            "price source": (emb_source, ""),
         },
     )
     query_tokens = v(s.workload.prompt_tokens_per_query)
@@ -620,28 +694,44 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         query_tokens * emb_price / 1e6,
         f"{money}/query",
         "prompt tokens × embedding price ÷ 1e6",
-        {"tokens": (query_tokens, "tokens"), "price": (emb_price, f"{money}/M tokens")},
+        {
+            "tokens": (query_tokens, "tokens"),
+            "price": (emb_price, f"{money}/M tokens"),
+            "price source": (emb_source, ""),
+        },
     )
     read_price = ctx.from_usd(store.read_usd_per_million_units)
+    units, units_rule = read_units_per_query(store, storage_gb, vector_gb)
+    estimate = " (estimate)" if store.estimate else ""
     retrieval = figure(
         f"{strategy}.retrieval",
         "Vector search reads",
-        store.read_units_per_query * read_price / 1e6,
+        units * read_price / 1e6,
         f"{money}/query",
-        "read units per query × price per million read units ÷ 1e6",
+        "read units per query × price per million read units ÷ 1e6; " + units_rule,
         {
-            "read units": (store.read_units_per_query, "units/query"),
+            "read units": (units, "units/query"),
             "price": (read_price, f"{money}/M units"),
-            "store": (store.name, ""),
+            "index (vectors + metadata)": (storage_gb, "GB"),
+            "store": (store.name + estimate, ""),
             "source": (f"{store.source}, as of {store.as_of}", ""),
         },
+        note=_estimate_note(store),
     )
     fixed = ctx.from_usd(store.fixed_monthly_usd)
-    storage_cost = storage_gb * ctx.from_usd(store.storage_usd_per_gb_month)
-    writes = chunks * change * store.write_units_per_vector
+    storage_cost = billed_gb * ctx.from_usd(store.storage_usd_per_gb_month)
+    dimensions_cost = (
+        chunks * emb.dimensions / 1e6 * ctx.from_usd(store.usd_per_million_dimensions_month)
+    )
+    per_vector_writes = (
+        record_bytes / 1000.0 * store.write_units_per_kb
+        if store.write_units_per_kb > 0
+        else store.write_units_per_vector
+    )
+    writes = chunks * change * per_vector_writes
     write_cost = writes * ctx.from_usd(store.write_usd_per_million_units) / 1e6
     minimum = ctx.from_usd(store.minimum_monthly_usd)
-    base = fixed + storage_cost + write_cost
+    base = fixed + storage_cost + dimensions_cost + write_cost
     read_per_query = retrieval.value
 
     def store_fn(q: Array) -> Array:
@@ -656,16 +746,21 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         "Vector store",
         scalar(store_fn(np.reshape(q0, (-1, 1)))),
         f"{money}/month",
-        "fixed + storage GB × price + writes × price, topped up to the plan's monthly minimum "
-        "(reads counted per query)",
+        "fixed + storage GB × price + stored dimensions × price + writes × price, topped up "
+        "to the plan's monthly minimum (reads counted per query)",
         {
-            "store": (store.name, ""),
+            "store": (store.name + estimate, ""),
             "fixed": (fixed, f"{money}/month"),
             "storage": (storage_cost, f"{money}/month"),
+            "storage billed": (billed_gb, "GB"),
+            "stored dimensions": (dimensions_cost, f"{money}/month"),
             "writes": (write_cost, f"{money}/month"),
+            "write units per vector": (per_vector_writes, "units"),
             "minimum": (minimum, f"{money}/month"),
             "pricing": (store.pricing_model, ""),
+            "source": (f"{store.source}, as of {store.as_of}", ""),
         },
+        note=_estimate_note(store),
     )
     comps = [
         _component(ctx, strategy, "corpus_embedding", corpus_embedding),
@@ -675,6 +770,51 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         _component(ctx, strategy, "retrieval", retrieval),
     ]
     return comps, figures
+
+
+VECTOR_BYTES_PER_DIMENSION = 4.0  # float32, as every vendor here stores and bills vectors
+
+
+def read_units_per_query(
+    store: VectorStoreEntry, index_gb: float, vector_gb: float
+) -> tuple[float, str]:
+    """Read units one query costs under the vendor's metering rule, and that rule in words.
+
+    - namespace_gb (Pinecone serverless): a query costs read units in proportion to the
+      namespace size, 1 RU per GB of records (vectors + metadata), at least 0.25 RU.
+    - vector_gb_table (Zilliz serverless): the vendor's table of vCUs per search against the
+      GB of vectors scanned, interpolated on log-log axes, at least the per-search minimum.
+    - fixed: a fixed number of units per query.
+    """
+    floor = store.read_units_min_per_query
+    if store.read_units_basis == "namespace_gb":
+        units = np.maximum(floor, store.read_units_per_gb * index_gb)
+        rule = (
+            f"read units = max({nf.number(floor)}, {nf.number(store.read_units_per_gb)} per GB "
+            "of index) — the vendor meters a query in proportion to the namespace size"
+        )
+    elif store.read_units_basis == "vector_gb_table" and store.read_units_table:
+        xs = np.log10([max(x, 1e-12) for x, _ in store.read_units_table])
+        ys = np.log10([max(y, 1e-12) for _, y in store.read_units_table])
+        looked_up = 10.0 ** np.interp(np.log10(np.maximum(vector_gb, 1e-12)), xs, ys)
+        units = np.maximum(floor, looked_up)
+        rule = (
+            "read units from the vendor's table of units per search against the GB of vectors "
+            f"scanned (log-log interpolation), at least {nf.number(floor)}"
+        )
+    else:
+        units = np.maximum(floor, store.read_units_per_query)
+        rule = "a fixed number of read units per query"
+    return units, rule
+
+
+def _estimate_note(store: VectorStoreEntry) -> str:
+    if not store.estimate:
+        return ""
+    return (
+        f"Estimate: {store.name}'s figures are our estimate, not the vendor's published "
+        "terms — check before quoting."
+    )
 
 
 def _rag_engineering(ctx: Context, strategy: str) -> Component:
@@ -790,7 +930,43 @@ def hybrid_cost(ctx: Context) -> CostModel:
 
 
 def cost_models(ctx: Context) -> dict[str, CostModel]:
-    return {"fine_tuning": fine_tuning_cost(ctx), "rag": rag_cost(ctx), "hybrid": hybrid_cost(ctx)}
+    models = {
+        "fine_tuning": fine_tuning_cost(ctx),
+        "rag": rag_cost(ctx),
+        "hybrid": hybrid_cost(ctx),
+    }
+    if not ctx.sampled:
+        for key, model in models.items():
+            model.warnings.extend(_serving_warnings(ctx, key, model.serving))
+            if ctx.price_date is not None:
+                _flag_price_age(model, ctx.price_date)
+    return models
+
+
+def _flag_price_age(model: CostModel, on: date) -> None:
+    """Every computed figure resting on a price older than six months says so in its note."""
+    for component in model.components:
+        if not component.overridden:
+            component.figure = price_age.flagged(component.figure, on)
+    for key, fig in model.figures.items():
+        model.figures[key] = price_age.flagged(fig, on)
+
+
+def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> list[str]:
+    """Say so when the GPUs per replica typed had to be raised (unless serving is a flat
+    figure, where the count does not matter)."""
+    if plan is None or plan.sizing is None or not plan.sizing.raised:
+        return []
+    if f"{strategy}.serving" in ctx.scenario.cost_overrides:
+        return []
+    typed = plan.sizing.gpus_requested or 0.0
+    return [
+        f"{STRATEGY_NAMES[strategy]} serving: raised GPUs per replica from "
+        f"{nf.number(typed)} to {nf.number(plan.gpus_per_replica)} × {plan.gpu.name} "
+        f"({plan.model.name} with the KV cache of {nf.number(plan.streams)} concurrent "
+        "requests does not fit on fewer, or its attention heads cannot be split over the "
+        "count typed)."
+    ]
 
 
 def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
@@ -826,6 +1002,21 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
     tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
     months = len(model.growth)
     money = ctx.money
+    note = ""
+    if ctx.price_date is not None and not ctx.sampled:
+        stale = sorted(
+            {
+                (p.as_of, c.figure.label)
+                for c in model.components
+                if not c.overridden
+                for p in price_age.prices_of(c.figure, ctx.price_date)
+                if p.stale
+            }
+        )
+        if stale:
+            labels = ", ".join(dict.fromkeys(label.lower() for _, label in stale))
+            words = price_age.flag(stale[0][0])
+            note = f"Rests on prices more than six months old ({labels}): {words}."
     return figure(
         f"{model.strategy}.tco",
         f"{STRATEGY_NAMES[model.strategy]} total cost over {months} months",
@@ -842,4 +1033,5 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
             "retrains": (model.retrain_count, ""),
             "cost per retrain": (model.per_retrain, money),
         },
+        note=note,
     )

@@ -23,8 +23,9 @@ from engine.fit import fit_indicators, fit_score
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures
 from engine.model.project import Project
-from engine.model.results import Evaluation, Score, StrategyResult
+from engine.model.results import Evaluation, PriceUsed, Score, StrategyResult
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.price_age import prices_of, project_date
 from engine.scoring import (
     cost_scores,
     freshness_score,
@@ -50,6 +51,7 @@ def context_for(project: Project, scenario: Scenario) -> Context:
         catalogs=catalogs_for(project.catalog_overrides),
         currency=project.currency,
         usd_rate=project.usd_exchange_rate,
+        price_date=project_date(project.quote_date),
     )
 
 
@@ -166,9 +168,25 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
         flip_points=flips,
         recommendation=recommendation,
         price_data_version=price_data_version(),
+        prices_used=_prices_used(ctx, models),
+        price_date=ctx.price_date.isoformat() if ctx.price_date else "",
         warnings=warnings,
         weights=weights,
     )
+
+
+def _prices_used(ctx: Context, models: dict[str, CostModel]) -> list[PriceUsed]:
+    """Each dated price the computed (not overridden) cost components rest on, once."""
+    if ctx.price_date is None:
+        return []
+    seen: dict[tuple[str, str], PriceUsed] = {}
+    for model in models.values():
+        for component in model.components:
+            if component.overridden:
+                continue
+            for price in prices_of(component.figure, ctx.price_date):
+                seen.setdefault((price.source, price.as_of), price)
+    return list(seen.values())
 
 
 def _prompt_tokens(ctx: Context, key: str) -> float:

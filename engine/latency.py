@@ -47,16 +47,21 @@ def latency_figures(
             formula = "provider time to first token + prompt tokens ÷ prefill rate"
     else:
         prefill = plan.prefill_seconds
-        decode_rate = plan.single_stream_tokens_per_s
+        # The peak hour, with the replicas the volume needs (the same busy-time model that
+        # counts them): requests decode in a batch and other queries' prefills interleave.
+        load = plan.at_load(v(s.workload.queries_per_month), v(s.workload.peak_to_average_load))
+        decode_rate = load.decode_tokens_per_s
         inputs |= {
-            "prefill (2·N·prompt tokens ÷ (peak × MFU))": (prefill, "s"),
+            "prefill (2·N·prompt tokens ÷ (GPUs × peak × MFU) + all-reduces)": (prefill, "s"),
             "prompt tokens": (prompt_tokens, "tokens"),
             "GPUs per replica": (plan.gpus_per_replica, ""),
+            "replica busy at peak": (load.utilisation, ""),
+            "requests decoding together": (load.batch, ""),
         }
         ttft = retrieval_s + prefill
         formula = (
             "retrieval + prefill" if strategy != "fine_tuning" else "prefill"
-        ) + " (self-hosted, first principles; queueing not included)"
+        ) + " (self-hosted, first principles, at the peak hour; queueing not included)"
     ttft_fig = figure(
         f"{strategy}.latency_ttft", "Time to first token (p50)", ttft, "s", formula, inputs
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -41,20 +42,10 @@ from engine.model.scenario import (
     Weights,
     Workload,
 )
+from engine.price_age import flag_text, project_date
 
 if TYPE_CHECKING:
     from engine.catalog import Catalog
-
-
-def money(value: float, currency: str) -> str:
-    """Money as people read it: two decimals below 100, whole units above (C locale)."""
-    if abs(value) < 100:
-        return f"{currency} {value:,.2f}"
-    return f"{currency} {value:,.0f}"
-
-
-def per_query(value: float, currency: str) -> str:
-    return f"{currency} {value:,.5f}" if value < 0.01 else f"{currency} {value:,.4f}"
 
 
 def _figure_json(fig: Figure) -> dict[str, Any]:
@@ -164,6 +155,17 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         },
         "price_data_version": e.price_data_version,
         "warnings": e.warnings,
+        "price_date": e.price_date,
+        "prices_used": [
+            {
+                "figure": p.figure,
+                "label": p.label,
+                "source": p.source,
+                "as_of": p.as_of,
+                "stale": p.stale,
+            }
+            for p in e.prices_used
+        ],
     }
 
 
@@ -228,11 +230,11 @@ def evaluation_text(e: Evaluation) -> str:
         lines.append(f"{label:24s}" + "".join(f"{c:>18s}" for c in cells))
 
     strategies = [e.strategies[k] for k in STRATEGIES]
-    row("One-time", [money(s.one_time, cur) for s in strategies])
-    row("Monthly fixed (month 1)", [money(s.monthly_fixed, cur) for s in strategies])
-    row("Per query", [per_query(s.per_query, cur) for s in strategies])
+    row("One-time", [nf.money(s.one_time, cur) for s in strategies])
+    row("Monthly fixed (month 1)", [nf.money(s.monthly_fixed, cur) for s in strategies])
+    row("Per query", [nf.money_per_query(s.per_query, cur) for s in strategies])
     row("Retrains", [str(s.retrains) for s in strategies])
-    row(f"TCO ({e.horizon_months} months)", [money(s.tco.value, cur) for s in strategies])
+    row(f"TCO ({e.horizon_months} months)", [nf.money(s.tco.value, cur) for s in strategies])
     row("Latency p50 (full)", [f"{s.latency_total.value:.2f} s" for s in strategies])
     row("First token p50", [f"{s.latency_ttft.value:.2f} s" for s in strategies])
     row(
@@ -565,7 +567,85 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
                 ],
             )
         )
+    used = _counts_used(project, scenario)
+    on = project_date(project.quote_date)
+    groups = [
+        AssumptionGroup(
+            title=g.title,
+            rows=[_with_price_age(_with_count_used(row, used), on) for row in g.rows],
+            note=g.note,
+        )
+        for g in groups
+    ]
     return [g for g in groups if g.rows]
+
+
+# GPU counts the engine may derive or raise: input path → the figure that holds the count used.
+_COUNT_FIGURES = {
+    "fine_tuning.training_gpu_count": ("fine_tuning", "training_gpus"),
+    "serving.fine_tuning.gpus_per_replica": ("fine_tuning", "serving_gpus_per_replica"),
+    "serving.rag.gpus_per_replica": ("rag", "serving_gpus_per_replica"),
+    "serving.hybrid.gpus_per_replica": ("hybrid", "serving_gpus_per_replica"),
+}
+
+
+def _counts_used(project: Project, scenario: Scenario) -> dict[str, float]:
+    """The GPU counts the evaluation uses, by input path (empty when it cannot evaluate)."""
+    from engine.costs import cost_models
+    from engine.evaluate import context_for
+
+    try:
+        models = cost_models(context_for(project, scenario))
+    except (LookupError, ArithmeticError, OverflowError, ValueError):
+        return {}
+    found = {}
+    for path, (strategy, key) in _COUNT_FIGURES.items():
+        fig = models[strategy].figures.get(key)
+        if fig is not None:
+            found[path] = float(fig.value)
+    return found
+
+
+# Choices whose catalog entry carries the prices used (the vector store's plan; an API model).
+_PRICED_CHOICES = frozenset({"vector_store", "api_model"})
+
+
+def _with_price_age(row: Assumption, on: date) -> Assumption:
+    """A row whose value is a catalog or API price more than six months old says so."""
+    priced = (row.from_catalog and "price" in row.name) or row.name in _PRICED_CHOICES
+    if not row.source or not priced:
+        return row
+    words = flag_text(row.source, on)
+    if not words or words in row.source:
+        return row
+    return replace(row, source=f"{row.source} — {words}")
+
+
+def _with_count_used(row: Assumption, used: dict[str, float]) -> Assumption:
+    """A GPU-count row showing the count the engine used: derived when left empty, raised when
+    the count typed does not fit."""
+    count = used.get(row.path)
+    if count is None:
+        return row
+    if row.value is None:
+        return replace(
+            row,
+            value=count,
+            is_number=True,
+            unit="GPUs",
+            integer=True,
+            source="left empty: derived by the engine (smallest count that fits the model)",
+        )
+    if isinstance(row.value, float | int) and count > row.value:
+        return replace(
+            row,
+            value=count,
+            low=None,
+            high=None,
+            source=f"raised by the engine from the {nf.number(row.value)} typed: the model "
+            "does not fit on fewer",
+        )
+    return row
 
 
 def _api_model_source(ref: str) -> tuple[str, tuple[float | None, float | None]]:
@@ -643,7 +723,8 @@ def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]
                 name=entry.name,
                 used_for=used_for,
                 figures=_entry_figures(entry),
-                source=entry.source,
+                source=("Estimate (not the vendor's published terms) — " if entry.estimate else "")
+                + entry.source,
                 as_of=entry.as_of,
                 overridden=cat.is_overridden(entry_id),
             )
@@ -666,6 +747,16 @@ def _entry_figures(entry: CatalogEntry) -> list[tuple[str, float, str]]:
             ("memory", entry.memory_gb, "GB"),
             ("bandwidth", entry.memory_bandwidth_tb_s, "TB/s"),
             ("on demand", entry.on_demand_usd_per_hour, "USD/GPU-hour"),
+            *(
+                [("lowest seen", entry.usd_per_hour_low, "USD/GPU-hour")]
+                if entry.usd_per_hour_low is not None
+                else []
+            ),
+            *(
+                [("highest seen", entry.usd_per_hour_high, "USD/GPU-hour")]
+                if entry.usd_per_hour_high is not None
+                else []
+            ),
         ]
     if isinstance(entry, BaseModelEntry):
         return [
@@ -678,6 +769,16 @@ def _entry_figures(entry: CatalogEntry) -> list[tuple[str, float, str]]:
             ("minimum", entry.minimum_monthly_usd, "USD/month"),
             ("storage", entry.storage_usd_per_gb_month, "USD/GB-month"),
             ("reads", entry.read_usd_per_million_units, "USD/M units"),
+            *(
+                [("read units per GB of index", entry.read_units_per_gb, "units/query")]
+                if entry.read_units_basis == "namespace_gb"
+                else []
+            ),
+            *(
+                [("dimensions", entry.usd_per_million_dimensions_month, "USD/M dims-month")]
+                if entry.usd_per_million_dimensions_month
+                else []
+            ),
         ]
     if isinstance(entry, EmbeddingModelEntry):
         return [

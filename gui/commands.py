@@ -66,6 +66,12 @@ def _has_result(window: MainWindow) -> bool:
     return window.document.evaluation is not None
 
 
+def _has_imported_prices(_window: MainWindow) -> bool:
+    from engine.price_import import current_imports
+
+    return bool(current_imports())
+
+
 def _tab(index: int) -> Callable[[MainWindow], object]:
     return lambda window: window.results.setCurrentIndex(index)
 
@@ -260,6 +266,26 @@ COMMANDS: tuple[Command, ...] = (
         enabled_when=_has_result,
         group="chart",
         attr="act_export_map_csv",
+    ),
+    Command(
+        "file.import_prices",
+        "&Import Price Data…",
+        "file",
+        lambda w: w.import_price_data(),
+        status_tip="Import a newer genai-prices data file or a catalog pack you downloaded "
+        "(offline)",
+        group="prices",
+        attr="act_import_prices",
+    ),
+    Command(
+        "file.remove_prices",
+        "Revert to &Bundled Price Data",
+        "file",
+        lambda w: w.remove_price_data(),
+        status_tip="Go back to the price data bundled with the app",
+        enabled_when=_has_imported_prices,
+        group="prices",
+        attr="act_remove_prices",
     ),
     Command(
         "file.preferences",

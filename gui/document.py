@@ -203,7 +203,7 @@ class ProjectDocument(QObject):
         self.evaluation: Evaluation | None = None
         self.curves: Curves | None = None
         self.evaluation_error: str | None = None
-        self._cache: dict[tuple[int, str, float, int], tuple[Scenario, Any, Evaluation]] = {}
+        self._cache: dict[tuple[int, str, float, int, str], tuple[Scenario, Any, Evaluation]] = {}
 
     # --- state -----------------------------------------------------------------------------
 
@@ -431,6 +431,11 @@ class ProjectDocument(QObject):
         self.changed.emit()
         self.evaluate()
 
+    def prices_changed(self) -> None:
+        """Price data was imported or removed: every cached evaluation is out of date."""
+        self._cache.clear()
+        self.evaluate()
+
     def evaluate(self) -> None:
         """Re-evaluate the current scenario; on failure keep the last valid results."""
         try:
@@ -457,13 +462,14 @@ class ProjectDocument(QObject):
         evaluation, not one per scenario."""
         project = self._project
         out: list[Evaluation] = []
-        fresh: dict[tuple[int, str, float, int], tuple[Scenario, Any, Evaluation]] = {}
+        fresh: dict[tuple[int, str, float, int, str], tuple[Scenario, Any, Evaluation]] = {}
         for i, scenario in enumerate(project.scenarios):
             key = (
                 id(scenario),
                 project.currency,
                 project.usd_exchange_rate,
                 id(project.catalog_overrides),
+                project.quote_date,
             )
             hit = self._cache.get(key)
             if hit is not None:

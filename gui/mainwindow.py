@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
     act_export_map_png: QAction
     act_export_map_csv: QAction
     act_decision_map: QAction
+    act_import_prices: QAction
+    act_remove_prices: QAction
 
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()
@@ -668,6 +671,56 @@ class MainWindow(QMainWindow):
             f"Qt {qVersion()} · PySide6 {pyside_version}\n"
             f"API prices: {price_data_version()}"
         )
+
+    # --- price data ------------------------------------------------------------------------
+
+    def import_price_data(self) -> bool:
+        """File → Import Price Data…: validate and store a price file, then re-evaluate."""
+        from engine.catalog import price_data_version
+        from engine.price_import import PriceImportError, import_file
+
+        path = self.ask_price_file()
+        if not path:
+            return False
+        try:
+            imported = import_file(path)
+        except PriceImportError as exc:
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot import the price data",
+                f"{exc}\n\nThe price data in use is unchanged: {price_data_version()}.",
+            )
+            return False
+        self._price_data_changed()
+        self.show_message(
+            QMessageBox.Icon.Information,
+            "Price data imported",
+            f"Now using {imported.describe()} ({imported.entries} entries).\n\nIt is kept for "
+            "your user account and named in About and in every report. File → Revert to Bundled "
+            "Price Data goes back to the data bundled with the app.",
+        )
+        return True
+
+    def remove_price_data(self) -> bool:
+        from engine.catalog import price_data_version
+        from engine.price_import import remove_imports
+
+        if not remove_imports():
+            self.statusBar().showMessage("No imported price data to remove", 5000)
+            return False
+        self._price_data_changed()
+        self.statusBar().showMessage(f"Price data: {price_data_version()}", 8000)
+        return True
+
+    def _price_data_changed(self) -> None:
+        self.document.prices_changed()
+        self.commands.update_enabled()
+
+    def ask_price_file(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import price data", self._folder(), "Price data (*.json);;All files (*)"
+        )
+        return path or None
 
     def show_about(self) -> None:
         self.show_message(QMessageBox.Icon.Information, f"About {APP_NAME}", self.about_text())

@@ -8,8 +8,11 @@ from __future__ import annotations
 import importlib.abc
 import os
 import sys
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Price data a user imported on this machine must not leak into the tests: an empty folder.
+os.environ.setdefault("FTRAG_DATA_DIR", tempfile.mkdtemp(prefix="ftrag-test-data-"))
 
 BLOCKED = ("PySide6", "shiboken6", "pyqtgraph")
 

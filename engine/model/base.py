@@ -13,7 +13,7 @@ the likely value and on both ends of the range, and the error names the field.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -30,7 +30,8 @@ from pydantic_core import CoreSchema
 
 
 class Strict(BaseModel):
-    """Frozen, unknown keys refused, NaN/inf refused: the base of every model in a file."""
+    """Frozen, unknown keys refused, NaN/inf refused, true/false refused where a number belongs
+    (JSON integers are still numbers): the base of every model in a file."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -39,6 +40,39 @@ class Strict(BaseModel):
         validate_default=True,
         str_max_length=20_000,
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is None or not _holds_bool(value):
+            return value
+        if _numeric(cls.model_fields[info.field_name].annotation):
+            raise ValueError("expected a number, got true/false")
+        return value
+
+
+def _holds_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(isinstance(v, bool) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_bool(v) for v in value)
+    return False
+
+
+def _numeric(annotation: Any) -> bool:
+    """True when a field holds numbers (float, int, optionals, and dicts/lists of them)."""
+    if annotation in (float, int):
+        return True
+    args = get_args(annotation)
+    if not args:
+        return False
+    origin = get_origin(annotation)
+    if origin is dict:
+        return _numeric(args[-1])
+    # Optional[X], list[X], tuple[X, Y]: numeric when a non-None member is.
+    return any(_numeric(a) for a in args if a is not type(None))
 
 
 class Estimate(Strict):

@@ -5,6 +5,8 @@ A project may override any entry (or add one) for itself; the override travels i
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from engine.model.base import Strict
@@ -22,6 +24,16 @@ class CatalogEntry(Strict):
     source: str = _SOURCE
     as_of: str = _AS_OF
     notes: str = Field(default="", max_length=5_000)
+    estimate: bool = Field(
+        default=False,
+        description="True when the figures are our estimate rather than the vendor's published "
+        "terms: shown as an estimate on screen and in reports.",
+    )
+    superseded_by: str = Field(
+        default="",
+        max_length=200,
+        description="Id of the entry that replaces this one (kept so older projects still load).",
+    )
 
 
 class GpuEntry(CatalogEntry):
@@ -29,6 +41,24 @@ class GpuEntry(CatalogEntry):
     memory_gb: float = Field(gt=0, le=1e5, description="GPU memory, GB.")
     memory_bandwidth_tb_s: float = Field(gt=0, le=1e4, description="Memory bandwidth, TB/s.")
     on_demand_usd_per_hour: float = Field(ge=0, le=1e6, description="Typical on-demand $/GPU-h.")
+    usd_per_hour_low: float | None = Field(
+        default=None, ge=0, le=1e6, description="Lowest on-demand $/GPU-h observed."
+    )
+    usd_per_hour_high: float | None = Field(
+        default=None, ge=0, le=1e6, description="Highest on-demand $/GPU-h observed."
+    )
+    nvlink: bool = Field(
+        default=False,
+        description="GPUs of a server talk over NVLink / Infinity Fabric (fast tensor "
+        "parallelism); False means PCIe.",
+    )
+    link_bus_gb_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e5,
+        description="All-reduce bus bandwidth between the GPUs of one server, GB/s (nccl-tests "
+        "busbw); empty = 200 over NVLink, 20 over PCIe.",
+    )
 
 
 class BaseModelEntry(CatalogEntry):
@@ -53,6 +83,38 @@ class VectorStoreEntry(CatalogEntry):
     write_units_per_vector: float = Field(ge=0, le=1e6)
     typical_query_latency_ms: float = Field(ge=0, le=1e6)
     pricing_model: str = Field(default="", max_length=5_000)
+    read_units_basis: Literal["fixed", "namespace_gb", "vector_gb_table"] = Field(
+        default="fixed",
+        description="How a query's read units are metered: a fixed number per query; "
+        "read_units_per_gb × the namespace size (vectors + metadata, in GB); or the vendor's "
+        "table of units per query against the GB of vectors scanned (log-log interpolated).",
+    )
+    read_units_per_gb: float = Field(default=0.0, ge=0, le=1e6)
+    read_units_min_per_query: float = Field(default=0.0, ge=0, le=1e6)
+    read_units_table: list[tuple[float, float]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="(GB of vectors scanned, read units per query) pairs, ascending.",
+    )
+    write_units_per_kb: float = Field(
+        default=0.0,
+        ge=0,
+        le=1e6,
+        description="Write units per KB of record written (vector + metadata); when above 0 it "
+        "replaces write_units_per_vector (Pinecone: 1 WU per KB; Zilliz: 0.25 vCU per KB).",
+    )
+    usd_per_million_dimensions_month: float = Field(
+        default=0.0,
+        ge=0,
+        le=1e6,
+        description="Price per million stored vector dimensions per month (vectors × "
+        "dimensions), as Weaviate bills.",
+    )
+    storage_bills_metadata: bool = Field(
+        default=True,
+        description="Storage is billed on the vectors and the text/metadata stored beside them; "
+        "False: on the vectors only.",
+    )
 
 
 class EmbeddingModelEntry(CatalogEntry):

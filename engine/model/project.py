@@ -29,6 +29,12 @@ class Project(Strict):
         "USD and are converted with this rate; typed figures are already in the project "
         "currency.",
     )
+    quote_date: str = Field(
+        default="",
+        pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+        description="Date of the quote (YYYY-MM-DD): catalog and API prices more than six "
+        "months older are flagged 'check before quoting'. Empty = today.",
+    )
     distribution: Literal["triangular", "pert"] = Field(
         default="triangular",
         description="How a low/likely/high range is sampled in the uncertainty analysis: "

@@ -32,6 +32,17 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PriceUsed:
+    """A dated catalog or API price a figure rests on."""
+
+    figure: str  # the figure's key
+    label: str
+    source: str
+    as_of: str
+    stale: bool  # older than six months at the project's date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CostComponent:
     key: str
     kind: Literal["one_time", "monthly", "per_query", "per_retrain"]
@@ -170,3 +181,5 @@ class Evaluation:
     # Near-ties: ranges where two curves weave within a small band (their crossings stay in
     # ``crossovers``, marked ``in_tie_band``).
     tie_bands: list[TieBand] = field(default_factory=list)
+    prices_used: list[PriceUsed] = field(default_factory=list)  # each dated price, once
+    price_date: str = ""  # the date prices were judged against (ISO)

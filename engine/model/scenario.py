@@ -251,8 +251,10 @@ class FineTuningSetup(Section):
         le=100_000,
         integer=True,
         label="Training GPUs",
-        description="GPUs used for training. If the model does not fit in their memory the "
-        "engine raises the count to the minimum that fits, and says so.",
+        description="GPUs used for training. If the training state (weights, gradients, "
+        "optimizer, sharded across the GPUs) does not fit in their memory the engine raises the "
+        "count to the smallest rentable count that fits (1, 2, 4 or whole 8-GPU servers), and "
+        "says so wherever the count is shown.",
     )
     training_gpu_hour_price: Estimate | None = Field(
         default=None,
@@ -559,6 +561,15 @@ class ServingOption(Section):
         description="Price per GPU-hour for serving; empty = the catalog's on-demand price.",
         json_schema_extra={"unit": "money/GPU-hour", "minimum": 0, "maximum": 1e6},
     )
+    gpus_per_replica: Estimate | None = Field(
+        default=None,
+        description="GPUs one replica runs on (tensor-parallel degree); empty = the smallest "
+        "count that divides the model's attention heads and holds the weights, the KV cache of "
+        "every concurrent request and a 2 GiB runtime reserve in 90% of each GPU's memory "
+        "(vLLM's default gpu_memory_utilization). A count too small, or one the model's heads "
+        "cannot be split over, is raised, and the figure says so.",
+        json_schema_extra={"unit": "GPUs", "minimum": 1, "maximum": 1024, "integer": True},
+    )
     bytes_per_parameter: Estimate = quantity(
         2.0,
         unit="bytes",
@@ -583,6 +594,18 @@ class ServingOption(Section):
         label="Concurrent requests per replica",
         description="Requests one replica serves at once (continuous batching). Decode is "
         "memory-bound, so batching multiplies throughput until compute or KV memory runs out.",
+    )
+    target_utilisation: Estimate = quantity(
+        0.75,
+        unit="fraction",
+        ge=0.05,
+        le=0.95,
+        decimals=2,
+        step=0.05,
+        label="Target utilisation at peak",
+        description="Share of a replica's time it may be busy in the peak hour; replicas = "
+        "⌈peak queries/s × busy time per query ÷ this⌉. Queueing theory (M/D/1): the average "
+        "wait is 1.5 busy times at 0.75 but 4.5 at 0.9, so 0.7–0.8 is the usual target.",
     )
     bandwidth_efficiency: Estimate = quantity(
         0.6,
@@ -623,9 +646,11 @@ SERVING_SELF_HOSTED_FIELDS: tuple[str, ...] = (
     "self_hosted_model",
     "gpu",
     "gpu_hour_price",
+    "gpus_per_replica",
     "bytes_per_parameter",
     "availability",
     "concurrent_streams_per_replica",
+    "target_utilisation",
     "bandwidth_efficiency",
     "inference_mfu",
 )

@@ -994,6 +994,9 @@ class CrossoverChart(QWidget):
         money = evaluation.currency
         for key in STRATEGIES:
             cost = self._cost_at(key, log_q)
+            if not hovering:  # today's volume: the evaluation's own figure, not the curve's
+                tco = evaluation.strategies[key].tco.value
+                cost = tco if self._mode == "total" else tco / evaluation.horizon_months
             mark = " (excluded)" if self._excluded.get(key) else ""
             part = f"{STRATEGY_NAMES[key]}{mark} {fmt.money(cost, money)}"
             band = self._band_at(key, np.array([log_q]))

@@ -49,8 +49,15 @@ def entry_figures(entry: CatalogEntry) -> str:
     if isinstance(entry, VectorStoreEntry):
         if entry.self_hosted:
             return f"self-hosted · ${entry.fixed_monthly_usd:,.0f}/month"
+        estimate = " · estimate" if entry.estimate else ""
+        if entry.usd_per_million_dimensions_month:
+            return (
+                f"min ${entry.minimum_monthly_usd:,.0f}/month · "
+                f"${entry.usd_per_million_dimensions_month:g}/M dims-month{estimate}"
+            )
         return (
-            f"min ${entry.minimum_monthly_usd:,.0f}/month · ${entry.storage_usd_per_gb_month:g}/GB"
+            f"min ${entry.minimum_monthly_usd:,.0f}/month · "
+            f"${entry.storage_usd_per_gb_month:g}/GB{estimate}"
         )
     return ""
 
@@ -118,6 +125,17 @@ def default_figure(
             return None
 
         return computed
+    if name == "gpus_per_replica":
+        strategy = str(path[-2])
+
+        def derived() -> float | None:
+            evaluation = document.evaluation
+            if evaluation is None:
+                return None
+            fig = evaluation.strategies[strategy].figures.get("serving_gpus_per_replica")
+            return None if fig is None else float(fig.value)
+
+        return derived
     if name == "training_gpu_hour_price":
         return guarded(
             lambda: context().gpu_hour_price(

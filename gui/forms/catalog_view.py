@@ -52,7 +52,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("fixed_monthly_usd", "Fixed USD/month", ""),
         ("storage_usd_per_gb_month", "USD/GB-month", ""),
         ("read_usd_per_million_units", "USD/M reads", ""),
-        ("read_units_per_query", "Reads/query", ""),
+        ("read_units_per_query", "Reads/query (fixed, or floor)", ""),
         ("typical_query_latency_ms", "Latency", "ms"),
     ],
     "embedding_models": [

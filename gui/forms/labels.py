@@ -33,11 +33,13 @@ FIELD_LABELS: dict[str, str] = {
     "self_hosted_model": "Self-hosted model",
     "gpu": "Serving GPU",
     "gpu_hour_price": "GPU-hour price",
+    "gpus_per_replica": "GPUs per replica",
     "availability": "Availability",
     # Project and scenario
     "title": "Project title",
     "client": "Client",
     "consultant": "Consultant",
+    "quote_date": "Quote date",
     "notes": "Notes",
     "currency": "Currency",
     "usd_exchange_rate": "Exchange rate",

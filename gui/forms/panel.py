@@ -379,7 +379,9 @@ class InputPanel(QWidget):
         self.builder.add_model_fields(form, Scenario, (), only=("name", "description"))
         page.add(box)
         box, form = group("Project")
-        self.builder.add_model_fields(form, Project, (), only=("title", "client", "consultant"))
+        self.builder.add_model_fields(
+            form, Project, (), only=("title", "client", "consultant", "quote_date")
+        )
         currency_row = self.builder.add_field(form, Project, "currency", ())
         assert currency_row is not None
         editor = currency_row.binding.widget

@@ -163,7 +163,7 @@ def cost_only(template: str) -> tuple[Project, Scenario]:
     return project.model_copy(update={"scenarios": [scenario]}), scenario
 
 
-@pytest.mark.parametrize("template", ["support-assistant", "seed-enterprise"])
+@pytest.mark.parametrize("template", ["seed-small-company", "seed-enterprise"])
 def test_boundaries_on_the_volume_axis_sit_at_the_crossovers(template: str) -> None:
     project, scenario = cost_only(template)
     y = Axis("workload.engineering_rate_per_hour", 50, 300)
@@ -194,7 +194,7 @@ def test_boundaries_on_the_volume_axis_sit_at_the_crossovers(template: str) -> N
 
 
 def test_boundaries_are_polylines_between_two_regions() -> None:
-    project, scenario = cost_only("support-assistant")
+    project, scenario = cost_only("seed-enterprise")
     m = decision_map(
         project,
         scenario,

@@ -5,6 +5,7 @@ by one, checking the files they write."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,6 +207,9 @@ def test_the_file_menu_in_order(window: MainWindow) -> None:
         "Export Decision Map as PNG…",
         "Export Decision Map Data as CSV…",
         "—",
+        "Import Price Data…",
+        "Revert to Bundled Price Data",
+        "—",
         "Preferences…",
         "Quit",
     ]
@@ -321,6 +325,24 @@ def test_every_command_through_the_menu_bar(
     assert len(doc.project.scenarios) == count + 2
     run("edit.redo")
     assert len(doc.project.scenarios) == count + 1
+
+    # Price data: import a genai-prices file, then go back to the bundled data
+    from engine import price_import
+    from tests.gui.test_price_import_gui import GENAI_DATA
+
+    monkeypatch.setenv("FTRAG_DATA_DIR", str(tmp_path / "user-data"))
+    price_import.refresh()
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps(GENAI_DATA), encoding="utf-8")
+    monkeypatch.setattr(MainWindow, "ask_price_file", lambda _self: str(prices))
+    assert not menu_action(window, "file.remove_prices").isEnabled()  # nothing imported yet
+    run("file.import_prices")
+    assert messages.shown[-1][1] == "Price data imported"
+    run("file.remove_prices")
+    assert not price_import.current_imports()
+    assert not menu_action(window, "file.remove_prices").isEnabled()
+    monkeypatch.delenv("FTRAG_DATA_DIR")  # back to the session's data folder
+    price_import.refresh()
 
     # Preferences
     run("file.preferences")

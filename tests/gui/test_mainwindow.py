@@ -362,9 +362,9 @@ def test_optional_price_uses_the_catalog_until_ticked(window: MainWindow, qtbot:
     field = window.inputs.show_field("fine_tuning", "training_gpu_hour_price")
     assert isinstance(field, OptionalNumberField)
     assert not field.number.isEnabled()
-    assert field.number.value() == pytest.approx(3.99)  # the H100's catalog price, greyed
+    assert field.number.value() == pytest.approx(2.99)  # the H100's catalog price, greyed
     QTest.mouseClick(field.check, Qt.MouseButton.LeftButton)
-    assert doc.scenario.fine_tuning.training_gpu_hour_price == Estimate(likely=3.99)
+    assert doc.scenario.fine_tuning.training_gpu_hour_price == Estimate(likely=2.99)
     type_into(qtbot, field.number, "2.5")
     assert doc.scenario.fine_tuning.training_gpu_hour_price == Estimate(likely=2.5)
     QTest.mouseClick(field.check, Qt.MouseButton.LeftButton)

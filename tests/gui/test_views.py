@@ -305,10 +305,10 @@ def test_figure_dialog_shows_formula_and_inputs(
     dialog = show_figure(host, figure)
     assert isinstance(dialog, FigureDialog)
     assert not dialog.isModal()
-    assert dialog._value.text() == "USD 141,960"
+    assert dialog._value.text() == "USD 141,944"
     assert dialog._inputs.rowCount() == len(figure.inputs)
     text = figure_text(figure)
-    assert text.startswith("Fine-tuning total cost over 24 months\n= USD 141,960")
+    assert text.startswith("Fine-tuning total cost over 24 months\n= USD 141,944")
     assert "Formula: one-time + Σ months" in text
     assert "  queries (month 1): 20,000 queries/month" in text
     # The same window reuses its dialog.
@@ -334,7 +334,7 @@ def test_breakdown_lists_components_and_totals(
     labels = [table.item(r, 0).text() for r in range(table.rowCount())]  # type: ignore[union-attr]
     assert labels[: len(strategy.components)] == [c.figure.label for c in strategy.components]
     assert labels[-1] == strategy.tco.label
-    assert table.item(table.rowCount() - 1, 2).text() == "USD 141,960"  # type: ignore[union-attr]
+    assert table.item(table.rowCount() - 1, 2).text() == "USD 141,944"  # type: ignore[union-attr]
     kinds = [table.item(r, 1).text() for r in range(len(strategy.components))]  # type: ignore[union-attr]
     assert kinds[0] == "One-time"
     assert "Per retrain" in kinds
@@ -399,7 +399,7 @@ def test_comparison_puts_scenarios_side_by_side(qtbot: QtBot, locale: type[QLoca
     ]
     assert view.cell_text("Recommended", 0) == "RAG"
     assert view.cell_text("Total cost over the horizon", 1, "rag") == "USD 23,402"
-    assert "Fine-tuning cheaper than Hybrid\n    above 8,209,876 queries/month" in view.cell_text(
+    assert "Fine-tuning cheaper than Hybrid\n    above 6,159,100 queries/month" in view.cell_text(
         "Cost crossovers", 0
     )
     row = view.row_of("Total cost over the horizon", "hybrid")

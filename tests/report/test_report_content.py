@@ -50,8 +50,8 @@ def test_catalog_values_carry_their_source_and_date() -> None:
         row.path: row for group in assumptions(project, project.scenarios[0]) for row in group.rows
     }
     price = rows["fine_tuning.training_gpu_hour_price"]
-    assert price.from_catalog and price.value == 3.99
-    assert price.source == "catalog: NVIDIA H100 SXM5 80GB, as of 2026-11-09"
+    assert price.from_catalog and price.value == 2.99
+    assert price.source.startswith("catalog: NVIDIA H100 SXM5 80GB, as of 2026-05-01")
     assert rows["serving.rag.api_model"].source.startswith("genai-prices: OpenAI")
     # Inputs of a serving mode the strategy does not use are left out.
     assert "serving.rag.gpu" not in rows

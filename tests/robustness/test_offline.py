@@ -71,3 +71,18 @@ def test_report_offline(tmp_path: Path) -> None:
     done = run_offline(tmp_path, "report", str(template_path("support-assistant")), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_price_import_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing price data reads the file it is given and nothing else."""
+    monkeypatch.setenv("FTRAG_DATA_DIR", str(tmp_path / "user-data"))
+    data = tmp_path / "data.json"
+    data.write_text(
+        '[{"id": "openai", "name": "OpenAI", "api_pattern": "openai", "models": [{"id": '
+        '"gpt-4o-mini", "match": {"equals": "gpt-4o-mini"}, "price_comments": "checked '
+        '2026-12-01", "prices": {"input_mtok": 0.1, "output_mtok": 0.4}}]}]',
+        encoding="utf-8",
+    )
+    done = run_offline(tmp_path, "prices", "import", str(data))
+    assert done.returncode == 0, done.stderr
+    assert "genai-prices data of 2026-12-01, imported" in done.stdout
