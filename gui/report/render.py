@@ -36,6 +36,7 @@ from engine.catalog import price_data_version
 from engine.evaluate import EvaluationError, evaluate_with_curves
 from engine.model.project import Project
 from engine.report import inputs_digest
+from engine.text import one_line
 from engine.version import APP_VERSION
 from gui import format as fmt
 from gui.report.branding import Branding, ReportMode
@@ -299,7 +300,8 @@ def render_report(
         writer = QPdfWriter(str(tmp))
         writer.setResolution(PDF_DPI)
         writer.setPageLayout(page_layout(paper))
-        writer.setTitle(f"{project.title} — recommendation report")
+        # Metadata is one plain line: no CR/LF, ESC or NUL from the file reaches it.
+        writer.setTitle(f"{one_line(project.title)} — recommendation report")
         writer.setCreator(f"FTRAG Advisor {APP_VERSION}")
         try:
             pages = _paint_to(writer, data)
