@@ -77,7 +77,7 @@ def menu_text(text: str) -> str:
 
 def shown_path(path: str | os.PathLike[str]) -> str:
     """A path for a message: plain, whole (people need the full name to find the file)."""
-    return plain(str(path))
+    return plain(displayable(str(path)))
 
 
 def with_suffix(path: str) -> str:
@@ -101,6 +101,33 @@ def settings() -> QSettings:
     """The app's settings (recent files, last folder, autosave interval); tests point this
     at a file of their own."""
     return QSettings()
+
+
+_BYTES_PREFIX = "fsbytes:"  # a path whose bytes are not UTF-8, stored as hex of the bytes
+
+
+def _stored(path: str) -> str:
+    """A path as QSettings can keep it: a name that is not valid UTF-8 (Python holds its
+    bytes as lone surrogates, which QSettings would mangle) is stored as its bytes in hex."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _BYTES_PREFIX + os.fsencode(path).hex()
+    return path
+
+
+def _loaded(value: str) -> str:
+    if value.startswith(_BYTES_PREFIX):
+        try:
+            return os.fsdecode(bytes.fromhex(value[len(_BYTES_PREFIX) :]))
+        except ValueError:
+            return ""
+    return value
+
+
+def displayable(text: str) -> str:
+    """A file name for the screen: bytes that are not UTF-8 shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _string_list(value: object) -> list[str]:
@@ -127,8 +154,9 @@ class RecentFiles:
     def paths(self) -> list[str]:
         seen: set[str] = set()
         out: list[str] = []
-        for path in _string_list(self._settings().value(RECENT_KEY)):
-            if "\0" in path or _key(path) in seen:
+        for stored in _string_list(self._settings().value(RECENT_KEY)):
+            path = _loaded(stored)
+            if not path or "\0" in path or _key(path) in seen:
                 continue
             seen.add(_key(path))
             out.append(path)
@@ -137,7 +165,7 @@ class RecentFiles:
     def _store(self, paths: list[str]) -> None:
         store = self._settings()
         if paths:
-            store.setValue(RECENT_KEY, paths[:MAX_RECENT])
+            store.setValue(RECENT_KEY, [_stored(p) for p in paths[:MAX_RECENT]])
         else:
             store.remove(RECENT_KEY)
         store.sync()
@@ -176,7 +204,7 @@ class RecentFiles:
 
 def recent_labels(paths: list[str]) -> list[str]:
     """Menu texts: '&1 name.ftrag', with the folder added where two files share a name."""
-    names = [Path(p).name for p in paths]
+    names = [displayable(Path(p).name) for p in paths]
     labels = []
     for index, (path, name) in enumerate(zip(paths, names, strict=True)):
         shown = name

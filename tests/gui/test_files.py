@@ -845,3 +845,76 @@ def test_a_failed_export_leaves_the_previous_one(
     monkeypatch.setattr(MainWindow, "ask_export_path", lambda *_a: str(fresh))
     window.act_export_csv.trigger()
     assert not fresh.exists()  # no empty file either
+
+
+# --- scenario names at their limits (through the Scenario menu) -----------------------------
+
+
+def test_duplicate_at_the_name_limit_and_add_at_the_scenario_limit(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding: a 194+ character name then Duplicate raised ValidationError; so did Add and
+    Duplicate at 1,000 scenarios."""
+    long_name = "N" * 200
+    monkeypatch.setattr(MainWindow, "ask_text", lambda *_a: long_name)
+    window.act_rename_scenario.trigger()
+    assert window.document.scenario.name == long_name
+    index = window.document.scenario_index
+    window.act_duplicate_scenario.trigger()
+    window.document.switch_scenario(index)
+    window.act_duplicate_scenario.trigger()
+    names = [s.name for s in window.document.project.scenarios]
+    assert len(set(names)) == len(names) and all(len(n) <= 200 for n in names)
+    assert names[-2].endswith(" (copy)") and names[-1].endswith(" (copy) 2")
+
+    project = window.document.project
+    full = project.model_copy(
+        update={
+            "scenarios": [
+                s.model_copy(update={"name": f"S{i}"})
+                for i, s in enumerate([project.scenarios[0]] * 1000)
+            ]
+        }
+    )
+    window.document.load(Project.model_validate(full.model_dump()))
+    shown = len(messages.shown)
+    window.act_add_scenario.trigger()
+    window.act_duplicate_scenario.trigger()
+    assert len(window.document.project.scenarios) == 1000
+    assert [m[1] for m in messages.shown[shown:]] == [
+        "Cannot add a scenario",
+        "Cannot duplicate the scenario",
+    ]
+    assert "at most 1,000 scenarios" in messages.shown[-1][2]
+
+
+def test_a_name_with_an_invisible_character_is_refused_with_the_reason(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = window.document.scenario.name
+    monkeypatch.setattr(MainWindow, "ask_text", lambda *_a: "Caf\u00e9\u200b")
+    window.act_rename_scenario.trigger()
+    assert window.document.scenario.name == before
+    assert "U+200B ZERO WIDTH SPACE" in messages.shown[-1][2]
+    monkeypatch.setattr(MainWindow, "ask_text", lambda *_a: "Cafe\u0301")
+    window.act_rename_scenario.trigger()
+    assert window.document.scenario.name == "Caf\u00e9"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="byte file names")
+def test_open_recent_keeps_a_file_name_that_is_not_utf8(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Finding: such a file showed as '(not found)' in Open Recent."""
+    path = tmp_path / os.fsdecode(b"client-\xe9t\xe9.ftrag")
+    saved(path)
+    assert window.open_file(path)
+    window.recent_menu.rebuild()
+    action = window.recent_menu.file_actions()[0]
+    assert action.isEnabled() and "not found" not in action.text()
+    assert "\N{REPLACEMENT CHARACTER}" in action.text()
+    window.document.set_field(PEAK, 4.0)
+    window.document.undo_stack.setClean()
+    window.open_template()
+    action.trigger()
+    assert window.document.path == path
