@@ -166,6 +166,7 @@ def test_a_failing_backup_copy_leaves_the_file(
 ) -> None:
     path = tmp_path / "p.ftrag"
     save_project(Project(title="first"), path)
+
     def failing(*_args: object) -> None:
         raise OSError(5, "I/O error")
 
