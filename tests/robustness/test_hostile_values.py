@@ -226,3 +226,20 @@ def test_report_names_the_output_for_an_output_problem(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {out}") and "read-only file system" in err
     assert "in.ftrag" not in err
+
+
+def test_the_pdf_title_is_one_plain_line(tmp_path: Path) -> None:
+    """Finding: the PDF Title kept ESC/NUL and line breaks from the project title."""
+    from pypdf import PdfReader
+
+    from gui.report.cli import main as report_main
+
+    path = tmp_path / "p.ftrag"
+    project = load_template("support-assistant")
+    save_project(project.model_copy(update={"title": "Acme\r\nForged\x1b[2J\x00 title"}), path)
+    out = tmp_path / "out.pdf"
+    assert report_main([str(path), "-o", str(out), "--paper", "a4"]) == 0
+    title = PdfReader(out).metadata.title
+    assert title is not None and title.startswith("Acme Forged[2J title")
+    _no_control(title)
+    assert "\n" not in title
