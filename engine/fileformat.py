@@ -459,7 +459,11 @@ def _write_backup(
 
 
 def save_project(
-    project: Project, path: str | os.PathLike[str], *, keep_backup: bool = True
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    keep_backup: bool = True,
+    private: bool = False,
 ) -> FileIdentity | None:
     """Save ``project`` to ``path`` and return the identity of the file written.
 
@@ -477,7 +481,8 @@ def save_project(
       the old content is written and fsynced as .bak first, and if writing the new content
       fails, the old content is written back.
     * Permissions: the new file and its .bak get the original's mode (and owner and group
-      where the system allows); a new file gets 0666 minus the umask, like any other program's.
+      where the system allows); a new file gets 0666 minus the umask, like any other program's
+      (``private``: 0600, for recovery copies).
     * A read-only file is refused (ReadOnlyFileError), not silently replaced.
     """
     data = dump_project(project)
@@ -511,7 +516,7 @@ def save_project(
             )
         mode = stat.S_IMODE(info.st_mode)
     else:
-        mode = 0o666 & ~_umask()
+        mode = 0o600 if private else 0o666 & ~_umask()
     if info is not None and info.st_nlink > 1:
         _save_in_place(target, data, info, keep_backup, name_max)
     else:

@@ -249,7 +249,7 @@ class RecoveryManager(QObject):
         doc = self._document
         self._ensure_lock()
         project = doc.project
-        save_project(project, self.copy_path, keep_backup=False)
+        save_project(project, self.copy_path, keep_backup=False, private=True)
         self._write_manifest(project, doc.path)
         self._written = project
         self.autosaved.emit(self.copy_path)

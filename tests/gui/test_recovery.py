@@ -530,3 +530,10 @@ def test_leftover_temporary_files_are_swept_at_start(
     window.restore_recovery_copies()
     assert not any(p.exists() for p in leftovers)
     assert all(p.exists() for p in [*keep, young])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_recovery_copies_stay_private(window: MainWindow, folder: Path) -> None:
+    window.document.set_field(PEAK, 4.0)
+    copy = window.recovery.write_copy()
+    assert copy.stat().st_mode & 0o777 == 0o600
