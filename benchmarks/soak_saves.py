@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
     unloadable: list[str] = []
     saves = 0
-    leftovers_seen = 0
+    leftovers_seen: set[str] = set()  # distinct temporary files that kills left behind
     started = time.perf_counter()
     for _ in range(args.kills):
         child = subprocess.Popen(
@@ -102,13 +102,13 @@ def main(argv: list[str] | None = None) -> int:
                 load_project(candidate)
             except ProjectFileError as exc:
                 unloadable.append(str(exc))
-        leftovers_seen += sum(1 for p in folder.iterdir() if p.name.endswith(".tmp"))
+        leftovers_seen |= {p.name for p in folder.iterdir() if p.name.endswith(".tmp")}
     # The next start, past the safe age: the sweep removes what the killed saves left.
     removed = sweep_temp_files(folder, older_than_s=0)
     remaining = sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
     print(
         f"kills={args.kills} file_bytes={size} saves_completed={saves} "
-        f"unloadable={len(unloadable)} temp_files_left_by_kills={leftovers_seen} "
+        f"unloadable={len(unloadable)} temp_files_left_by_kills={len(leftovers_seen)} "
         f"swept={len(removed)} temp_files_after_next_start={len(remaining)} "
         f"seconds={time.perf_counter() - started:.0f}"
     )
