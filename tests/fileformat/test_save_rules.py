@@ -99,7 +99,8 @@ def _maximal(model: object) -> object:
             limit = next(
                 (m.max_length for m in field.metadata if getattr(m, "max_length", None)), 20_000
             )
-            data[name] = "\x01" * limit
+            # Names refuse control characters: the costliest they hold is 4-byte UTF-8.
+            data[name] = ("\U0001f600" if name == "name" else "\x01") * limit
         else:
             data[name] = value
     return type(model).model_validate(data)
