@@ -12,7 +12,9 @@ The console script is ``gui.launcher:main``: with a sub-command it lands here; w
     ftrag prices [show | import FILE | remove]
     ftrag --version
 
-Bad input: one line on stderr naming the problem, exit status 2, never a traceback.
+Bad input: one line on stderr naming the problem, exit status 2, never a traceback.  Text from a
+file never drives the terminal: every message and the text output pass through
+engine.text.terminal_safe (control and invisible characters written as visible escapes).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from engine.text import terminal_safe
 from engine.version import APP_VERSION
 
 COMMANDS = ("eval", "export", "map", "new", "templates", "schema", "prices")
@@ -59,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="add a Monte Carlo 'uncertainty' block with N samples (e.g. 5000)",
     )
-    ev.add_argument("--seed", type=int, default=0, help="random seed of the Monte Carlo run")
+    ev.add_argument(
+        "--seed", type=_seed, default=0, help="random seed of the Monte Carlo run (0 or more)"
+    )
 
     export = sub.add_parser("export", help="write a project file's results as a spreadsheet")
     export.add_argument("file", help="a .ftrag project file")
@@ -145,13 +150,42 @@ def _resolution(text: str) -> int:
     return n
 
 
+MAX_SEED = 2**63 - 1
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if not 0 <= n <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED:,}")
+    return n
+
+
+def dash_file_hint(args: Sequence[str], message: str) -> str:
+    """argparse reads a file name starting with '-' as an option: say how to pass it."""
+    dashed = [a for a in args if a.startswith("-") and a != "-" and not a.startswith("--")]
+    dashed = [a for a in dashed if a.lower().endswith(".ftrag") or "." in a or "/" in a]
+    if not dashed:
+        return message
+    name = dashed[0]
+    return f"{message} (to name a file that starts with '-', put '--' before it: -- {name})"
+
+
+def error_line(message: str) -> str:
+    """One line for stderr: the message with hidden characters escaped, at most 1,000 chars."""
+    text = terminal_safe(" ".join(message.split("\n")))
+    return text if len(text) <= 1000 else text[:999] + "…"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(args_list)
         return _run(args)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {error_line(dash_file_hint(args_list, str(exc)))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `ftrag eval x | head`
         return 0
@@ -226,10 +260,16 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         from engine.report import evaluation_text
 
-        sys.stdout.write(f"{project.title}" + (f" — {project.client}" if project.client else ""))
-        sys.stdout.write("\n")
-        for evaluation in evaluations:
-            sys.stdout.write("\n" + evaluation_text(evaluation))
+        # Names, titles and catalog entries are escaped before they are composed into lines,
+        # so no line break or escape sequence from the file reaches the terminal.
+        shown = _escaped(project)
+        assert isinstance(shown, type(project))
+        title = shown.title + (f" — {shown.client}" if shown.client else "")
+        sys.stdout.write(terminal_safe(title) + "\n")
+        for scenario in scenarios:
+            evaluation = evaluate(shown, shown.scenario(_escaped(scenario.name)))
+            text = evaluation_text(evaluation)
+            sys.stdout.write("\n" + terminal_safe(text, keep_newlines=True))
     return 0
 
 
@@ -290,6 +330,24 @@ def _map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _escaped(value: Any) -> Any:
+    """``value`` (a project, a model, a container) with every free text run through
+    terminal_safe; enums and numbers untouched.  Used only for display."""
+    from pydantic import BaseModel
+
+    if type(value) is str:
+        return terminal_safe(value)
+    if isinstance(value, BaseModel):
+        return value.model_copy(
+            update={name: _escaped(getattr(value, name)) for name in type(value).model_fields}
+        )
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_escaped(v) for v in value)
+    return value
+
+
 def _new(args: argparse.Namespace) -> int:
     from engine.fileformat import save_project
     from engine.templates import load_template
@@ -297,12 +355,14 @@ def _new(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.exists() and not args.force:
         raise CliError(f"{out}: already exists (use --force to overwrite)")
+    if out.exists() and not out.is_file():
+        raise CliError(f"{out}: is not a regular file")
     try:
         project = load_template(args.template)
     except KeyError as exc:
         raise CliError(str(exc.args[0])) from None
     save_project(project, out, keep_backup=False)
-    print(f"wrote {out} from template {args.template!r}")
+    print(terminal_safe(f"wrote {out} from template {args.template!r}"))
     return 0
 
 

@@ -98,13 +98,27 @@ def _rounded(value: float, decimals: int) -> float:
         return value
 
 
+# Beyond this, writing every digit says nothing (and ints beyond float range cannot be
+# written with float formatting at all): such values are written as powers of ten.
+_FIXED_LIMIT = 1e21
+
+
 def _fixed(value: float, decimals: int) -> str:
     """``value`` rounded half-up to ``decimals`` places, with the locale's separators."""
-    return _renderer.fixed(_rounded(value, decimals), decimals)
+    if abs(value) >= _FIXED_LIMIT:
+        return _scientific(value)
+    rounded = _rounded(value, decimals) + 0.0  # -0.0 (or a tiny negative) shows as 0
+    return _renderer.fixed(rounded, decimals)
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float.  Every int is finite, however many digits it has (it must not
+    be converted to float to find out: beyond 1.8e308 that conversion fails)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _significant_decimals(value: float, digits: int) -> int:
@@ -122,9 +136,25 @@ def _strip_zeros(text: str) -> str:
     return text
 
 
+def _exponent_and_mantissa(value: float) -> tuple[int, float]:
+    """value = mantissa × 10**exponent with 1 ≤ |mantissa| < 10, for every float class
+    (subnormals included: 10**-324 is 0.0 in floats, so floats go through Decimal) and for
+    ints of any length (exact integer arithmetic, no conversion of the whole int to text)."""
+    if isinstance(value, int):
+        magnitude = abs(value)
+        exponent = max(0, int(math.log10(magnitude)))
+        while magnitude // 10**exponent >= 10:
+            exponent += 1
+        while exponent > 0 and magnitude // 10**exponent < 1:
+            exponent -= 1
+        return exponent, value / 10**exponent
+    exact = Decimal(repr(float(value)))
+    exponent = exact.adjusted()
+    return exponent, float(exact.scaleb(-exponent))
+
+
 def _scientific(value: float, digits: int = 3) -> str:
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
+    exponent, mantissa = _exponent_and_mantissa(value)
     if abs(round(mantissa, digits - 1)) >= 10:  # 9.999e17 rounds to 10.0e17
         exponent += 1
         mantissa /= 10
@@ -165,6 +195,8 @@ def money_compact(value: float, currency: str = "") -> str:
         return DASH
     prefix = f"{currency} " if currency else ""
     magnitude = abs(value)
+    if magnitude >= _FIXED_LIMIT:
+        return f"{prefix}{_scientific(value)}"
     for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if magnitude >= threshold:
             scaled = value / threshold

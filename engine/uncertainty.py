@@ -175,7 +175,15 @@ def outcomes(
     weights = {
         c: np.reshape(np.asarray(v(getattr(sampled.weights, c)), float), -1) for c in CRITERIA
     }
-    weight_sum = sum(weights.values())
+    weight_sum = np.asarray(sum(weights.values()), dtype=float)
+    zero = weight_sum <= 0
+    if np.any(zero):
+        # Ranges that let every weight reach 0 at once: such a sample has no ranking of its
+        # own, so it is scored with the likely weights (which the model keeps above zero)
+        # instead of dividing by zero (NaN would reach the JSON and the charts).
+        likely = scenario.weights.as_dict()
+        weights = {c: np.where(zero, likely[c], weights[c]) for c in CRITERIA}
+        weight_sum = np.where(zero, sum(likely.values()), weight_sum)
     totals: dict[str, Array] = {}
     for key in STRATEGIES:
         ttft, total = latency_figures(ctx, key, _prompt_tokens(ctx, key), models[key].serving)
@@ -200,6 +208,45 @@ def outcomes(
     stack = np.where(excluded[:, None], -np.inf, stack)
     winner = np.where(np.all(excluded), -1, np.argmax(stack, axis=0))
     return Outcomes(tco, totals, winner, models)
+
+
+# Memory: the draws take 8 bytes × inputs × samples (≈ 560 MB for 70 ranged inputs at the
+# CLI's maximum of 1,000,000 samples); the engine's intermediate arrays take ≈ 40 × that per
+# row, so they are computed CHUNK_ROWS rows at a time (≈ 150 MB per chunk) and only the
+# per-sample results (TCO, totals, winner: ≈ 56 bytes a sample) are kept.  Peak ≤ ~1 GB.
+CHUNK_ROWS = 50_000
+
+
+def _chunked_outcomes(
+    project: Project, scenario: Scenario, values: Mapping[Path, Array], base: Evaluation
+) -> Outcomes:
+    n = len(next(iter(values.values()))) if values else 1
+    if n <= CHUNK_ROWS:
+        return outcomes(project, scenario, values, base)
+    tco: dict[str, list[Array]] = {k: [] for k in STRATEGIES}
+    totals: dict[str, list[Array]] = {k: [] for k in STRATEGIES}
+    winners: list[NDArray[np.intp]] = []
+    models: dict[str, CostModel] = {}
+    for start in range(0, n, CHUNK_ROWS):
+        part = outcomes(
+            project,
+            scenario,
+            {p: column[start : start + CHUNK_ROWS] for p, column in values.items()},
+            base,
+        )
+        for k in STRATEGIES:
+            tco[k].append(part.tco[k])
+            totals[k].append(part.totals[k])
+        winners.append(part.winner)
+        if not models:
+            models = part.models
+        del part
+    return Outcomes(
+        {k: np.concatenate(tco[k]) for k in STRATEGIES},
+        {k: np.concatenate(totals[k]) for k in STRATEGIES},
+        np.concatenate(winners),
+        models,
+    )
 
 
 # --- results --------------------------------------------------------------------------------
@@ -263,7 +310,7 @@ def analyse(
 ) -> Uncertainty:
     inputs = uncertain_inputs(scenario)
     values = draw(inputs, samples, seed, distribution)
-    result = outcomes(project, scenario, values, base)
+    result = _chunked_outcomes(project, scenario, values, base)
     if inputs:
         wins = np.bincount(result.winner[result.winner >= 0], minlength=len(STRATEGIES))
         total = max(int(wins.sum()), 1)

@@ -34,6 +34,12 @@ FieldPath = tuple[str | int, ...]
 PROJECT_FIELDS: frozenset[str] = frozenset(Project.model_fields) - {"scenarios"}
 
 CURVE_POINTS = 200
+MAX_NAME_CHARS: int = next(
+    m.max_length for m in Scenario.model_fields["name"].metadata if hasattr(m, "max_length")
+)
+MAX_SCENARIOS: int = next(
+    m.max_length for m in Project.model_fields["scenarios"].metadata if hasattr(m, "max_length")
+)
 
 
 class EditRefused(ValueError):
@@ -315,14 +321,25 @@ class ProjectDocument(QObject):
 
     # --- scenarios -------------------------------------------------------------------------
 
-    def _unique_name(self, wanted: str) -> str:
+    def _unique_name(self, wanted: str, tail: str = "") -> str:
+        """``wanted`` + ``tail`` (e.g. " (copy)"), numbered " 2", " 3"… when taken; the base
+        is shortened so the whole name stays within the model's limit (a 200-character name
+        still duplicates)."""
         names = {s.name for s in self._project.scenarios}
-        if wanted not in names:
-            return wanted
-        n = 2
-        while f"{wanted} {n}" in names:
-            n += 1
-        return f"{wanted} {n}"
+
+        def fitted(ending: str) -> str:
+            return wanted[: MAX_NAME_CHARS - len(ending)].rstrip() + ending
+
+        candidate, n = fitted(tail), 2
+        while candidate in names:
+            candidate, n = fitted(f"{tail} {n}"), n + 1
+        return candidate
+
+    def _room_for_one_more(self) -> None:
+        if len(self._project.scenarios) >= MAX_SCENARIOS:
+            raise EditRefused(
+                f"A project holds at most {MAX_SCENARIOS:,} scenarios; delete one first."
+            )
 
     def _with_scenarios(self, scenarios: list[Scenario]) -> Project:
         data = {name: getattr(self._project, name) for name in Project.model_fields}
@@ -330,14 +347,17 @@ class ProjectDocument(QObject):
         return Project.model_validate(data)
 
     def add_scenario(self, name: str = "New scenario") -> int:
-        """Append a scenario with the default inputs; it becomes the current one."""
+        """Append a scenario with the default inputs; it becomes the current one.  Raises
+        EditRefused (with the reason) when the project already has the most it can hold."""
+        self._room_for_one_more()
         scenario = Scenario(name=self._unique_name(name))
         return self._insert(scenario, f"Add scenario {scenario.name!r}")
 
     def duplicate_scenario(self, index: int | None = None) -> int:
         """Copy a scenario (the current one by default) under a new name; the copy is current."""
+        self._room_for_one_more()
         source = self._project.scenarios[self._index if index is None else index]
-        copy = source.model_copy(update={"name": self._unique_name(f"{source.name} (copy)")})
+        copy = source.model_copy(update={"name": self._unique_name(source.name, " (copy)")})
         copy = Scenario.model_validate(copy.model_dump())
         return self._insert(copy, f"Duplicate scenario {source.name!r}")
 

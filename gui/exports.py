@@ -234,7 +234,7 @@ def export_chart(window: MainWindow, kind: str) -> Path | None:
     exporter = getattr(window.chart, f"export_{kind}")
     try:
         with printing.busy_cursor():
-            exporter(path)
+            files.write_atomically(path, exporter)  # a failure leaves the previous export
     except OSError as exc:
         _failed(window, "Export failed", path, exc.strerror or exc)
         return None
@@ -269,7 +269,7 @@ def export_decision_map(window: MainWindow, kind: str) -> Path | None:
         return None
     try:
         with printing.busy_cursor():
-            view.export(path, kind)
+            files.write_atomically(path, lambda tmp: view.export(tmp, kind))
     except OSError as exc:
         _failed(window, "Export failed", path, exc.strerror or exc)
         return None

@@ -10,15 +10,20 @@ control characters (which Qt menus would read as shortcut separators) replaced.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
 import logging
 import os
+import stat
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.fileformat import FILE_SUFFIX, ProjectFileError
+from engine.fileformat import FILE_SUFFIX, FileIdentity, ProjectFileError, file_identity
 from engine.templates import DEFAULT_TEMPLATE, load_template, template_names
 
 log = logging.getLogger(__name__)
@@ -72,7 +77,7 @@ def menu_text(text: str) -> str:
 
 def shown_path(path: str | os.PathLike[str]) -> str:
     """A path for a message: plain, whole (people need the full name to find the file)."""
-    return plain(str(path))
+    return plain(displayable(str(path)))
 
 
 def with_suffix(path: str) -> str:
@@ -96,6 +101,33 @@ def settings() -> QSettings:
     """The app's settings (recent files, last folder, autosave interval); tests point this
     at a file of their own."""
     return QSettings()
+
+
+_BYTES_PREFIX = "fsbytes:"  # a path whose bytes are not UTF-8, stored as hex of the bytes
+
+
+def _stored(path: str) -> str:
+    """A path as QSettings can keep it: a name that is not valid UTF-8 (Python holds its
+    bytes as lone surrogates, which QSettings would mangle) is stored as its bytes in hex."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _BYTES_PREFIX + os.fsencode(path).hex()
+    return path
+
+
+def _loaded(value: str) -> str:
+    if value.startswith(_BYTES_PREFIX):
+        try:
+            return os.fsdecode(bytes.fromhex(value[len(_BYTES_PREFIX) :]))
+        except ValueError:
+            return ""
+    return value
+
+
+def displayable(text: str) -> str:
+    """A file name for the screen: bytes that are not UTF-8 shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _string_list(value: object) -> list[str]:
@@ -122,8 +154,9 @@ class RecentFiles:
     def paths(self) -> list[str]:
         seen: set[str] = set()
         out: list[str] = []
-        for path in _string_list(self._settings().value(RECENT_KEY)):
-            if "\0" in path or _key(path) in seen:
+        for stored in _string_list(self._settings().value(RECENT_KEY)):
+            path = _loaded(stored)
+            if not path or "\0" in path or _key(path) in seen:
                 continue
             seen.add(_key(path))
             out.append(path)
@@ -132,7 +165,7 @@ class RecentFiles:
     def _store(self, paths: list[str]) -> None:
         store = self._settings()
         if paths:
-            store.setValue(RECENT_KEY, paths[:MAX_RECENT])
+            store.setValue(RECENT_KEY, [_stored(p) for p in paths[:MAX_RECENT]])
         else:
             store.remove(RECENT_KEY)
         store.sync()
@@ -171,7 +204,7 @@ class RecentFiles:
 
 def recent_labels(paths: list[str]) -> list[str]:
     """Menu texts: '&1 name.ftrag', with the folder added where two files share a name."""
-    names = [Path(p).name for p in paths]
+    names = [displayable(Path(p).name) for p in paths]
     labels = []
     for index, (path, name) in enumerate(zip(paths, names, strict=True)):
         shown = name
@@ -405,3 +438,264 @@ def ask_template(parent: QWidget | None) -> str | None:
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
+
+
+# --- the open file and other writers --------------------------------------------------------
+
+OVERWRITE, SAVE_AS, RELOAD, CANCEL = "overwrite", "save_as", "reload", "cancel"
+
+
+def ask_read_only(parent: QWidget | None, path: str | os.PathLike[str], reason: str) -> bool:
+    """The file is read-only: offer Save As (True) or Cancel."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "The file is read-only",
+        f"{shown_path(path)} is read-only, so it was not changed.\n\n{reason}\n\n"
+        "Your changes are still open and not saved.",
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(save_as)
+    try:
+        box.exec()
+        return box.clickedButton() is save_as
+    finally:
+        box.deleteLater()
+
+
+def ask_changed_on_disk(parent: QWidget | None, path: str | os.PathLike[str]) -> str:
+    """Before saving over a file another program (or window) has written since it was opened
+    or saved here: OVERWRITE, SAVE_AS, RELOAD or CANCEL."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "The file changed on disk",
+        f"{shown_path(path)} was changed by another program or window since you opened or "
+        "saved it.\n\nOverwrite replaces their version with yours (theirs is kept as the "
+        ".bak file). Save As keeps both. Reload throws away your unsaved changes and shows "
+        "their version.",
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    buttons = {
+        box.addButton("&Overwrite", QMessageBox.ButtonRole.DestructiveRole): OVERWRITE,
+        box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole): SAVE_AS,
+        box.addButton("&Reload", QMessageBox.ButtonRole.ResetRole): RELOAD,
+    }
+    box.setDefaultButton(next(b for b, v in buttons.items() if v == SAVE_AS))
+    try:
+        box.exec()
+        return buttons.get(box.clickedButton(), CANCEL)
+    finally:
+        box.deleteLater()
+
+
+def notice(
+    parent: QWidget,
+    name: str,
+    title: str,
+    text: str,
+    action: tuple[str, Callable[[], object]] | None = None,
+) -> QMessageBox:
+    """A non-modal message (it reports something that happened outside the app, so it must
+    not block the window): one per ``name`` — a newer one replaces its text.  ``action`` adds
+    a button (label, slot) beside Close."""
+    box = parent.findChild(QMessageBox, name)
+    if box is not None:
+        box.close()
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setObjectName(name)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if action is not None:
+        label, slot = action
+        button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+        button.clicked.connect(lambda _c=False: slot())
+        box.setDefaultButton(button)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.show()
+    return box
+
+
+def reload_offer_text(path: str | os.PathLike[str]) -> str:
+    return (
+        f"{shown_path(path)} was changed by another program or window.\n\nYou have no "
+        "unsaved changes here: reload it to see the new version?"
+    )
+
+
+def _open_lock_folder() -> Path:
+    from gui.recovery import recovery_folder  # recovery imports this module
+
+    return recovery_folder().parent / "open-files"
+
+
+class OpenFile(QObject):
+    """The file a window shows: its identity when read or written (to notice other writers),
+    a QFileSystemWatcher on it, and a lock that tells two windows on one file of each other.
+
+    :attr:`changedOnDisk` is emitted once per change by someone else (bool: the window had
+    unsaved changes).  :attr:`alsoOpen` says another window (this process or another) has
+    the same file open: (path, description of the other).
+    """
+
+    changedOnDisk = Signal(object, bool)
+    alsoOpen = Signal(object, str)
+
+    def __init__(self, is_modified: Callable[[], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._is_modified = is_modified
+        self.path: Path | None = None
+        self.identity: FileIdentity | None = None
+        self._told: FileIdentity | None = None
+        self._lock: QLockFile | None = None
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._file_changed)
+        # Saving replaces the file (a new inode): inotify then drops the watch and the folder
+        # is watched instead, so the change and the file's return are both seen.
+        self._watcher.directoryChanged.connect(self._folder_changed)
+
+    def track(self, path: str | os.PathLike[str] | None, identity: FileIdentity | None) -> None:
+        """The window now shows ``path`` as read or written with ``identity`` (None: no file)."""
+        new = None if path is None else Path(os.path.abspath(path))
+        if new != self.path:
+            self._unwatch()
+            self._release()
+            self.path = new
+            if new is not None:
+                self._claim(new)
+        self.identity = identity if new is not None else None
+        self._told = None
+        self._watch()
+
+    def changed_since(self) -> bool:
+        """True when the file on disk is no longer what this window read or wrote."""
+        if self.path is None or self.identity is None:
+            return False
+        now = file_identity(self.path)
+        return now is not None and now != self.identity
+
+    def before_save(self, path: str | os.PathLike[str], ask: Callable[[], str]) -> str:
+        """OVERWRITE when saving to ``path`` may go ahead (asked first when another writer
+        changed it), else the person's answer (SAVE_AS, RELOAD, CANCEL)."""
+        if self.path is None or Path(os.path.abspath(path)) != self.path:
+            return OVERWRITE
+        if not self.changed_since():
+            return OVERWRITE
+        return ask()
+
+    def _watch(self) -> None:
+        if self.path is None:
+            return
+        wanted = [str(self.path), str(self.path.parent)]
+        present = set(self._watcher.files()) | set(self._watcher.directories())
+        missing = [p for p in wanted if p not in present and os.path.exists(p)]
+        if missing:
+            self._watcher.addPaths(missing)
+
+    def _unwatch(self) -> None:
+        paths = self._watcher.files() + self._watcher.directories()
+        if paths:
+            self._watcher.removePaths(paths)
+
+    def _folder_changed(self, _folder: str) -> None:
+        self._file_changed(str(self.path) if self.path else "")
+
+    def _file_changed(self, _path: str) -> None:
+        self._watch()  # a replaced file is watched again
+        if self.path is None or self.identity is None:
+            return
+        now = file_identity(self.path)
+        if now is None or now == self.identity or now == self._told:
+            return
+        self._told = now
+        self.changedOnDisk.emit(self.path, self._is_modified())
+
+    # --- two windows on one file -------------------------------------------------------------
+
+    def _claim(self, path: Path) -> None:
+        folder = _open_lock_folder()
+        key = hashlib.sha256(os.fsencode(os.path.normcase(os.path.realpath(path)))).hexdigest()
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            log.warning("cannot create %s: %s", folder, exc)
+            return
+        lock = QLockFile(str(folder / f"{key[:32]}.lock"))
+        lock.setStaleLockTime(0)  # stale only when its process is gone
+        if lock.tryLock(0):
+            self._lock = lock
+            return
+        info = lock.getLockInfo()  # (pid, host name, app name); pid 0 when unreadable
+        pid, host = (info[0], info[1]) if isinstance(info, tuple) and len(info) >= 2 else (0, "")
+        if pid == os.getpid():
+            other = "another window of this FTRAG Advisor"
+        elif pid:
+            other = f"another FTRAG Advisor (process {pid} on {plain(str(host))})"
+        else:
+            other = "another FTRAG Advisor"
+        self.alsoOpen.emit(path, other)
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+    def close(self) -> None:
+        self._unwatch()
+        self._release()
+        self.path = None
+
+
+def also_open_text(path: str | os.PathLike[str], other: str) -> str:
+    return (
+        f"{shown_path(path)} is also open in {other}.\n\nIf both are edited, the one saved "
+        "last wins; FTRAG Advisor asks before either overwrites the other's saved changes."
+    )
+
+
+def changed_on_disk_text(path: str | os.PathLike[str]) -> str:
+    return (
+        f"{shown_path(path)} was changed by another program or window. Your unsaved changes "
+        "here are kept; when you save, you will be asked whether to overwrite their version, "
+        "save under another name or reload."
+    )
+
+
+def write_atomically(path: str | os.PathLike[str], write: Callable[[str], object]) -> None:
+    """An export (chart image, CSV) written as a whole or not at all: ``write`` writes a
+    temporary file beside ``path``, which then replaces it.  If ``write`` fails (raises, or
+    leaves no or an empty file), the previous export stays and nothing is left behind.
+    Raises OSError with the reason."""
+    target = Path(path)
+    if os.path.islink(target):
+        target = Path(os.path.realpath(target))
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.stem[:100]}.", suffix=f".part{target.suffix}", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        mode = 0o666 & ~_umask_now()
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        write(tmp_name)
+        if tmp.stat().st_size == 0:
+            raise OSError(errno.EIO, "nothing was written")
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask_now() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

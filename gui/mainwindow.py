@@ -40,13 +40,20 @@ from PySide6.QtWidgets import (
 )
 
 from engine.evaluate import Curves
-from engine.fileformat import FILE_SUFFIX, ProjectFileError, load_project, save_project
+from engine.fileformat import (
+    FILE_SUFFIX,
+    ProjectFileError,
+    ReadOnlyFileError,
+    file_identity,
+    read_project_file,
+    save_project,
+)
 from engine.model.project import Project
 from engine.model.results import Evaluation, Figure
 from engine.templates import DEFAULT_TEMPLATE, load_template
 from gui import files, recovery
 from gui.commands import CommandSet
-from gui.document import ProjectDocument
+from gui.document import EditRefused, ProjectDocument
 from gui.files import RecentFiles, RecentMenu, is_project_path, shown_path, with_suffix
 from gui.forms.panel import InputPanel
 from gui.recovery import RecoveryManager
@@ -175,6 +182,10 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(False)
         self.recent = RecentFiles()
         self.recovery = RecoveryManager(self.document, self)
+        # The open file: other writers, a watcher on it, and the lock other windows see.
+        self.disk = files.OpenFile(self.document.is_modified, self)
+        self.disk.changedOnDisk.connect(self._changed_on_disk)
+        self.disk.alsoOpen.connect(self._also_open)
         self.recovered = False  # a restored recovery copy, not saved since
 
         self.inputs = InputPanel(self.document)
@@ -434,10 +445,16 @@ class MainWindow(QMainWindow):
             self.document.switch_scenario(index)
 
     def add_scenario(self) -> None:
-        self.document.add_scenario()
+        try:
+            self.document.add_scenario()
+        except EditRefused as exc:
+            self.show_message(QMessageBox.Icon.Warning, "Cannot add a scenario", str(exc))
 
     def duplicate_scenario(self) -> None:
-        self.document.duplicate_scenario()
+        try:
+            self.document.duplicate_scenario()
+        except EditRefused as exc:
+            self.show_message(QMessageBox.Icon.Warning, "Cannot duplicate the scenario", str(exc))
 
     def rename_scenario(self) -> None:
         doc = self.document
@@ -473,7 +490,7 @@ class MainWindow(QMainWindow):
         first: a bad one is named with the reason and what is open stays untouched.  Then
         unsaved changes are offered for saving (Cancel stops here), then the project is shown."""
         try:
-            project = load_project(path)
+            project, identity = read_project_file(path)
         except ProjectFileError as exc:
             text = f"Could not open {shown_path(exc.path or path)}:\n{exc.reason}"
             if not os.path.exists(path) and self.recent.remove(path):
@@ -483,6 +500,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.open_project(project, path)
+        self.disk.track(path, identity)
         self.recent.add(path)
         self.statusBar().showMessage(f"Opened {shown_path(path)}", 5000)
         return True
@@ -509,7 +527,7 @@ class MainWindow(QMainWindow):
         if doc.is_modified() and not self.ask_revert():
             return False
         try:
-            project = load_project(path)
+            project, identity = read_project_file(path)
         except ProjectFileError as exc:
             self.show_message(
                 QMessageBox.Icon.Warning,
@@ -519,6 +537,7 @@ class MainWindow(QMainWindow):
             )
             return False
         self.open_project(project, path)
+        self.disk.track(path, identity)
         self.statusBar().showMessage(f"Reverted to {shown_path(path)}", 5000)
         return True
 
@@ -536,9 +555,22 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str | Path) -> bool:
         """Atomic save (the old file kept as .bak).  A failure names the file and the reason;
-        the document stays unsaved, so nothing is lost."""
+        the document stays unsaved, so nothing is lost.  A file another program changed since
+        it was read is not overwritten without asking; a read-only file offers Save As."""
+        verdict = self.disk.before_save(path, self.ask_changed_on_disk)
+        if verdict == files.SAVE_AS:
+            return self.save_as()
+        if verdict == files.RELOAD:
+            self.reload_from_disk()
+            return False
+        if verdict != files.OVERWRITE:
+            return False
         try:
-            save_project(self.document.project, path)
+            identity = save_project(self.document.project, path)
+        except ReadOnlyFileError as exc:
+            if self.ask_read_only(path, exc.reason):
+                return self.save_as()
+            return False
         except (ProjectFileError, OSError) as exc:
             where = exc.path if isinstance(exc, ProjectFileError) else None
             reason = exc.reason if isinstance(exc, ProjectFileError) else str(exc)
@@ -551,9 +583,49 @@ class MainWindow(QMainWindow):
             )
             return False
         self.document.mark_saved(path)
+        self.disk.track(path, identity)
         self.recent.add(path)
         self.statusBar().showMessage(f"Saved {shown_path(path)}", 5000)
         return True
+
+    def reload_from_disk(self) -> bool:
+        """Show the file's current version (the person chose Reload; changes here go)."""
+        path = self.document.path
+        if path is None:
+            return False
+        try:
+            project, identity = read_project_file(path)
+        except ProjectFileError as exc:
+            self.show_message(
+                QMessageBox.Icon.Warning,
+                "Cannot reload",
+                f"Could not read {shown_path(exc.path or path)}:\n{exc.reason}",
+            )
+            return False
+        self.open_project(project, path)
+        self.disk.track(path, identity)
+        self.statusBar().showMessage(f"Reloaded {shown_path(path)}", 5000)
+        return True
+
+    def _changed_on_disk(self, path: Path, modified: bool) -> None:
+        """Another program wrote the open file: offer a reload when nothing here is unsaved;
+        with unsaved changes, say so (Save will ask).  Never reloads by itself."""
+        self.statusBar().showMessage(f"{shown_path(path)} changed on disk", 10000)
+        if modified:
+            files.notice(
+                self, "changedOnDisk", "The file changed on disk", files.changed_on_disk_text(path)
+            )
+        else:
+            files.notice(
+                self,
+                "changedOnDisk",
+                "The file changed on disk",
+                files.reload_offer_text(path),
+                ("&Reload", self.reload_from_disk),
+            )
+
+    def _also_open(self, path: Path, other: str) -> None:
+        files.notice(self, "alsoOpen", "Open in another window", files.also_open_text(path, other))
 
     def maybe_save(self) -> bool:
         """Before losing unsaved work: save, discard or cancel. True when it is safe to go on
@@ -568,6 +640,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
             self.recovery.shutdown()  # a clean exit leaves no recovery copy behind
+            self.disk.close()
             event.accept()
         else:
             event.ignore()
@@ -601,8 +674,10 @@ class MainWindow(QMainWindow):
         if chosen is not None:
             apply_preferences(chosen)
 
-    def _path_changed(self, _path: object) -> None:
+    def _path_changed(self, path: object) -> None:
         self.recovered = False  # saved under a name, or another project opened
+        # What is on disk now; Open, Save and Revert then record exactly what they read/wrote.
+        self.disk.track(path, file_identity(path) if isinstance(path, Path) else None)
         self._update_title()
         self._update_file_actions()
 
@@ -742,6 +817,13 @@ class MainWindow(QMainWindow):
 
     def ask_save_changes(self) -> QMessageBox.StandardButton:
         return files.ask_save_changes(self, self.document.project.title)
+
+    def ask_changed_on_disk(self) -> str:
+        path = self.document.path
+        return files.ask_changed_on_disk(self, path) if path is not None else files.CANCEL
+
+    def ask_read_only(self, path: str | Path, reason: str) -> bool:
+        return files.ask_read_only(self, path, reason)
 
     def ask_revert(self) -> bool:
         path = self.document.path

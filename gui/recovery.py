@@ -56,7 +56,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from engine.fileformat import ProjectFileError, load_project, save_project
+from engine.fileformat import (
+    TEMP_SWEEP_AGE_S,
+    ProjectFileError,
+    load_project,
+    save_project,
+    sweep_temp_files,
+)
 from engine.model.project import Project
 from engine.version import APP_VERSION
 from gui import files
@@ -241,7 +247,7 @@ class RecoveryManager(QObject):
         doc = self._document
         self._ensure_lock()
         project = doc.project
-        save_project(project, self.copy_path, keep_backup=False)
+        save_project(project, self.copy_path, keep_backup=False, private=True)
         self._write_manifest(project, doc.path)
         self._written = project
         self.autosaved.emit(self.copy_path)
@@ -517,10 +523,40 @@ def _may_replace(window: MainWindow, orphan: Orphan) -> bool:
     )
 
 
+_MANIFEST_TEMP = re.compile(r"^\.[0-9a-f]{32}\.json\.[a-z0-9_]{8}\.tmp$")
+
+
+def sweep_leftovers(folder: Path | None = None) -> list[Path]:
+    """At start-up: remove temporary files that saves killed mid-way left behind, in the
+    recovery folder and beside the recent files (engine.fileformat.sweep_temp_files: only our
+    own names, only older than an hour).  Never raises."""
+    folder = folder if folder is not None else recovery_folder()
+    removed = sweep_temp_files(folder)
+    now = datetime.now(tz=UTC).timestamp()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if (
+                _MANIFEST_TEMP.match(entry.name)
+                and entry.is_file(follow_symlinks=False)
+                and now - entry.stat().st_mtime >= TEMP_SWEEP_AGE_S
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    folders = {str(Path(p).parent) for p in files.RecentFiles().paths()}
+    for recent_folder in sorted(folders):
+        removed += sweep_temp_files(recent_folder)
+    if removed:
+        log.info("removed %d leftover temporary files", len(removed))
+    return removed
+
+
 def offer_recovery(window: MainWindow, folder: Path | None = None) -> list[MainWindow]:
     """At start-up: if runs that died left copies, ask whether to restore them.  The first
     restored copy opens in ``window`` when its project has no unsaved changes, the others in
-    new windows (returned).  Restore / Discard / Later are all honoured."""
+    new windows (returned).  Restore / Discard / Later are all honoured.  Leftover temporary
+    files of interrupted saves are swept first."""
+    sweep_leftovers(folder)
     orphans = find_orphans(folder)
     if not orphans:
         return []

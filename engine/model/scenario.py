@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from engine.model.base import Estimate, Section, Strict, quantity
+from engine.text import clean_name
 
 STRATEGIES: tuple[str, ...] = ("fine_tuning", "rag", "hybrid")
 STRATEGY_NAMES: dict[str, str] = {
@@ -888,6 +889,13 @@ class Scenario(Strict):
         "'strategy.component' (e.g. 'rag.generation': 0.11 per query). The seed article's "
         "scenarios are entered this way.",
     )
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _visible_name(cls, value: object) -> object:
+        """One spelling per name: NFC; invisible characters (zero-width, bidi, controls,
+        line breaks) refused, so no two scenarios can look alike (engine.text)."""
+        return clean_name(value) if isinstance(value, str) else value
 
     @field_validator("cost_overrides")
     @classmethod

@@ -126,12 +126,3 @@ def verdict_mark(met: bool) -> list[Run]:
     if met:
         return [("✓ meets target", Style(size=7.4, bold=True, color=VERDICT_COLORS["meets"]))]
     return [("✗ misses target", Style(size=7.4, bold=True, color=VERDICT_COLORS["fails"]))]
-
-
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
-
-def one_line(text: str) -> str:
-    """A one-line field (a title, a name) without control characters: CR, LF, ESC, NUL … become
-    a space, so nothing invisible or line-breaking reaches the page or the PDF's metadata."""
-    return " ".join(_CONTROLS.sub(" ", text).split())

@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         return _run(args)
     except _CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)  # noqa: T201 - the command's output
+        from engine.cli import error_line
+
+        print(f"error: {error_line(str(exc))}", file=sys.stderr)  # noqa: T201 - the output
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -87,6 +89,11 @@ def _run(args: argparse.Namespace) -> int:
         raise _CliError(f"{output}: is a folder")
     if not output.parent.is_dir():
         raise _CliError(f"{output}: the folder {output.parent} does not exist")
+    if _read_only_file_system(output.parent):
+        raise _CliError(
+            f"{output}: cannot write the report there: {output.parent} is on a read-only "
+            "file system (choose another folder with -o)"
+        )
     try:
         project = load_project(args.file)
     except ProjectFileError as exc:
@@ -103,13 +110,19 @@ def _run(args: argparse.Namespace) -> int:
             output,
             scenario_names=args.scenario,
             paper=args.paper,
-            source_name=Path(args.file).name,
+            source_name=_shown_name(Path(args.file).name),
             mode="full" if args.full else "summary",
         )
     except ReportError as exc:
-        raise _CliError(f"{args.file}: {exc}") from None
+        message = str(exc)
+        # A problem with the output names the output (the message starts with it); a problem
+        # with the project (an unknown scenario, inputs that cannot be evaluated) the input.
+        shown = message if message.startswith(str(output)) else f"{args.file}: {message}"
+        raise _CliError(shown) from None
+    from engine.text import terminal_safe
+
     print(  # noqa: T201 - the command's output
-        f"wrote {output} ({result.pages} pages, inputs {result.digest[:8]})"
+        terminal_safe(f"wrote {output} ({result.pages} pages, inputs {result.digest[:8]})")
     )
     return 0
 
@@ -125,13 +138,26 @@ def _write_docx(args: argparse.Namespace, project: Project, output: Path) -> int
             output,
             mode=mode,
             scenario_names=args.scenario,
-            source_name=Path(args.file).name,
+            source_name=_shown_name(Path(args.file).name),
             paper=args.paper,
         )
     except ReportError as exc:
         raise _CliError(f"{args.file}: {exc}") from None
     print(f"wrote {output} ({mode} report, editable)")  # noqa: T201 - the command's output
     return 0
+
+
+def _shown_name(name: str) -> str:
+    """A file name for the footer: bytes that are not UTF-8 (kept by Python as lone
+    surrogates) become U+FFFD instead of breaking the text layout."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _read_only_file_system(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): the write itself will say
+        return False
 
 
 def _ensure_gui_application() -> None:

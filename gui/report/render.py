@@ -38,9 +38,9 @@ from engine.catalog import price_data_version
 from engine.evaluate import EvaluationError, evaluate_with_curves
 from engine.model.project import Project
 from engine.report import inputs_digest
+from engine.text import one_line
 from engine.version import APP_VERSION
 from gui import format as fmt
-from gui.report.blocks import one_line
 from gui.report.branding import REPORT_MODE_NAMES, Branding, ReportMode
 from gui.report.content import ReportData, ScenarioReport, build_story
 from gui.report.flow import (

@@ -145,31 +145,14 @@ def test_a_save_interrupted_mid_write_leaves_the_old_file_and_the_backup(
     path = tmp_path / "p.ftrag"
     save_project(Project(title="first"), path)
     save_project(Project(title="second"), path)  # now p.ftrag = second, .bak = first
-    real_fdopen = __import__("os").fdopen
+    real_write = __import__("os").write
 
-    class Dying:
-        def __init__(self, handle):
-            self.handle = handle
+    def dying(fd: int, data: bytes) -> None:  # the disk fills after ``cut`` bytes
+        if cut >= 0:
+            real_write(fd, bytes(data[:cut]))
+        raise OSError(28, "No space left on device")
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            if cut >= 0:
-                self.handle.write(data[:cut])
-            raise OSError(28, "No space left on device")
-
-        def flush(self) -> None: ...
-
-        def fileno(self) -> int:
-            return self.handle.fileno()
-
-    monkeypatch.setattr(
-        "engine.fileformat.os.fdopen", lambda fd, mode: Dying(real_fdopen(fd, mode))
-    )
+    monkeypatch.setattr("engine.fileformat._write_all", dying)
     with pytest.raises(ProjectFileError, match="No space left on device"):
         save_project(Project(title="third"), path)
     monkeypatch.undo()
@@ -183,9 +166,11 @@ def test_a_failing_backup_copy_leaves_the_file(
 ) -> None:
     path = tmp_path / "p.ftrag"
     save_project(Project(title="first"), path)
-    monkeypatch.setattr(
-        Path, "write_bytes", lambda self, data: (_ for _ in ()).throw(OSError(5, "I/O error"))
-    )
+
+    def failing(*_args: object) -> None:
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr("engine.fileformat._write_backup", failing)
     with pytest.raises(ProjectFileError, match="I/O error"):
         save_project(Project(title="second"), path)
     monkeypatch.undo()

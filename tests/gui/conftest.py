@@ -76,3 +76,13 @@ def make_window(
 @pytest.fixture
 def window(make_window: Callable[[], MainWindow]) -> MainWindow:
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_overwrite_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that writes a file a window has open, then saves (or closes the window on
+    teardown with Save as the patched answer), would meet the modal "changed on disk"
+    question with nobody to answer it: it answers Cancel unless the test answers itself."""
+    from gui import files
+
+    monkeypatch.setattr(MainWindow, "ask_changed_on_disk", lambda _self: files.CANCEL)

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 import engine.fileformat
@@ -636,3 +636,298 @@ def test_every_dialog_helper_is_plain_text(monkeypatch: pytest.MonkeyPatch) -> N
     assert all(b.textFormat() == Qt.TextFormat.PlainText for b in boxes)
     assert "“<b>Acme</b> &Co”" in boxes[0].text()
     assert "/tmp/<i>x</i>.ftrag" in boxes[1].text()
+
+
+# --- save what you can open; links; read-only; other writers (through the File menu) -------
+
+ASK_CHANGED = MainWindow.ask_changed_on_disk  # the real question (conftest answers Cancel)
+
+
+def answer_box(label: str, seen: list[str] | None = None) -> None:
+    """Click ``label`` on the next modal message box as soon as it is shown (the way a person
+    answers it); its text goes to ``seen``."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            if seen is not None:
+                seen.append(box.text())
+            for button in box.buttons():
+                if button.text().replace("&", "") == label:
+                    button.click()
+                    return
+            raise AssertionError(f"no {label!r} in {[b.text() for b in box.buttons()]}")
+        QTimer.singleShot(10, click)
+
+    QTimer.singleShot(0, click)
+
+
+def test_file_save_refuses_a_project_it_could_not_open_again(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Failed before: File → Save wrote the file (then refused on open) and showed Saved."""
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    window.document.set_field(PEAK, 4.0)
+    before = path.read_bytes()
+    monkeypatch.setattr(engine.fileformat, "MAX_FILE_BYTES", len(before) - 1)
+    window.act_save.trigger()
+    _icon, title, text = messages.shown[-1]
+    assert title == "Cannot save the project" and "too large to save" in text
+    assert window.document.is_modified() and path.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_autosave_refuses_an_oversized_copy_with_the_reason(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.document.set_field(PEAK, 4.0)
+    failures: list[str] = []
+    window.recovery.autosaveFailed.connect(failures.append)
+    monkeypatch.setattr(engine.fileformat, "MAX_FILE_BYTES", 1000)
+    assert window.recovery.autosave_now() is None
+    assert failures and "too large to save" in failures[0]
+    assert not window.recovery.copy_path.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_a_read_only_file_offers_save_as(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Failed before: a 0444 file was overwritten silently."""
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    path.chmod(0o444)
+    window.document.set_field(PEAK, 4.0)
+    before = path.read_bytes()
+    copy = tmp_path / "copy.ftrag"
+    monkeypatch.setattr(MainWindow, "ask_save_path", lambda _self: str(copy))
+    seen: list[str] = []
+    answer_box("Save As…", seen)
+    window.act_save.trigger()
+    assert seen and "read-only" in seen[0]
+    assert path.read_bytes() == before
+    assert window.document.path == copy and not window.document.is_modified()
+    assert load_project(copy).scenarios[0].workload.peak_to_average_load == Estimate(likely=4.0)
+
+
+@pytest.mark.parametrize("answer", ["Overwrite", "Save As…", "Reload", "Cancel"])
+def test_save_asks_when_another_program_changed_the_file(
+    window: MainWindow,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    answer: str,
+) -> None:
+    """Failed before: Save overwrote the other writer's version without a word."""
+    monkeypatch.setattr(MainWindow, "ask_changed_on_disk", ASK_CHANGED)
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    window.document.set_field(PEAK, 4.0)
+    theirs = load_template().model_copy(update={"title": "Their version"})
+    save_project(theirs, path)  # another program saves the same file
+    copy = tmp_path / "mine.ftrag"
+    monkeypatch.setattr(MainWindow, "ask_save_path", lambda _self: str(copy))
+    seen: list[str] = []
+    answer_box(answer, seen)
+    window.act_save.trigger()
+    assert seen and "changed by another program" in seen[0]
+    on_disk = load_project(path)
+    if answer == "Overwrite":
+        assert on_disk.scenarios[0].workload.peak_to_average_load == Estimate(likely=4.0)
+        assert load_project(tmp_path / "client.ftrag.bak").title == "Their version"
+        assert not window.document.is_modified()
+    elif answer == "Save As…":
+        assert on_disk.title == "Their version"
+        assert window.document.path == copy and not window.document.is_modified()
+    elif answer == "Reload":
+        assert on_disk.title == "Their version"
+        assert window.document.project.title == "Their version"
+        assert not window.document.is_modified()
+    else:
+        assert on_disk.title == "Their version" and window.document.is_modified()
+    # Asked once per change: after Overwrite or Reload, the next save goes straight through.
+    if answer in ("Overwrite", "Reload"):
+        window.document.set_field(PEAK, 5.0)
+        window.act_save.trigger()
+        assert load_project(path).scenarios[0].workload.peak_to_average_load == Estimate(likely=5.0)
+
+
+def _notice(window: MainWindow, name: str) -> QMessageBox | None:
+    box = window.findChild(QMessageBox, name)
+    return box if isinstance(box, QMessageBox) and box.isVisible() else None
+
+
+def test_a_change_on_disk_is_offered_for_reload_when_clean(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    save_project(load_template().model_copy(update={"title": "Changed elsewhere"}), path)
+    qtbot.waitUntil(lambda: _notice(window, "changedOnDisk") is not None, timeout=5000)
+    box = _notice(window, "changedOnDisk")
+    assert box is not None and "reload" in box.text().lower()
+    assert window.document.project.title != "Changed elsewhere"  # not reloaded by itself
+    next(b for b in box.buttons() if b.text() == "&Reload").click()
+    assert window.document.project.title == "Changed elsewhere"
+    assert not window.document.is_modified()
+
+
+def test_a_change_on_disk_is_told_but_not_reloaded_when_dirty(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    window.document.set_field(PEAK, 4.0)
+    save_project(load_template().model_copy(update={"title": "Changed elsewhere"}), path)
+    qtbot.waitUntil(lambda: _notice(window, "changedOnDisk") is not None, timeout=5000)
+    box = _notice(window, "changedOnDisk")
+    assert box is not None and "unsaved changes here are kept" in box.text()
+    assert not any(b.text() == "&Reload" for b in box.buttons())
+    assert window.document.is_modified()
+    assert window.document.scenario.workload.peak_to_average_load == Estimate(likely=4.0)
+
+
+def test_our_own_save_does_not_count_as_another_writer(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    window.document.set_field(PEAK, 4.0)
+    window.act_save.trigger()
+    qtbot.wait(300)
+    assert _notice(window, "changedOnDisk") is None
+    assert not window.document.is_modified()
+
+
+def test_two_windows_on_one_file_are_told_of_each_other(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Failed before: the second window opened the file without a word."""
+    path = saved(tmp_path / "client.ftrag")
+    assert window.open_file(path)
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.open_file(path)
+    box = _notice(second, "alsoOpen")
+    assert box is not None and "also open in another window" in box.text()
+    assert _notice(window, "alsoOpen") is None
+    window.disk.close()  # the first window lets go: a third one is not warned
+    third = MainWindow()
+    qtbot.addWidget(third)
+    second.disk.close()
+    assert third.open_file(path)
+    assert _notice(third, "alsoOpen") is None
+
+
+def test_a_fifo_named_like_a_project_is_refused_from_open_and_recent(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    fifo = tmp_path / "pipe.ftrag"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(MainWindow, "ask_open_path", lambda _self: str(fifo))
+    window.act_open.trigger()
+    assert "FIFO" in messages.shown[-1][2]
+    assert drop_files(window, [str(fifo)])
+    QApplication.processEvents()
+    assert "FIFO" in messages.shown[-1][2]
+
+
+def test_a_failed_export_leaves_the_previous_one(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Failed before: a failing export truncated the previous file (or left a 0-byte one)."""
+    target = tmp_path / "chart.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    window.act_export_csv.trigger()
+    previous = target.read_bytes()
+    assert previous
+
+    def failing(self: object, path: str) -> None:
+        Path(path).write_bytes(b"")  # opened, then the disk filled up
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(type(window.chart), "export_csv", failing)
+    window.act_export_csv.trigger()
+    assert messages.shown[-1][1] == "Export failed"
+    assert target.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir() if "chart" in p.name) == ["chart.csv"]
+    fresh = tmp_path / "fresh.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(fresh), ""))
+    window.act_export_csv.trigger()
+    assert not fresh.exists()  # no empty file either
+
+
+# --- scenario names at their limits (through the Scenario menu) -----------------------------
+
+
+def test_duplicate_at_the_name_limit_and_add_at_the_scenario_limit(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding: a 194+ character name then Duplicate raised ValidationError; so did Add and
+    Duplicate at 1,000 scenarios."""
+    long_name = "N" * 200
+    monkeypatch.setattr(MainWindow, "ask_text", lambda *_a: long_name)
+    window.act_rename_scenario.trigger()
+    assert window.document.scenario.name == long_name
+    index = window.document.scenario_index
+    window.act_duplicate_scenario.trigger()
+    window.document.switch_scenario(index)
+    window.act_duplicate_scenario.trigger()
+    names = [s.name for s in window.document.project.scenarios]
+    assert len(set(names)) == len(names) and all(len(n) <= 200 for n in names)
+    assert names[-2].endswith(" (copy)") and names[-1].endswith(" (copy) 2")
+
+    project = window.document.project
+    full = project.model_copy(
+        update={
+            "scenarios": [
+                s.model_copy(update={"name": f"S{i}"})
+                for i, s in enumerate([project.scenarios[0]] * 1000)
+            ]
+        }
+    )
+    window.document.load(Project.model_validate(full.model_dump()))
+    shown = len(messages.shown)
+    window.act_add_scenario.trigger()
+    window.act_duplicate_scenario.trigger()
+    assert len(window.document.project.scenarios) == 1000
+    assert [m[1] for m in messages.shown[shown:]] == [
+        "Cannot add a scenario",
+        "Cannot duplicate the scenario",
+    ]
+    assert "at most 1,000 scenarios" in messages.shown[-1][2]
+
+
+def test_a_name_with_an_invisible_character_is_refused_with_the_reason(
+    window: MainWindow, messages: Messages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = window.document.scenario.name
+    monkeypatch.setattr(MainWindow, "ask_text", lambda *_a: "Caf\u00e9\u200b")
+    window.act_rename_scenario.trigger()
+    assert window.document.scenario.name == before
+    assert "U+200B ZERO WIDTH SPACE" in messages.shown[-1][2]
+    monkeypatch.setattr(MainWindow, "ask_text", lambda *_a: "Cafe\u0301")
+    window.act_rename_scenario.trigger()
+    assert window.document.scenario.name == "Caf\u00e9"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="byte file names")
+def test_open_recent_keeps_a_file_name_that_is_not_utf8(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Finding: such a file showed as '(not found)' in Open Recent."""
+    path = tmp_path / os.fsdecode(b"client-\xe9t\xe9.ftrag")
+    saved(path)
+    assert window.open_file(path)
+    window.recent_menu.rebuild()
+    action = window.recent_menu.file_actions()[0]
+    assert action.isEnabled() and "not found" not in action.text()
+    assert "\N{REPLACEMENT CHARACTER}" in action.text()
+    window.document.set_field(PEAK, 4.0)
+    window.document.undo_stack.setClean()
+    window.open_template()
+    action.trigger()
+    assert window.document.path == path

@@ -504,3 +504,36 @@ def test_the_app_offers_recovery_once_its_window_is_up(
     restored = started[0].document
     assert restored.is_modified()
     assert restored.scenario.workload.peak_to_average_load == Estimate(likely=4.0)
+
+
+def test_leftover_temporary_files_are_swept_at_start(
+    window: MainWindow, folder: Path, tmp_path: Path
+) -> None:
+    """Finding: hidden .NAME.ftrag.*.tmp files (MBs each) stayed after crashed saves."""
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    gui.files.RecentFiles().add(projects / "client.ftrag")
+    folder.mkdir(parents=True, exist_ok=True)
+    old = 1_000_000_000.0  # 2001: well past the safe age
+    leftovers = [
+        projects / ".client.ftrag.k3j4h5g6.tmp",
+        projects / ".client.ftrag.bak.a1b2c3d4.tmp",
+        folder / f".{'a' * 32}.ftrag.q1w2e3r4.tmp",
+        folder / f".{'a' * 32}.json.q1w2e3r4.tmp",
+    ]
+    keep = [projects / "client.ftrag", projects / "notes.tmp", projects / ".client.ftrag.new.tmp"]
+    for path in leftovers + keep:
+        path.write_text("x")
+        os.utime(path, (old, old))
+    young = projects / ".client.ftrag.zzzzzzzz.tmp"
+    young.write_text("a save in another window, right now")
+    window.restore_recovery_copies()
+    assert not any(p.exists() for p in leftovers)
+    assert all(p.exists() for p in [*keep, young])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_recovery_copies_stay_private(window: MainWindow, folder: Path) -> None:
+    window.document.set_field(PEAK, 4.0)
+    copy = window.recovery.write_copy()
+    assert copy.stat().st_mode & 0o777 == 0o600

@@ -182,7 +182,7 @@ def test_a_client_with_markup_is_literal_text_and_the_properties_name_the_consul
         consultant="Jane Q. Consultant",
         notes="Notes\x0b with\x0c control\x01 characters \ufffe and a bell\x07.",
     )
-    data["scenarios"][0]["name"] = "Base <i>case</i>\x00"
+    data["scenarios"][0]["name"] = "Base <i>case</i>"  # control characters: refused on load
     project = Project.model_validate(data)
     branding = Branding(firm_name="Firm & <Partners>", footer="Confidential — prepared for Acme")
     out = export_docx(

@@ -1,7 +1,8 @@
 """A monkey on the real window (issue 9 §1): random sequences of what people do — hostile, huge,
 empty and locale-formatted text typed into every kind of field, spin-box steps, combos, check
 boxes, scenario add/duplicate/delete/switch, chart toggles, resizes, undo/redo from the
-keyboard, save and reopen.  After every action nothing has raised (pytest-qt fails the test on
+keyboard, save and reopen, and menu-bar commands (Scenario menu, Save, Save As) with their
+dialogs answered.  After every action nothing has raised (pytest-qt fails the test on
 any exception in the event loop) and the document is a valid project; at the end, undoing
 everything returns exactly the project as it was (since the last reopen).
 
@@ -117,7 +118,14 @@ class Monkey:
             self.undo,
             self.redo,
             self.save_and_reopen,
+            self.menu_command,
+            self.menu_command,
         ]
+        # The dialogs menu commands open are answered the way a person would: a name from
+        # TEXTS for Rename, Yes for Delete, a file in the test folder for Save As.
+        window.ask_text = lambda *_a: self.rng.choice(TEXTS)[:250]  # type: ignore[method-assign]
+        window.confirm = lambda *_a: True  # type: ignore[method-assign]
+        window.ask_save_path = lambda: str(folder / "menu.ftrag")  # type: ignore[method-assign]
 
     def pick(self, kind: type) -> QWidget | None:
         candidates = [
@@ -193,6 +201,18 @@ class Monkey:
         else:
             w.document.switch_scenario(self.rng.randrange(len(w.document.project.scenarios)))
 
+    def menu_command(self) -> None:
+        """A command from the menu bar, triggered through its QAction."""
+        w = self.window
+        commands = [w.act_rename_scenario, w.act_save, w.act_save_as]
+        if len(w.document.project.scenarios) < 12:
+            commands += [w.act_add_scenario, w.act_duplicate_scenario]
+        if len(w.document.project.scenarios) > 1:
+            commands.append(w.act_delete_scenario)
+        action = self.rng.choice(commands)
+        assert action in _menu_bar_actions(w), action.text()
+        action.trigger()
+
     def chart_mode(self) -> None:
         chart = self.window.chart
         chart.set_mode(self.rng.choice(["total", "per_month"]))
@@ -226,6 +246,15 @@ class Monkey:
         QApplication.processEvents()
         project = self.window.document.project
         assert Project.model_validate(project.model_dump()) == project
+
+
+def _menu_bar_actions(window: MainWindow) -> list[object]:
+    out: list[object] = []
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if menu is not None:
+            out += menu.actions()
+    return out
 
 
 def run_monkey(window: MainWindow, seed: int, folder: Path) -> None:

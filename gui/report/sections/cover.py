@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter
 
-from gui.report.blocks import cell, one_line, para
+from engine.text import one_line
+from gui.report.blocks import cell, para
 from gui.report.flow import MUTED, Device, Drawing, Flowable, Row, Spacer, Style, Table
 from gui.report.model import ReportData, long_date
 from gui.report.styles import ACCENT, CELL, KICKER, SUBTITLE, TITLE

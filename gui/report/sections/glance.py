@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from engine.model.results import ComplianceVerdict, Evaluation
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
+from engine.text import one_line
 from gui.charts.style import VERDICT_COLORS
-from gui.report.blocks import cell, cell_runs, header_row, heading, one_line, para, scenario_basics
+from gui.report.blocks import cell, cell_runs, header_row, heading, para, scenario_basics
 from gui.report.flow import CondPageBreak, Flowable, KeepTogether, Row, Style, Table
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.chart import cost_chart

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from engine.report import Assumption, assumptions
+from engine.text import one_line
 from gui import format as fmt
 from gui.forms.labels import field_label, unit_text
-from gui.report.blocks import bullets, heading, one_line, para
+from gui.report.blocks import bullets, heading, para
 from gui.report.flow import Flowable
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.assumptions import assumption_value

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from engine.model.results import Evaluation
 from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.text import one_line
 from gui import format as fmt
-from gui.report.blocks import bullets, heading, one_line, para, scenario_basics
+from gui.report.blocks import bullets, heading, para, scenario_basics
 from gui.report.flow import MUTED, Flowable, Panel, Style
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.key_figures import comparison_table

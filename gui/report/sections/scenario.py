@@ -4,11 +4,11 @@ analysis, the cost breakdown, and a sub-section per criterion."""
 from __future__ import annotations
 
 from engine.model.scenario import STRATEGIES
+from engine.text import one_line
 from gui.report.blocks import (
     bullets,
     crossover_lines,
     heading,
-    one_line,
     para,
     scenario_basics,
 )

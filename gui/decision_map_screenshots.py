@@ -1,5 +1,5 @@
 """Screenshots of the Decision map tab for the docs:
-``python -m gui.decision_map.screenshots OUTDIR`` writes decision-map-{template}.png.
+``python -m gui.decision_map_screenshots OUTDIR`` writes decision-map-{template}.png.
 
 Each template is mapped over the two inputs that tell its story best (its volume and the input
 that moves the answer most there), reached through View ▸ Decision Map as a user would.
@@ -35,7 +35,7 @@ SIZE = (1500, 1000)
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
-        sys.stderr.write("usage: python -m gui.decision_map.screenshots OUTDIR\n")
+        sys.stderr.write("usage: python -m gui.decision_map_screenshots OUTDIR\n")
         return 2
     out = Path(args[0])
     out.mkdir(parents=True, exist_ok=True)
