@@ -656,9 +656,17 @@ def ask_autosave_minutes(parent: QWidget | None, current: int) -> int | None:
     layout = QVBoxLayout(dialog)
     layout.addLayout(form)
     layout.addWidget(folder)
+    # Windows (the packaged app): "Open .ftrag files with FTRAG Advisor"
+    from gui.file_association import add_preferences_row
+
+    association = add_preferences_row(form)
     layout.addWidget(buttons)
     try:
-        return spin.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if association is not None:
+            association.apply()
+        return spin.value()
     finally:
         dialog.deleteLater()
 
