@@ -2,6 +2,7 @@
 build_release.py: run the bundled binary, demand exit 0 and a clean stderr.
 
     .venv/bin/python packaging/smoke_test.py [--bundle dist/ftrag-advisor] [--no-timing]
+                                             [--results FILE]
 
 Runs, off-screen (QT_QPA_PLATFORM=offscreen) and without network, against the bundled copies
 of the templates (<bundle>/_internal/resources/templates/*.ftrag, which also proves the
@@ -56,6 +57,11 @@ class Outcome:
     seconds: float
     problems: list[str] = field(default_factory=list)
     stdout: str = ""
+
+
+def executable(bundle: Path) -> Path:
+    """The bundle's program: ftrag-advisor, or ftrag-advisor.exe on Windows."""
+    return bundle / ("ftrag-advisor.exe" if sys.platform == "win32" else "ftrag-advisor")
 
 
 def network_method(choice: str) -> str:
@@ -178,7 +184,7 @@ def has_report_command(exe: Path, env: dict[str, str], method: str) -> bool:
 
 
 def functional(bundle: Path, method: str) -> tuple[list[Outcome], list[str]]:
-    exe = bundle / "ftrag-advisor"
+    exe = executable(bundle)
     templates = sorted((bundle / "_internal" / "resources" / "templates").glob("*.ftrag"))
     pending: list[str] = []
     outcomes: list[Outcome] = []
@@ -279,7 +285,7 @@ def first_result_ms(stdout: str) -> float | None:
 
 
 def timing(bundle: Path, repeat: int) -> dict[str, object]:
-    exe = bundle / "ftrag-advisor"
+    exe = executable(bundle)
     source = [sys.executable, "-m", "gui.launcher", "--smoke-test"]
     samples: dict[str, list[float]] = {"frozen": [], "source": []}
     in_app: dict[str, list[float]] = {"frozen": [], "source": []}
@@ -322,9 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", choices=("auto", "unshare", "guard"), default="auto")
     parser.add_argument("--no-timing", action="store_true", help="skip the start-time comparison")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs of each kind")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args(argv)
 
-    exe = args.bundle / "ftrag-advisor"
+    exe = executable(args.bundle)
     if not exe.is_file():
         print(f"no frozen app at {exe}: run `make package` first", file=sys.stderr)
         return 2
@@ -369,8 +376,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{times['ratio']:.2f}× (target ≤ 1.5×); first live result in-app: frozen "
                 f"{times['frozen_first_result_ms']} ms, source {times['source_first_result_ms']} ms"
             )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 

@@ -160,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="ftrag-xcb-") as scratch:
             env = environment(display, Path(scratch))
-            print(f"xcb check on Xvfb {display} ({width}×{height}), QT_QPA_PLATFORM=xcb", flush=True)
+            print(
+                f"xcb check on Xvfb {display} ({width}×{height}), QT_QPA_PLATFORM=xcb", flush=True
+            )
             for template in templates:
                 ok, text = run_smoke([str(template)], env)
                 failed += not ok
@@ -173,8 +175,10 @@ def main(argv: list[str] | None = None) -> int:
                         print("  FAIL the smoke test did not report the window size")
                     elif (int(found[1]), int(found[2])) != want:
                         failed += 1
-                        print(f"  FAIL first-start window {found[1]}×{found[2]}, expected "
-                              f"{want[0]}×{want[1]}")
+                        print(
+                            f"  FAIL first-start window {found[1]}×{found[2]}, expected "
+                            f"{want[0]}×{want[1]}"
+                        )
             if args.screenshot:
                 screenshot(env, args.screenshot)
                 print(f"  screenshot: {args.screenshot}")
