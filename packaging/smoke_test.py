@@ -33,9 +33,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BUNDLE = ROOT / "dist" / "ftrag-advisor"
@@ -116,18 +118,63 @@ def unexpected_stderr(stderr: str) -> list[str]:
     ]
 
 
+@dataclass
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_captured(
+    command: list[str], env: dict[str, str], timeout: float, cwd: Path | None = None
+) -> Finished:
+    """subprocess.run(capture_output=True), except that it waits for the program, not for its
+    output pipes to close: a process the program started may hold them open for ever (Wine
+    hands its desktop process, started for the first window, the program's pipes)."""
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    chunks: dict[str, list[bytes]] = {"out": [], "err": []}
+
+    def drain(stream: IO[bytes], into: list[bytes]) -> None:
+        for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[attr-defined]
+            into.append(chunk)
+
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    readers = [
+        threading.Thread(target=drain, args=(proc.stdout, chunks["out"]), daemon=True),
+        threading.Thread(target=drain, args=(proc.stderr, chunks["err"]), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        # What the program wrote is in the pipes already: a moment to read it, no more.
+        deadline = time.monotonic() + 2.0
+        for reader in readers:
+            reader.join(max(0.0, deadline - time.monotonic()))
+
+    def text(key: str) -> str:
+        return b"".join(chunks[key]).decode("utf-8", "replace").replace("\r\n", "\n")
+
+    return Finished(proc.returncode, text("out"), text("err"))
+
+
 def run(name: str, command: list[str], env: dict[str, str], method: str) -> Outcome:
     started = time.perf_counter()
     try:
-        proc = subprocess.run(
-            isolated(command, method),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+        proc = run_captured(isolated(command, method), env, TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return Outcome(name, False, TIMEOUT_S, [f"timed out after {TIMEOUT_S} s"])
     seconds = time.perf_counter() - started
@@ -170,14 +217,7 @@ def check_pdf(path: Path) -> list[str]:
 def has_report_command(exe: Path, env: dict[str, str], method: str) -> bool:
     """``ftrag report --help`` prints the report command's usage (a build without the command
     starts the GUI's argument parser instead, whose usage has no ``report``)."""
-    proc = subprocess.run(
-        isolated([str(exe), "report", "--help"], method),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=TIMEOUT_S,
-    )
+    proc = run_captured(isolated([str(exe), "report", "--help"], method), env, TIMEOUT_S)
     return (
         proc.returncode == 0 and re.search(r"usage: \S*ftrag\S* report\b", proc.stdout) is not None
     )
@@ -298,9 +338,7 @@ def timing(bundle: Path, repeat: int) -> dict[str, object]:
                 ("source", source, env_source),
             ):
                 started = time.perf_counter()
-                proc = subprocess.run(
-                    command, env=run_env, capture_output=True, text=True, cwd=ROOT, check=False
-                )
+                proc = run_captured(command, run_env, TIMEOUT_S, cwd=ROOT)
                 samples[kind].append(time.perf_counter() - started)
                 if proc.returncode != 0:
                     tail = proc.stderr[-500:]

@@ -571,10 +571,9 @@ def smoke(repeat: int) -> int:
             winpath(SMOKE_REPORT),
         ]
         args += ["--repeat", str(repeat)] if repeat > 0 else ["--no-timing"]
+        subprocess.run(["wineserver", "-k"], env=wine_env(), check=False)  # a fresh server
         # No network: the smoke script sets FTRAG_OFFLINE_GUARD=1 on Windows, so the frozen
-        # app's runtime hook refuses every Internet socket.  (Not `unshare -n` around Wine:
-        # in a new network namespace Wine starts its desktop process for the first Qt window
-        # and the smoke script's pipes never close.)
+        # app's runtime hook refuses every Internet socket.
         proc = subprocess.Popen(
             [WINE, *args],
             env=wine_env(),
@@ -587,6 +586,8 @@ def smoke(repeat: int) -> int:
         for raw in proc.stdout:
             say("   | " + raw.decode("utf-8", "replace").rstrip())
         code = proc.wait()
+        # Wine's desktop process (started for the first window) would outlive the run
+        subprocess.run(["wineserver", "-k"], env=wine_env(), check=False)
     if SMOKE_REPORT.is_file():
         results = json.loads(SMOKE_REPORT.read_text())
         results["wine_seconds"] = round(time.perf_counter() - started, 1)

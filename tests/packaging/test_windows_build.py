@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tomllib
@@ -57,3 +58,26 @@ def test_setuptools_new_enough_for_the_licence_expression() -> None:
 def test_the_zip_is_named_for_windows_x86_64() -> None:
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert build_windows.zip_path().name == f"ftrag-advisor-{version}-windows-x86_64.zip"
+
+
+def test_smoke_runs_wait_for_the_program_not_for_its_inherited_pipes() -> None:
+    """Under Wine, the desktop process the first window starts keeps the program's output
+    pipes open: the smoke test must still finish each run when the program exits."""
+    import time
+
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        import smoke_test
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    code = (
+        "import subprocess, sys; "
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); "
+        "print('done → ok'); sys.stderr.write('note\\n')"
+    )
+    started = time.perf_counter()
+    finished = smoke_test.run_captured([sys.executable, "-c", code], dict(os.environ), 60)
+    assert time.perf_counter() - started < 15  # not the grandchild's 30 s
+    assert finished.returncode == 0
+    assert finished.stdout == "done → ok\n"
+    assert finished.stderr == "note\n"
