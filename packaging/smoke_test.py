@@ -142,8 +142,9 @@ def run_captured(
     chunks: dict[str, list[bytes]] = {"out": [], "err": []}
 
     def drain(stream: IO[bytes], into: list[bytes]) -> None:
-        for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[attr-defined]
-            into.append(chunk)
+        with stream:  # closed at EOF, even when that comes after this function has returned
+            for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[attr-defined]
+                into.append(chunk)
 
     assert proc.stdout is not None
     assert proc.stderr is not None
