@@ -547,6 +547,66 @@ def check_exe_resources(exe: Path) -> None:
     say(f"   {exe.name}: icon, FileDescription and ProductVersion {version()} present")
 
 
+ASSOCIATION_CHECK = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])
+from gui import file_association as fa
+exe = sys.argv[2]
+fa.unregister(fa.classes_settings())
+fa.register(fa.classes_settings(), exe)
+print("registered", fa.is_registered(fa.classes_settings(), exe), flush=True)
+if sys.argv[3] == "remove":
+    fa.unregister(fa.classes_settings())
+    print("removed", not fa.is_registered(fa.classes_settings(), exe), flush=True)
+"""
+
+
+def reg_query(key: str) -> str:
+    return subprocess.run(
+        [WINE, "reg", "query", key],
+        env=wine_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        check=False,
+    ).stdout.decode("utf-8", "replace")
+
+
+def check_file_association(exe: Path) -> list[str]:
+    """Preferences' "Open .ftrag files with FTRAG Advisor" code writes the real (Wine)
+    registry: the keys Windows reads, read back with `reg query`; then removes them."""
+    script = WORK / "association_check.py"
+    script.write_text(ASSOCIATION_CHECK)
+    problems: list[str] = []
+    for step in ("keep", "remove"):
+        out = subprocess.run(
+            [WINE, winpath(venv_python()), winpath(script), winpath(ROOT), winpath(exe), step],
+            env=wine_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        ).stdout.decode("utf-8", "replace")
+        if "registered True" not in out:
+            problems.append(f"registration ({step}): {out.strip()[-500:]}")
+        if step == "keep":
+            extension = reg_query("HKCU\\Software\\Classes\\.ftrag")
+            command = reg_query(
+                "HKCU\\Software\\Classes\\FTRAGAdvisor.Project\\shell\\open\\command"
+            )
+            if not re.search(r"\(Default\)\s+REG_SZ\s+FTRAGAdvisor\.Project", extension):
+                problems.append(f".ftrag key: {extension.strip()}")
+            if f'"{winpath(exe)}" "%1"' not in command:
+                problems.append(f"open command: {command.strip()}")
+        elif "removed True" not in out or "FTRAGAdvisor" in reg_query(
+            "HKCU\\Software\\Classes\\.ftrag"
+        ):
+            problems.append(f"removal: {out.strip()[-500:]}")
+    return problems
+
+
 def smoke(repeat: int) -> int:
     started = time.perf_counter()
     archive = zip_path()
@@ -588,6 +648,13 @@ def smoke(repeat: int) -> int:
         code = proc.wait()
         # Wine's desktop process (started for the first window) would outlive the run
         subprocess.run(["wineserver", "-k"], env=wine_env(), check=False)
+    with Step("file association in the (Wine) registry"):
+        problems = check_file_association(bundle / "ftrag-advisor.exe")
+        for problem in problems:
+            say(f"   FAIL {problem}")
+        if not problems:
+            say("   ok   .ftrag → FTRAGAdvisor.Project → the .exe, written and removed")
+        code = code or (1 if problems else 0)
     if SMOKE_REPORT.is_file():
         results = json.loads(SMOKE_REPORT.read_text())
         results["wine_seconds"] = round(time.perf_counter() - started, 1)
