@@ -18,6 +18,9 @@ BUNDLE = DIST / "ftrag-advisor"
 EXE = BUNDLE / "ftrag-advisor"
 BUILD_JSON = DIST / "ftrag-advisor-build.json"
 SMOKE_JSON = DIST / "ftrag-advisor-smoke.json"
+# The Windows bundle built and smoke-tested under Wine (`make package-windows smoke-windows`)
+WINDOWS_BUILD_JSON = DIST / "ftrag-advisor-windows-build.json"
+WINDOWS_SMOKE_JSON = DIST / "ftrag-advisor-windows-smoke.json"
 
 UNPACKED_TARGET = 170e6
 ARCHIVE_TARGET = 60e6
@@ -54,7 +57,63 @@ def _start_times() -> dict[str, object] | None:
     return timing if "ratio" in timing else None
 
 
+def windows_rows() -> list[Row]:
+    """The Windows zip's size and the frozen smoke test's timing under Wine, from the JSON the
+    last `make package-windows` / `make smoke-windows` wrote (never built here)."""
+    if not WINDOWS_BUILD_JSON.is_file():
+        return [
+            {
+                "name": "Windows bundle (Wine)",
+                "value": "no build",
+                "target": "run `make package-windows` first",
+            }
+        ]
+    build = json.loads(WINDOWS_BUILD_JSON.read_text())
+    unpacked, archive = int(build["bundle_bytes"]), int(build["archive_bytes"])
+    rows: list[Row] = [
+        {
+            "name": "Windows bundle size unpacked",
+            "value": f"{unpacked / 1e6:.1f} MB",
+            "target": "≤ 170 MB" + ("" if unpacked <= UNPACKED_TARGET else "  (OVER)"),
+        },
+        {
+            "name": f"Windows zip {build['archive']}",
+            "value": f"{archive / 1e6:.1f} MB",
+            "target": "≤ 60 MB" + ("" if archive <= ARCHIVE_TARGET else "  (OVER)"),
+        },
+        {
+            "name": "Windows build under Wine (make package-windows)",
+            "value": f"{build['seconds']:.0f} s",
+            "target": ", ".join(f"{k} {v:.0f} s" for k, v in build["steps_seconds"].items()),
+        },
+    ]
+    if WINDOWS_SMOKE_JSON.is_file():
+        smoke = json.loads(WINDOWS_SMOKE_JSON.read_text())
+        rows.append(
+            {
+                "name": "Windows frozen smoke test under Wine (make smoke-windows)",
+                "value": f"{smoke.get('wine_seconds', 0):.0f} s",
+                "target": f"{smoke['passed']} passed, {smoke['failed']} failed",
+            }
+        )
+        timing = smoke.get("timing")
+        if isinstance(timing, dict) and "frozen_s" in timing:
+            rows.append(
+                {
+                    "name": "Windows start to exit, --smoke-test, frozen / source (Wine)",
+                    "value": f"{timing['frozen_s']:.2f} / {timing['source_s']:.2f} s",
+                    "target": f"{timing['ratio']:.2f}× source; first live result "
+                    f"{timing['frozen_first_result_ms']} ms frozen",
+                }
+            )
+    return rows
+
+
 def package_rows(measure_start: bool = True) -> list[Row]:
+    return linux_rows(measure_start) + windows_rows()
+
+
+def linux_rows(measure_start: bool = True) -> list[Row]:
     if not EXE.is_file():
         return [
             {
@@ -72,9 +131,9 @@ def package_rows(measure_start: bool = True) -> list[Row]:
             "target": "≤ 170 MB" + ("" if total <= UNPACKED_TARGET else "  (OVER)"),
         }
     ]
-    archives = sorted(DIST.glob("ftrag-advisor-*-linux-*.tar.xz")) + sorted(
-        DIST.glob("ftrag-advisor-*-*.zip")
-    )
+    archives = sorted(DIST.glob("ftrag-advisor-*-linux-*.tar.xz")) + [
+        a for a in sorted(DIST.glob("ftrag-advisor-*-*.zip")) if "-windows-" not in a.name
+    ]
     archive = next((a for a in archives if _fresh(a)), None)
     if archive is not None:
         size = archive.stat().st_size

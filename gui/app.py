@@ -51,12 +51,21 @@ def _application(smoke_test: bool) -> QApplication:
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     if smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.platform_check import check_xcb
+
+    problem = check_xcb()
+    if problem:  # instead of Qt's generic abort: which library, which package
+        raise StartupProblem(problem)
     from PySide6.QtWidgets import QApplication
 
     from engine.version import APP_VERSION
 
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        with _platform_failure_said_in_one_line():
+            app = QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
@@ -71,13 +80,47 @@ def _application(smoke_test: bool) -> QApplication:
     return app
 
 
+class StartupProblem(Exception):
+    """The window cannot open on this machine; the message is the one line to show."""
+
+
+@contextmanager
+def _platform_failure_said_in_one_line() -> Iterator[None]:
+    """While QApplication starts: Qt's messages are held back; if Qt gives up on its platform
+    plugin (a fatal message, then abort), one line says why and the app exits with status 1
+    instead.  Otherwise the held messages are passed on unchanged."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from gui.platform_check import qt_messages_line
+
+    seen: list[str] = []
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        seen.append(message)
+        if kind == QtMsgType.QtFatalMsg:
+            _say(qt_messages_line(seen) or "\n".join(seen), error=True)
+            os._exit(1)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+        if seen and sys.stderr is not None:
+            sys.stderr.write("".join(line + "\n" for line in seen))
+
+
 def run(argv: Sequence[str]) -> int:
     started = time.perf_counter()
     try:
         args = _parser().parse_args(list(argv))
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
         return int(exc.code or 0)
-    app = _application(args.smoke_test)
+    try:
+        app = _application(args.smoke_test)
+    except StartupProblem as exc:
+        _say(str(exc), error=True)
+        return 1
 
     from gui.errors import ExceptionHooks, remove_logging, setup_logging
 
@@ -128,6 +171,7 @@ def _open_window(args: argparse.Namespace) -> MainWindow:
     from gui.mainwindow import MainWindow
 
     window = MainWindow()
+    window.restore_layout()  # where the user left it; ~90% of the screen the first time
     problems: list[tuple[str, str]] = []
     if args.file:
         try:
@@ -185,10 +229,18 @@ def _smoke_test(args: argparse.Namespace, started: float, errors: list[ExcInfo])
 
     window = MainWindow()
     try:
-        window.resize(1366, 768)
+        if QApplication.platformName() == "offscreen":
+            window.resize(1366, 768)  # the offscreen screen is 800×600: render a real size
+        else:
+            window.apply_first_start_geometry()  # what a first start on this screen shows
         window.open_project(project, args.file)
         window.show()
         QApplication.processEvents()
+        screen = window.screen().availableGeometry()
+        window_size = (
+            f"window {window.width()}×{window.height()} on a "
+            f"{screen.width()}×{screen.height()} screen"
+        )
         if window.document.evaluation is None:
             return fail(f"{source}: no live result ({window.document.evaluation_error})")
         if window.grab().isNull():
@@ -216,6 +268,9 @@ def _smoke_test(args: argparse.Namespace, started: float, errors: list[ExcInfo])
                 getattr(window.chart, f"export_{kind}")(path)
                 if not path.is_file() or path.stat().st_size == 0:
                     problems.append(f"chart export to {kind.upper()} wrote nothing")
+        redraw_ms, problem = _edit_and_redraw(window)
+        if problem:
+            problems.append(problem)
         window.show_methodology()
         QApplication.processEvents()
         if errors:
@@ -229,7 +284,9 @@ def _smoke_test(args: argparse.Namespace, started: float, errors: list[ExcInfo])
             f"ftrag smoke test OK: {source}: {len(doc.project.scenarios)} scenario(s), "
             f"'{evaluation.scenario}' → {recommendation.name}; first live result "
             f"{first_result * 1000:.0f} ms, chart {chart_ready * 1000:.0f} ms, "
-            f"all views {(time.perf_counter() - started) * 1000:.0f} ms"
+            f"all views {(time.perf_counter() - started) * 1000:.0f} ms, "
+            f"edit → redraw {redraw_ms:.0f} ms; {window_size} "
+            f"({QApplication.platformName()} platform)"
         )
         return 0
     except Exception as exc:  # any failure is the smoke test's answer (traceback to stderr)
@@ -243,6 +300,56 @@ def _smoke_test(args: argparse.Namespace, started: float, errors: list[ExcInfo])
         window.close()
         window.deleteLater()
         QApplication.processEvents()
+
+
+def _edit_and_redraw(window: MainWindow) -> tuple[float, str | None]:
+    """One edit typed into a number field (monthly queries ×2) → a new evaluation and the
+    chart's plot repaints (the today marker moves); then undone.  Returns the milliseconds
+    and a problem, if any."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from gui.forms.fields import NumberField, format_number
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    chart = window.ensure_chart()
+    counter = PaintCounter()
+    viewport = chart._plot.viewport()
+    viewport.installEventFilter(counter)
+    try:
+        window.inputs.setCurrentIndex(0)
+        field = window.inputs.show_field("workload", "queries_per_month")
+        if not isinstance(field, NumberField):
+            return 0.0, f"queries per month is a {type(field).__name__}, not a number field"
+        QApplication.processEvents()
+        before = window.document.evaluation
+        painted = counter.count
+        field.setFocus()
+        edit = field.lineEdit()
+        edit.selectAll()
+        start = time.perf_counter()
+        edit.insert(format_number(field.value() * 2, locale_widget=field))  # as if typed
+        deadline = start + 10.0
+        while counter.count == painted and time.perf_counter() < deadline:
+            QApplication.processEvents()
+        elapsed = (time.perf_counter() - start) * 1000
+        window.document.end_edit_burst()
+        if counter.count == painted:
+            return elapsed, "the chart did not repaint after an edit"
+        if window.document.evaluation is before or window.document.evaluation is None:
+            return elapsed, "an edit did not give a new live result"
+        window.document.undo_stack.undo()
+        QApplication.processEvents()
+        return elapsed, None
+    finally:
+        viewport.removeEventFilter(counter)
 
 
 def _say(line: str, *, error: bool = False) -> None:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QMimeData, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_NAME = "FTRAG Advisor"
+#: Where the window's geometry, splitters and tabs are kept per user (QSettings).
+LAYOUT_GROUP = "mainWindow"
 FILE_FILTER = f"FTRAG Advisor projects (*{FILE_SUFFIX});;All files (*)"
 
 
@@ -81,6 +83,14 @@ def window_title(project_title: str, note: str = "") -> str:
     if len(shown) > 80:
         shown = shown[:79] + "…"
     return f"{(shown + note).replace('[*]', '[*][*]')}[*] — {APP_NAME}"
+
+
+def first_start_size(available: QSize) -> QSize:
+    """The window's size on a first start: about 90% of the screen's available area, at least
+    1280×720 where the screen has room for it, never larger than the screen."""
+    width = max(round(available.width() * 0.9), min(1280, available.width()))
+    height = max(round(available.height() * 0.9), min(720, available.height()))
+    return QSize(min(width, available.width()), min(height, available.height()))
 
 
 def message(
@@ -362,11 +372,95 @@ class MainWindow(QMainWindow):
             self._set_default_split()
 
     def _set_default_split(self) -> None:
+        # The inputs get what their widest page needs without scrolling sideways (catalog
+        # names, units in any currency) from 1280 px up; the chart and results get the rest.
         width = max(self.width(), 800)
-        left = max(480, min(600, int(width * 0.38)))
+        left = max(550, min(640, int(width * 0.42)))
         self.splitter.setSizes([left, width - left])
         height = max(self.right.height(), 400)
         self.right.setSizes([int(height * 0.52), height - int(height * 0.52)])
+
+    # --- window layout, kept per user ------------------------------------------------------
+
+    def apply_first_start_geometry(self) -> None:
+        """About 90% of the available screen (see first_start_size), centred on it."""
+        screen = self.screen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        self.resize(first_start_size(available.size()))
+        frame = QRect(available.topLeft(), self.size())
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+        self._fit_frame_pending = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if getattr(self, "_fit_frame_pending", False):
+            self._fit_frame_pending = False
+            QTimer.singleShot(0, self, self._fit_frame_to_screen)
+
+    def _fit_frame_to_screen(self) -> None:
+        """Once the window manager has added its frame: shrink so the frame fits too."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w = max(0, frame.width() - available.width())
+        extra_h = max(0, frame.height() - available.height())
+        if extra_w or extra_h:
+            self.resize(self.width() - extra_w, self.height() - extra_h)
+        frame = self.frameGeometry()
+        if not available.contains(frame):
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+
+    def restore_layout(self, settings: QSettings | None = None) -> None:
+        """The geometry, dock/toolbar state, splitters and tabs the user left (first start:
+        apply_first_start_geometry and the default split).  This window saves them back
+        when it closes."""
+        self.keeps_layout = True
+        store = settings or QSettings()
+        store.beginGroup(LAYOUT_GROUP)
+        try:
+            geometry = store.value("geometry")
+            if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+                self.apply_first_start_geometry()
+            state = store.value("state")
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+            restored = [
+                isinstance(value, QByteArray) and splitter.restoreState(value)
+                for value, splitter in (
+                    (store.value("splitter"), self.splitter),
+                    (store.value("resultsSplitter"), self.right),
+                )
+            ]
+            if all(restored):
+                self._split_done = True
+            for key, count, select in (
+                ("resultsTab", self.results.count(), self.results.setCurrentIndex),
+                ("inputGroup", self.inputs.count(), self.inputs.setCurrentIndex),
+            ):
+                index = _int_or_none(store.value(key))
+                if index is not None and 0 <= index < count:
+                    select(index)
+        finally:
+            store.endGroup()
+
+    def save_layout(self, settings: QSettings | None = None) -> None:
+        store = settings or QSettings()
+        store.beginGroup(LAYOUT_GROUP)
+        try:
+            store.setValue("geometry", self.saveGeometry())
+            store.setValue("state", self.saveState())
+            store.setValue("splitter", self.splitter.saveState())
+            store.setValue("resultsSplitter", self.right.saveState())
+            store.setValue("resultsTab", self.results.currentIndex())
+            store.setValue("inputGroup", self.inputs.currentIndex())
+        finally:
+            store.endGroup()
 
     # --- results ---------------------------------------------------------------------------
 
@@ -641,6 +735,8 @@ class MainWindow(QMainWindow):
         if self.maybe_save():
             self.recovery.shutdown()  # a clean exit leaves no recovery copy behind
             self.disk.close()
+            if getattr(self, "keeps_layout", False):
+                self.save_layout()
             event.accept()
         else:
             event.ignore()
@@ -869,6 +965,14 @@ class MainWindow(QMainWindow):
 
 
 _extra_windows: set[MainWindow] = set()
+
+
+def _int_or_none(value: object) -> int | None:
+    """A QSettings integer, whatever the backend made of it (int, or a string in INI files)."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _file_name(title: str) -> str:

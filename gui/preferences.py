@@ -107,6 +107,10 @@ class PreferencesDialog(QDialog):
         folder.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&Autosave unsaved changes every:", self.autosave)
+        # The packaged app on Windows: "Open .ftrag files with FTRAG Advisor" (else no row).
+        from gui.file_association import add_preferences_row
+
+        self.association = add_preferences_row(form)
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(folder)
@@ -266,6 +270,10 @@ def ask_preferences(
     """The Preferences dialog; what the person set, or None when cancelled."""
     dialog = PreferencesDialog(parent, current, page)
     try:
-        return dialog.preferences() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if dialog.association is not None:
+            dialog.association.apply()  # per-user registry entries, written at once on OK
+        return dialog.preferences()
     finally:
         dialog.deleteLater()

@@ -1,6 +1,7 @@
 """`make package`: build the one-folder app with PyInstaller and write the download archive.
 
-    .venv/bin/python packaging/build.py [--if-needed] [--no-archive]
+    .venv/bin/python packaging/build.py [--if-needed] [--no-archive] [--dist DIR]
+                                        [--archive-dir DIR]
 
 Writes dist/ftrag-advisor/ (the app: run dist/ftrag-advisor/ftrag-advisor),
 dist/ftrag-advisor-<version>-linux-x86_64.tar.xz (Linux; .zip elsewhere) and
@@ -36,6 +37,20 @@ NAME = "ftrag-advisor"
 BUNDLE = DIST / NAME
 EXE = BUNDLE / (NAME + (".exe" if sys.platform == "win32" else ""))
 REPORT = DIST / f"{NAME}-build.json"
+ARCHIVE_DIR = DIST
+
+
+def set_dist(dist: Path, archive_dir: Path | None) -> None:
+    """Build into another folder (the Windows build under Wine uses dist/windows/)."""
+    global DIST, WORK, BUNDLE, EXE, REPORT, ARCHIVE_DIR
+    DIST = dist
+    WORK = ROOT / "build" / f"pyinstaller-{dist.name}" if dist != ROOT / "dist" else WORK
+    BUNDLE = DIST / NAME
+    EXE = BUNDLE / EXE.name
+    REPORT = DIST / f"{NAME}-build.json"
+    ARCHIVE_DIR = archive_dir or DIST
+
+
 SOURCES = ("engine", "gui", "resources", "packaging", "pyproject.toml")
 
 # The xcb-util libraries Qt's xcb platform plugin links to.  PyInstaller bundles them when the
@@ -69,13 +84,13 @@ def platform_tag() -> str:
     system = {"linux": "linux", "darwin": "macos", "win32": "windows"}.get(
         sys.platform, sys.platform
     )
-    machine = platform.machine().lower().replace("amd64", "x86_64")
+    machine = platform.machine().lower().replace("amd64", "x86_64")  # Windows says AMD64
     return f"{system}-{machine}"
 
 
 def archive_path() -> Path:
     suffix = ".tar.xz" if sys.platform.startswith("linux") else ".zip"
-    return DIST / f"{NAME}-{version()}-{platform_tag()}{suffix}"
+    return ARCHIVE_DIR / f"{NAME}-{version()}-{platform_tag()}{suffix}"
 
 
 def up_to_date() -> bool:
@@ -160,7 +175,11 @@ def write_archive(target: Path) -> float:
     dropped, so two builds of the same files give the same archive."""
     started = time.perf_counter()
     tmp = target.with_name(target.name + ".part")
-    if target.suffix == ".zip":
+    app = DIST / "FTRAG Advisor.app"
+    if sys.platform == "darwin" and app.is_dir():
+        # the .app, with its symlinks, permissions and signatures kept (ditto, as Finder does)
+        subprocess.run(["ditto", "-c", "-k", "--keepParent", str(app), str(tmp)], check=True)
+    elif target.suffix == ".zip":
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
             for path in sorted(BUNDLE.rglob("*")):
                 zf.write(path, path.relative_to(DIST).as_posix())
@@ -190,14 +209,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--if-needed", action="store_true", help="skip an up-to-date build")
     parser.add_argument("--no-archive", action="store_true", help="do not write the archive")
+    parser.add_argument("--dist", type=Path, help="build into this folder (default: dist/)")
+    parser.add_argument("--archive-dir", type=Path, help="write the archive here (default: --dist)")
     args = parser.parse_args(argv)
+    if args.dist or args.archive_dir:
+        set_dist((args.dist or DIST).resolve(), args.archive_dir and args.archive_dir.resolve())
 
     archive = archive_path()
     if args.if_needed and up_to_date() and (args.no_archive or archive.is_file()):
         print(f"{BUNDLE.relative_to(ROOT)} is up to date")
         return 0
     ensure_build_packages()
-    for old in DIST.glob(f"{NAME}-*-{platform_tag()}.*"):
+    for old in ARCHIVE_DIR.glob(f"{NAME}-*-{platform_tag()}.*"):
         old.unlink()
     print(f"building {NAME} {version()} with PyInstaller …", flush=True)
     build_s = run_pyinstaller()
@@ -214,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "pyinstaller_seconds": round(build_s, 1),
         "archive_seconds": round(archive_s, 1),
-        "bundle": str(BUNDLE.relative_to(ROOT)),
+        "bundle": BUNDLE.relative_to(ROOT).as_posix()
+        if BUNDLE.is_relative_to(ROOT)
+        else str(BUNDLE),
         "bundle_bytes": total,
         "bundle_files": sum(1 for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink()),
         "components_bytes": parts,
@@ -223,11 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     REPORT.write_text(json.dumps(report, indent=2) + "\n")
 
-    print(f"\nbuilt {BUNDLE.relative_to(ROOT)}/ in {build_s:.0f} s (archive {archive_s:.0f} s)")
+    print(f"\nbuilt {BUNDLE}/ in {build_s:.0f} s (archive {archive_s:.0f} s)")
     print(f"  unpacked: {mb(total)} in {report['bundle_files']} files (target ≤ 170 MB)")
     if archive.is_file():
         size = mb(archive.stat().st_size)
-        print(f"  archive:  {size}  {archive.relative_to(ROOT)} (target ≤ 60 MB)")
+        print(f"  archive:  {size}  {archive.name} (target ≤ 60 MB)")
     print(size_table(parts, total))
     return 0
 

@@ -2,6 +2,7 @@
 build_release.py: run the bundled binary, demand exit 0 and a clean stderr.
 
     .venv/bin/python packaging/smoke_test.py [--bundle dist/ftrag-advisor] [--no-timing]
+                                             [--results FILE]
 
 Runs, off-screen (QT_QPA_PLATFORM=offscreen) and without network, against the bundled copies
 of the templates (<bundle>/_internal/resources/templates/*.ftrag, which also proves the
@@ -34,9 +35,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BUNDLE = ROOT / "dist" / "ftrag-advisor"
@@ -58,6 +61,11 @@ class Outcome:
     seconds: float
     problems: list[str] = field(default_factory=list)
     stdout: str = ""
+
+
+def executable(bundle: Path) -> Path:
+    """The bundle's program: ftrag-advisor, or ftrag-advisor.exe on Windows."""
+    return bundle / ("ftrag-advisor.exe" if sys.platform == "win32" else "ftrag-advisor")
 
 
 def network_method(choice: str) -> str:
@@ -112,18 +120,64 @@ def unexpected_stderr(stderr: str) -> list[str]:
     ]
 
 
+@dataclass
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_captured(
+    command: list[str], env: dict[str, str], timeout: float, cwd: Path | None = None
+) -> Finished:
+    """subprocess.run(capture_output=True), except that it waits for the program, not for its
+    output pipes to close: a process the program started may hold them open for ever (Wine
+    hands its desktop process, started for the first window, the program's pipes)."""
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    chunks: dict[str, list[bytes]] = {"out": [], "err": []}
+
+    def drain(stream: IO[bytes], into: list[bytes]) -> None:
+        with stream:  # closed at EOF, even when that comes after this function has returned
+            for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[attr-defined]
+                into.append(chunk)
+
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    readers = [
+        threading.Thread(target=drain, args=(proc.stdout, chunks["out"]), daemon=True),
+        threading.Thread(target=drain, args=(proc.stderr, chunks["err"]), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        # What the program wrote is in the pipes already: a moment to read it, no more.
+        deadline = time.monotonic() + 2.0
+        for reader in readers:
+            reader.join(max(0.0, deadline - time.monotonic()))
+
+    def text(key: str) -> str:
+        return b"".join(chunks[key]).decode("utf-8", "replace").replace("\r\n", "\n")
+
+    return Finished(proc.returncode, text("out"), text("err"))
+
+
 def run(name: str, command: list[str], env: dict[str, str], method: str) -> Outcome:
     started = time.perf_counter()
     try:
-        proc = subprocess.run(
-            isolated(command, method),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+        proc = run_captured(isolated(command, method), env, TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return Outcome(name, False, TIMEOUT_S, [f"timed out after {TIMEOUT_S} s"])
     seconds = time.perf_counter() - started
@@ -198,21 +252,14 @@ def check_docx(path: Path) -> list[str]:
 def has_report_command(exe: Path, env: dict[str, str], method: str) -> bool:
     """``ftrag report --help`` prints the report command's usage (a build without the command
     starts the GUI's argument parser instead, whose usage has no ``report``)."""
-    proc = subprocess.run(
-        isolated([str(exe), "report", "--help"], method),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=TIMEOUT_S,
-    )
+    proc = run_captured(isolated([str(exe), "report", "--help"], method), env, TIMEOUT_S)
     return (
         proc.returncode == 0 and re.search(r"usage: \S*ftrag\S* report\b", proc.stdout) is not None
     )
 
 
 def functional(bundle: Path, method: str) -> tuple[list[Outcome], list[str]]:
-    exe = bundle / "ftrag-advisor"
+    exe = executable(bundle)
     templates = sorted((bundle / "_internal" / "resources" / "templates").glob("*.ftrag"))
     pending: list[str] = []
     outcomes: list[Outcome] = []
@@ -325,7 +372,7 @@ def first_result_ms(stdout: str) -> float | None:
 
 
 def timing(bundle: Path, repeat: int) -> dict[str, object]:
-    exe = bundle / "ftrag-advisor"
+    exe = executable(bundle)
     source = [sys.executable, "-m", "gui.launcher", "--smoke-test"]
     samples: dict[str, list[float]] = {"frozen": [], "source": []}
     in_app: dict[str, list[float]] = {"frozen": [], "source": []}
@@ -338,9 +385,7 @@ def timing(bundle: Path, repeat: int) -> dict[str, object]:
                 ("source", source, env_source),
             ):
                 started = time.perf_counter()
-                proc = subprocess.run(
-                    command, env=run_env, capture_output=True, text=True, cwd=ROOT, check=False
-                )
+                proc = run_captured(command, run_env, TIMEOUT_S, cwd=ROOT)
                 samples[kind].append(time.perf_counter() - started)
                 if proc.returncode != 0:
                     tail = proc.stderr[-500:]
@@ -368,9 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", choices=("auto", "unshare", "guard"), default="auto")
     parser.add_argument("--no-timing", action="store_true", help="skip the start-time comparison")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs of each kind")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args(argv)
 
-    exe = args.bundle / "ftrag-advisor"
+    exe = executable(args.bundle)
     if not exe.is_file():
         print(f"no frozen app at {exe}: run `make package` first", file=sys.stderr)
         return 2
@@ -415,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{times['ratio']:.2f}× (target ≤ 1.5×); first live result in-app: frozen "
                 f"{times['frozen_first_result_ms']} ms, source {times['source_first_result_ms']} ms"
             )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 

@@ -388,6 +388,51 @@ class FieldRow(QWidget):
         outer.addWidget(self.error_label)
         self._outer = outer
         self.setFocusProxy(editor)
+        # Lines under the field that should appear while the person is typing in this row
+        # wait until the focus leaves it: nothing below jumps under the next click.
+        self._pending: set[QWidget] = set()
+        self._watching = False
+
+    def typing_here(self) -> bool:
+        """Whether the keyboard focus is in this row (the field, or its range rows)."""
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        return focus is not None and (focus is self or self.isAncestorOf(focus))
+
+    def show_below(self, widget: QWidget, visible: bool) -> None:
+        """Show or hide a line under the field.  Hiding is immediate; showing waits while the
+        focus is in this row (see typing_here) and happens once it has left."""
+        if visible and self.typing_here():
+            self._pending.add(widget)
+            if not self._watching:
+                from PySide6.QtWidgets import QApplication
+
+                app = QApplication.instance()
+                if isinstance(app, QApplication):
+                    app.focusChanged.connect(self._focus_changed)
+                    self._watching = True
+            return
+        self._pending.discard(widget)
+        widget.setVisible(visible)
+
+    def is_pending(self, widget: QWidget) -> bool:
+        """Shown as soon as the focus leaves the row."""
+        return widget in self._pending
+
+    def _focus_changed(self, _old: object, _new: object) -> None:
+        if self._pending and not self.typing_here():
+            from PySide6.QtCore import QTimer
+
+            # After the event that moved the focus (a click lands where it was aimed).
+            QTimer.singleShot(0, self, self._show_pending)
+
+    def _show_pending(self) -> None:
+        if self.typing_here():
+            return
+        for widget in list(self._pending):
+            widget.setVisible(True)
+        self._pending.clear()
 
     def add_below(self, widget: QWidget, after: QWidget | None = None) -> None:
         """A widget under the field: right after ``after``, else just above the error message
@@ -408,7 +453,7 @@ class FieldRow(QWidget):
         """The estimate's low–high range under the field (hidden when it has none)."""
         if self.range_label.text() != text:
             self.range_label.setText(text)
-            self.range_label.setVisible(bool(text))
+            self.show_below(self.range_label, bool(text))
 
     def show_problem(self, message: str | None) -> None:
         """Mark the editor as refused (red border, reason below and in the tooltip) or clear it."""

@@ -95,7 +95,11 @@ class RangeEditor(QObject):
         return self._open and self.panel is not None
 
     def note_text(self) -> str:
-        return self.note.text() if self.note is not None and not self.note.isHidden() else ""
+        """The note under the field (also while it waits for the focus to leave the row)."""
+        note = self.note
+        if note is None or not (not note.isHidden() or self.row.is_pending(note)):
+            return ""
+        return note.text()
 
     # --- opening and closing -----------------------------------------------------------------
 
@@ -344,11 +348,12 @@ class RangeEditor(QObject):
             font = QFont(note.font())
             font.setItalic(True)
             note.setFont(font)
+            note.hide()  # shown by show_below (which may wait for the focus to leave the row)
             self.row.add_below(note, after=self.row.range_label)
             self.note = note
         if self.note.text() != text:
             self.note.setText(text)
-        self.note.setVisible(bool(text))
+        self.row.show_below(self.note, bool(text))
 
 
 def range_editor_for(row: FieldRow) -> RangeEditor | None:

@@ -139,6 +139,8 @@ def test_bench_without_a_build_returns_a_note(
     from benchmarks import package_bench
 
     monkeypatch.setattr(package_bench, "EXE", tmp_path / "missing" / "ftrag-advisor")
+    monkeypatch.setattr(package_bench, "WINDOWS_BUILD_JSON", tmp_path / "missing" / "build.json")
     rows = package_bench.package_rows()
-    assert len(rows) == 1
+    assert len(rows) == 2  # the Linux bundle, the Windows bundle (built under Wine)
     assert rows[0]["value"] == "no build"
+    assert rows[1]["value"] == "no build"
