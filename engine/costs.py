@@ -36,6 +36,7 @@ from engine.model.scenario import (
     ServingMode,
     TrainingVenue,
 )
+from engine.people import people_figures
 
 Array = NDArray[np.float64]
 MonthlyFn = Callable[[Array], Array]
@@ -691,6 +692,14 @@ def _rag_engineering(ctx: Context, strategy: str) -> Component:
     return _component(ctx, strategy, "engineering", fig)
 
 
+def _people_components(ctx: Context, strategy: str) -> list[Component]:
+    build, ops = people_figures(ctx, strategy)
+    return [
+        _component(ctx, strategy, "build_effort", build),
+        _component(ctx, strategy, "operations", ops),
+    ]
+
+
 # --- the three strategies ------------------------------------------------------------------
 
 
@@ -715,7 +724,8 @@ def fine_tuning_cost(ctx: Context) -> CostModel:
     )
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
-    return CostModel("fine_tuning", comps + serve, months, count, growth, figures, warnings, plan)
+    comps = comps + serve + _people_components(ctx, "fine_tuning")
+    return CostModel("fine_tuning", comps, months, count, growth, figures, warnings, plan)
 
 
 def rag_cost(ctx: Context) -> CostModel:
@@ -738,7 +748,7 @@ def rag_cost(ctx: Context) -> CostModel:
             "chunk": (v(s.rag.chunk_tokens), "tokens"),
         },
     )
-    comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve]
+    comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve, *_people_components(ctx, "rag")]
     return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan)
 
 
@@ -783,7 +793,7 @@ def hybrid_cost(ctx: Context) -> CostModel:
             "chunk": (v(s.rag.chunk_tokens), "tokens"),
         },
     )
-    comps = training + retrieval + serve
+    comps = training + retrieval + serve + _people_components(ctx, "hybrid")
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
     return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan)

@@ -470,6 +470,112 @@ class HybridSetup(Section):
     )
 
 
+def _hours(label: str, description: str) -> Any:
+    return Field(
+        default=None,
+        description=f"{description} Empty = the default sized by the strategy and the "
+        "compliance items ticked (its source is shown beside it).",
+        json_schema_extra={"unit": "hours", "minimum": 0, "maximum": 1e7, "label": label},
+    )
+
+
+def _fte(label: str, description: str) -> Any:
+    return Field(
+        default=None,
+        description=f"{description} As a fraction of one full-time role (0.25 = a quarter of "
+        "a person's year). Empty = the default sized by the strategy and the compliance items "
+        "ticked (its source is shown beside it).",
+        json_schema_extra={"unit": "FTE", "minimum": 0, "maximum": 1000, "label": label},
+    )
+
+
+# One-time activities and ongoing roles of the people side, in form order.
+ONE_TIME_ACTIVITIES: dict[str, str] = {
+    "data_pipeline_hours": "Data pipeline / ingestion",
+    "evaluation_hours": "Evaluation set and red-teaming",
+    "security_review_hours": "Security and compliance review",
+    "integration_hours": "Integration",
+}
+ONGOING_ROLES: dict[str, str] = {
+    "operations_fte": "Operations / on-call",
+    "monitoring_fte": "Evaluation and monitoring",
+    "curation_fte": "Content curation",
+    "retraining_fte": "Retraining",
+}
+
+
+class StrategyEffort(Section):
+    """One strategy's people effort: one-time activities in hours, ongoing roles in FTE."""
+
+    data_pipeline_hours: Estimate | None = _hours(
+        "Data pipeline / ingestion",
+        "Hours to build the pipeline that turns the client's documents or examples into "
+        "training data or an index (parsing, cleaning, access metadata).",
+    )
+    evaluation_hours: Estimate | None = _hours(
+        "Evaluation set and red-teaming",
+        "Hours to build a test set of questions with reference answers and to red-team the "
+        "system (prompt injection, leakage, harmful answers) before launch.",
+    )
+    security_review_hours: Estimate | None = _hours(
+        "Security and compliance review",
+        "Hours of security, privacy (DPIA) and compliance review before go-live.",
+    )
+    integration_hours: Estimate | None = _hours(
+        "Integration",
+        "Hours to integrate with the client's applications, identity and logging.",
+    )
+    operations_fte: Estimate | None = _fte(
+        "Operations / on-call",
+        "Running the service: deployments, incidents, on-call, capacity.",
+    )
+    monitoring_fte: Estimate | None = _fte(
+        "Evaluation and monitoring",
+        "Watching answer quality: re-running the evaluation set, reviewing flagged answers.",
+    )
+    curation_fte: Estimate | None = _fte(
+        "Content curation",
+        "Keeping the knowledge right: removing outdated documents, fixing sources, labelling "
+        "new examples.",
+    )
+    retraining_fte: Estimate | None = _fte(
+        "Retraining",
+        "Preparing, running and validating retrains of a fine-tuned model (on top of each "
+        "retrain's own engineering hours).",
+    )
+
+
+class People(Section):
+    section_title = "People & operations"
+
+    include: bool = Field(
+        default=True,
+        description="Count the people effort below in every strategy's cost. Off for the seed "
+        "article's scenarios (its figures have no people in them) and for projects saved "
+        "before this section existed.",
+    )
+    loaded_annual_cost: Estimate = quantity(
+        150_000,
+        unit="money/FTE-year",
+        le=1e9,
+        label="Loaded annual cost of a role",
+        description="Fully loaded yearly cost of one full-time person (salary, taxes, "
+        "benefits, overhead). Assumption: EUR/USD 120–180k for an ML or platform engineer in "
+        "Western Europe or the US; set the client's figure.",
+    )
+    fine_tuning: StrategyEffort = Field(
+        default_factory=StrategyEffort, description="People effort of fine-tuning."
+    )
+    rag: StrategyEffort = Field(default_factory=StrategyEffort, description="People effort of RAG.")
+    hybrid: StrategyEffort = Field(
+        default_factory=StrategyEffort, description="People effort of the hybrid."
+    )
+
+    def for_strategy(self, key: str) -> StrategyEffort:
+        effort: StrategyEffort = getattr(self, key)
+        return effort
+
+
 class ServingMode(StrEnum):
     api = "api"
     self_hosted = "self_hosted"
@@ -664,7 +770,7 @@ class Need(StrEnum):
 
 COMPLIANCE_ITEMS: dict[str, str] = {
     "cite_sources": "Answers must cite their sources (audit trail)",
-    "data_residency": "Data must stay on-premise / in region (no third-party API)",
+    "data_residency": "Data must stay in region (see the region setting)",
     "right_to_erasure": "Right to erasure of personal data (GDPR Art. 17)",
     "access_control": "Per-user / per-tenant access control on documents",
     "regulated_training_data": "Training data contains personal or regulated data",
@@ -685,7 +791,9 @@ class Compliance(Strict):
         "cite_sources", "Retrieval keeps the passage behind each answer; weights do not."
     )
     data_residency: Need = _need(
-        "data_residency", "Fails any strategy that sends data to a third-party API."
+        "data_residency",
+        "Met by anything hosted in the required region (own infrastructure, the EU or the US) "
+        "that does not retain the data; fails whatever sends data elsewhere.",
     )
     right_to_erasure: Need = _need(
         "right_to_erasure",
@@ -707,6 +815,37 @@ class Compliance(Strict):
     )
 
 
+class TargetNeed(StrEnum):
+    """How a numeric target counts: not at all, in the score, or as a must that excludes."""
+
+    off = "off"
+    prefer = "prefer"
+    must = "must"
+
+
+class Region(StrEnum):
+    """Where data may be processed and stored (the residency requirement's R)."""
+
+    own = "own"  # on-premise / own infrastructure only: no third-party processor
+    eu = "EU"
+    us = "US"
+
+
+REGION_NAMES: dict[str, str] = {
+    "own": "own infrastructure (no third-party processor)",
+    "EU": "the EU / EEA",
+    "US": "the United States",
+}
+
+
+def _target_need(what: str, default: TargetNeed = TargetNeed.prefer) -> Any:
+    return Field(
+        default=default,
+        description=f"How the {what} target counts: 'prefer' scores a miss lower; 'must' "
+        "excludes any strategy that misses it from the recommendation; 'off' ignores it.",
+    )
+
+
 class Requirements(Section):
     section_title = "Requirements & compliance"
 
@@ -719,6 +858,7 @@ class Requirements(Section):
         label="Full-answer latency target",
         description="Acceptable p50 time to the complete answer.",
     )
+    latency_need: TargetNeed = _target_need("full-answer (p50)")
     ttft_target_s: Estimate = quantity(
         1.5,
         unit="s",
@@ -728,6 +868,18 @@ class Requirements(Section):
         label="Time-to-first-token target",
         description="Acceptable p50 time until the answer starts streaming.",
     )
+    ttft_need: TargetNeed = _target_need("time-to-first-token (p50)")
+    latency_p95_target_s: Estimate = quantity(
+        8.0,
+        unit="s",
+        ge=0.01,
+        le=3600,
+        decimals=2,
+        label="Full-answer p95 target",
+        description="Acceptable 95th-percentile time to the complete answer (1 query in 20 may "
+        "be slower). Service-level agreements are usually written on p95, not the median.",
+    )
+    latency_p95_need: TargetNeed = _target_need("full-answer p95", TargetNeed.off)
     freshness_target_days: Estimate = quantity(
         7,
         unit="days",
@@ -736,6 +888,12 @@ class Requirements(Section):
         decimals=2,
         label="Maximum acceptable staleness",
         description="Oldest a fact may be in an answer (worst case) before it counts as stale.",
+    )
+    data_region: Region = Field(
+        default=Region.own,
+        description="Where data may go when 'data stays in region' is ticked: own "
+        "infrastructure only (no third-party processor, the strictest), or a region (EU, US) — "
+        "met by any API offering or GPU hosted there that does not retain the data.",
     )
     compliance: Compliance = Field(
         default_factory=Compliance,
@@ -798,6 +956,8 @@ COST_COMPONENTS: dict[str, tuple[str, str, str]] = {
     "query_embedding": ("Query embedding", "per_query", "money/query"),
     "retrieval": ("Vector search reads", "per_query", "money/query"),
     "generation": ("Generation (API tokens)", "per_query", "money/query"),
+    "build_effort": ("People: build activities", "one_time", "money"),
+    "operations": ("People: ongoing operations", "monthly", "money/month"),
 }
 
 STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
@@ -808,6 +968,8 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "retrain",
         "serving",
         "generation",
+        "build_effort",
+        "operations",
     ),
     "rag": (
         "corpus_embedding",
@@ -818,6 +980,8 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "query_embedding",
         "retrieval",
         "generation",
+        "build_effort",
+        "operations",
     ),
     "hybrid": (
         "training_compute",
@@ -831,6 +995,8 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "query_embedding",
         "retrieval",
         "generation",
+        "build_effort",
+        "operations",
     ),
 }
 
@@ -855,8 +1021,29 @@ class Scenario(Strict):
     rag: RagSetup = Field(default_factory=RagSetup)
     hybrid: HybridSetup = Field(default_factory=HybridSetup)
     serving: Serving = Field(default_factory=Serving)
-    requirements: Requirements = Field(default_factory=Requirements)
-    weights: Weights = Field(default_factory=Weights)
+    people: People = Field(default_factory=People)
+    requirements: Requirements = Field(
+        default_factory=Requirements,
+        description="The requirements this scenario is judged against: the project's, unless "
+        "own_requirements is set (then this scenario's own, shown as an override).",
+    )
+    own_requirements: bool = Field(
+        default=False,
+        description="This scenario overrides the project's requirements with its own.",
+    )
+    weights: Weights = Field(
+        default_factory=Weights,
+        description="The criteria weights: the project's, unless own_weights is set.",
+    )
+    own_weights: bool = Field(
+        default=False,
+        description="This scenario overrides the project's criteria weights with its own.",
+    )
+    reviewed: bool = Field(
+        default=True,
+        description="False for a scenario that came from a template and has not been opened "
+        "yet: its inputs are the template's, not the client's.",
+    )
     cost_overrides: dict[str, float] = Field(
         default_factory=dict,
         description="Flat figures that replace computed cost components, keyed "
