@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.evaluate import Curves, EvaluationError, evaluate, evaluate_with_curves
 from engine.model.base import Estimate
-from engine.model.project import Project
+from engine.model.project import SHARED_SECTIONS, Project
 from engine.model.results import Evaluation
 from engine.model.scenario import Scenario
 from gui.uncertainty.ranges import with_likely
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 FieldPath = tuple[str | int, ...]
 
 #: Fields of the project itself; any other first path element is a field of the current scenario.
+#: Requirements and weights are the project's unless the current scenario overrides them.
 PROJECT_FIELDS: frozenset[str] = frozenset(Project.model_fields) - {"scenarios"}
 
 CURVE_POINTS = 200
@@ -237,6 +238,9 @@ class ProjectDocument(QObject):
         path = tuple(path)
         if not path:
             raise KeyError("empty field path")
+        if path[0] in SHARED_SECTIONS and getattr(self.scenario, SHARED_SECTIONS[str(path[0])]):
+            # This scenario overrides the project's requirements/weights: edit its own.
+            return ("scenarios", self._index, *path)
         if path[0] == "scenarios" or path[0] in PROJECT_FIELDS:
             return path
         return ("scenarios", self._index, *path)

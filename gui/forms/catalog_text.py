@@ -20,6 +20,7 @@ from engine.model.catalog_entries import (
     VectorStoreEntry,
 )
 from engine.model.scenario import ServingOption
+from engine.people import default_effort
 from gui.document import ProjectDocument
 from gui.forms.api_models import api_prices_loaded
 
@@ -118,6 +119,9 @@ def default_figure(
             return None
 
         return computed
+    if path[0] == "people" and len(path) == 3:
+        strategy = str(path[1])
+        return guarded(lambda: default_effort(context(), strategy, name).value)
     if name == "training_gpu_hour_price":
         return guarded(
             lambda: context().gpu_hour_price(

@@ -43,6 +43,15 @@ FIELD_LABELS: dict[str, str] = {
     "usd_exchange_rate": "Exchange rate",
     "name": "Scenario name",
     "description": "Scenario description",
+    # Requirements
+    "latency_need": "Full-answer target is",
+    "ttft_need": "First-token target is",
+    "latency_p95_need": "p95 target is",
+    "data_region": "Data must stay in",
+    "own_requirements": "Requirements",
+    "own_weights": "Weights",
+    # People
+    "include": "People costs",
     **COMPLIANCE_ITEMS,
 }
 
@@ -51,6 +60,9 @@ CHECKBOX_TEXT: dict[str, str] = {
     "needs_fixed_style": "Required",
     "activation_recomputation": "On (+2·N FLOPs/token)",
     "retrain_to_meet_freshness": "Shorten the interval",
+    "include": "Counted in every strategy's cost",
+    "own_requirements": "This scenario overrides the project's requirements",
+    "own_weights": "This scenario overrides the project's weights",
 }
 
 CHOICE_LABELS: dict[str, str] = {
@@ -75,6 +87,14 @@ CHOICE_LABELS: dict[str, str] = {
     "not_required": "Not required",
     "preferred": "Preferred",
     "hard": "Hard requirement",
+    # TargetNeed (latency targets)
+    "off": "Off (ignored)",
+    "prefer": "Prefer (scores)",
+    "must": "Must (excludes)",
+    # Region (data residency)
+    "own": "Own infrastructure only",
+    "EU": "The EU / EEA",
+    "US": "The United States",
 }
 
 #: Extra words shown under a refused value, for fields whose rule is a pattern.

@@ -35,11 +35,13 @@ from engine.model.scenario import (
     FineTuningSetup,
     HybridSetup,
     Knowledge,
+    People,
     RagSetup,
     Requirements,
     Scenario,
     ServingMode,
     ServingOption,
+    StrategyEffort,
     TrainingVenue,
     Weights,
     Workload,
@@ -146,6 +148,11 @@ class InputPanel(QWidget):
             "How each strategy's answers are generated; flat cost overrides",
             self._serving_page,
         )
+        self._lazy(
+            "People",
+            "People and operations: build effort and running effort per strategy",
+            self._people_page,
+        )
         self._lazy("Requirements", Requirements.section_title, self._requirements_page)
         self._lazy("Weights", Weights.section_title, self._weights_page)
         self._lazy(
@@ -239,12 +246,66 @@ class InputPanel(QWidget):
         return self._section_page(Knowledge, ("knowledge",), title="Knowledge & freshness")
 
     def _weights_page(self) -> QWidget:
-        return self._section_page(
-            Weights,
-            ("weights",),
-            intro="How much each criterion counts in the recommendation. Only the ratios "
-            "matter: the weighted total divides by the sum of the weights.",
+        page = ScrollPage()
+        page.add(self._override_box("weights", "own_weights"))
+        box, form = group(Weights.section_title)
+        form.addRow(
+            _intro(
+                "How much each criterion counts in the recommendation. Only the ratios "
+                "matter: the weighted total divides by the sum of the weights."
+            )
         )
+        self.builder.add_model_fields(form, Weights, ("weights",))
+        page.add(box)
+        page.finish()
+        return page
+
+    def _override_box(self, section: str, flag: str) -> QWidget:
+        """Whose requirements/weights the page shows: the project's, or this scenario's own."""
+        box, form = group("Applies to")
+        note = _intro("")
+        note.setObjectName(f"{section}_scope")
+        form.addRow(note)
+        self.builder.add_field(form, Scenario, flag, ())
+
+        def update(scenario: Scenario) -> bool:
+            own = bool(getattr(scenario, flag))
+            note.setText(
+                f"Override: these {section} are this scenario's own ('{scenario.name}'); the "
+                "comparison and the report mark them as such."
+                if own
+                else f"These {section} are the project's: they apply to every scenario that "
+                "does not override them."
+            )
+            return True
+
+        self._rule((flag,), update)
+        return box
+
+    def _people_page(self) -> QWidget:
+        page = ScrollPage()
+        box, form = group(People.section_title)
+        form.addRow(
+            _intro(
+                "The effort to build and to run each strategy. Build activities are hours at "
+                "the engineering rate (Workload page); running roles are fractions of a "
+                "full-time person at the loaded annual cost. An empty field uses the default "
+                "sized by the strategy, its serving and the compliance items ticked; the "
+                "breakdown shows each default's source (most are planning assumptions)."
+            )
+        )
+        self.builder.add_model_fields(form, People, ("people",), only=("include",))
+        self.builder.add_model_fields(form, People, ("people",), only=("loaded_annual_cost",))
+        page.add(box)
+        for key in STRATEGIES:
+            box, form = group(STRATEGY_NAMES[key])
+            self.builder.add_model_fields(form, StrategyEffort, ("people", key))
+            page.add(box)
+            for name in StrategyEffort.model_fields:
+                self._rule(("people", key, name), lambda s: s.people.include)
+        self._rule(("people", "loaded_annual_cost"), lambda s: s.people.include)
+        page.finish()
+        return page
 
     def _fine_tuning_page(self) -> QWidget:
         page = ScrollPage()
@@ -358,6 +419,7 @@ class InputPanel(QWidget):
 
     def _requirements_page(self) -> QWidget:
         page = ScrollPage()
+        page.add(self._override_box("requirements", "own_requirements"))
         box, form = group("Targets")
         self.builder.add_model_fields(form, Requirements, ("requirements",), skip=("compliance",))
         page.add(box)

@@ -1,0 +1,72 @@
+"""Project-wide requirements with per-scenario overrides, and the people page, in the window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QCheckBox
+from pytestqt.qtbot import QtBot
+
+from gui.forms.fields import OptionalNumberField
+from gui.mainwindow import MainWindow
+from tests.gui.test_mainwindow import type_into
+
+pytestmark = pytest.mark.gui
+
+
+def _combo_switch(window: MainWindow, index: int) -> None:
+    window.scenario_combo.setCurrentIndex(index)
+    window.scenario_combo.activated.emit(index)
+
+
+def test_a_requirement_typed_once_applies_to_every_scenario(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    doc = window.document
+    assert len(doc.project.scenarios) >= 2
+    type_into(qtbot, window.inputs.show_field("requirements", "latency_target_s"), "2.5")
+    doc.end_edit_burst()
+    assert doc.project.requirements.latency_target_s.likely == 2.5
+    assert all(s.requirements.latency_target_s.likely == 2.5 for s in doc.project.scenarios)
+
+
+def test_an_override_is_this_scenarios_own_and_is_said_so(window: MainWindow, qtbot: QtBot) -> None:
+    doc = window.document
+    _combo_switch(window, 1)
+    box = window.inputs.show_field("own_requirements")
+    assert isinstance(box, QCheckBox) and not box.isChecked()
+    box.click()
+    assert doc.scenario.own_requirements
+    scope = window.inputs.pages["Requirements"].findChild(object, "requirements_scope")
+    assert "Override" in scope.text()  # type: ignore[union-attr]
+    type_into(qtbot, window.inputs.show_field("requirements", "latency_target_s"), "9")
+    doc.end_edit_burst()
+    assert doc.scenario.requirements.latency_target_s.likely == 9
+    assert doc.project.requirements.latency_target_s.likely != 9
+    assert doc.project.scenarios[0].requirements.latency_target_s.likely != 9
+    # Going back to the first scenario shows the project's figure again.
+    _combo_switch(window, 0)
+    field = window.inputs.widget_for("requirements", "latency_target_s")
+    assert field.value() == doc.project.requirements.latency_target_s.likely  # type: ignore[attr-defined]
+    window.act_undo.trigger()  # the typed 9
+    window.act_undo.trigger()  # the override
+    assert not doc.project.scenarios[1].own_requirements
+
+
+def test_people_defaults_are_shown_and_a_typed_figure_costs_more(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    doc = window.document
+    if not doc.scenario.people.include:
+        window.inputs.show_field("people", "include").click()  # type: ignore[attr-defined]
+    assert doc.scenario.people.include
+    field = window.inputs.show_field("people", "rag", "evaluation_hours")
+    assert isinstance(field, OptionalNumberField)
+    assert not field.check.isChecked()
+    assert field.number.value() > 0  # the default, greyed out
+    assert doc.evaluation is not None
+    before = doc.evaluation.strategies["rag"].tco.value
+    field.check.click()
+    type_into(qtbot, field.number, "2000")
+    doc.end_edit_burst()
+    assert doc.scenario.people.rag.evaluation_hours is not None
+    assert doc.evaluation.strategies["rag"].tco.value > before
