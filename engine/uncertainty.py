@@ -26,11 +26,11 @@ from engine.context import v
 from engine.costs import CostModel, cost_models, effective_retrain_interval
 from engine.evaluate import _prompt_tokens, context_for, default_volume_range
 from engine.freshness import staleness_figures
-from engine.latency import latency_figures
+from engine.latency import latency_figures, p95_figure
 from engine.model.base import Estimate, field_meta
 from engine.model.project import Project
 from engine.model.results import Evaluation
-from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario, TargetNeed
 from engine.scoring import cost_score_values, freshness_score_value, latency_score_value
 
 Array = NDArray[np.float64]
@@ -179,6 +179,7 @@ def outcomes(
     totals: dict[str, Array] = {}
     for key in STRATEGIES:
         ttft, total = latency_figures(ctx, key, _prompt_tokens(ctx, key), models[key].serving)
+        p95 = p95_figure(ctx, key, total, models[key].serving)
         _, worst = staleness_figures(ctx, key, interval)
         fixed = base.strategies[key].scores
         score = {
@@ -186,6 +187,11 @@ def outcomes(
             "latency": latency_score_value(
                 np.reshape(total.value, -1), np.reshape(ttft.value, -1),
                 np.reshape(v(req.latency_target_s), -1), np.reshape(v(req.ttft_target_s), -1),
+                np.reshape(p95.value, -1), np.reshape(v(req.latency_p95_target_s), -1),
+                active=tuple(  # type: ignore[arg-type]
+                    getattr(req, n) is not TargetNeed.off
+                    for n in ("latency_need", "ttft_need", "latency_p95_need")
+                ),
             ),
             "freshness": freshness_score_value(
                 np.reshape(worst.value, -1), np.reshape(v(req.freshness_target_days), -1)

@@ -410,6 +410,17 @@ class RagSetup(Section):
         "catalog's typical figure. Seed: 50–200 ms.",
         json_schema_extra={"unit": "ms", "minimum": 0, "maximum": 600_000},
     )
+    retrieval_p95_factor: Estimate = quantity(
+        2.0,
+        unit="×",
+        ge=1,
+        le=100,
+        decimals=2,
+        label="Retrieval p95 ÷ p50",
+        description="How much slower query embedding + vector search is for the slowest 1 "
+        "query in 20 than for the median. Assumption: about 2× for a managed store; measure "
+        "with the client's index.",
+    )
     reindex_interval_days: Estimate = quantity(
         1,
         unit="days",
@@ -647,6 +658,18 @@ class ServingOption(Section):
         description="Output tokens per second per request (p50). Published figures for small "
         "hosted models are 50–150 tokens/s.",
     )
+    api_p95_factor: Estimate = quantity(
+        2.0,
+        unit="×",
+        ge=1,
+        le=100,
+        decimals=2,
+        label="Provider p95 ÷ p50",
+        description="How much slower the provider's slowest 1 query in 20 is than its median "
+        "(time to first token, prefill and decode together). Assumption: public latency "
+        "trackers show hosted models' p95 at about 1.5–3× the median; use the provider's SLA "
+        "or a load test.",
+    )
     self_hosted_model: str = Field(
         default="llama-3.1-8b",
         min_length=1,
@@ -724,6 +747,7 @@ SERVING_API_FIELDS: tuple[str, ...] = (
     "api_time_to_first_token_s",
     "api_prefill_tokens_per_s",
     "api_decode_tokens_per_s",
+    "api_p95_factor",
 )
 SERVING_SELF_HOSTED_FIELDS: tuple[str, ...] = (
     "self_hosted_model",
