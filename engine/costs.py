@@ -203,7 +203,9 @@ def _training_components(
 
     if ft.venue is TrainingVenue.gpus:
         gpu = ctx.gpu(ft.training_gpu)
-        price, price_source = ctx.gpu_hour_price(gpu, ft.training_gpu_hour_price)
+        price, price_source = ctx.gpu_hour_price(
+            gpu, ft.training_gpu_hour_price, ft.training_gpu_offering
+        )
         plan: TrainingPlan = training_plan(
             model,
             gpu,
@@ -447,7 +449,7 @@ def _serving_components(
 
     model = ctx.base_model(served_model_id)
     gpu = ctx.gpu(option.gpu)
-    price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price)
+    price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price, option.gpu_offering)
     hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
     plan = serving_plan(
         model,

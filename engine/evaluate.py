@@ -25,6 +25,7 @@ from engine.latency import latency_figures, p95_figure
 from engine.model.project import Project
 from engine.model.results import Evaluation, Score, StrategyResult
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.regions import offerings_for
 from engine.scoring import (
     cost_scores,
     freshness_score,
@@ -52,6 +53,7 @@ def context_for(project: Project, scenario: Scenario) -> Context:
         catalogs=catalogs_for(project.catalog_overrides),
         currency=project.currency,
         usd_rate=project.usd_exchange_rate,
+        offerings=offerings_for(project.catalog_overrides),
     )
 
 

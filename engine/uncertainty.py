@@ -13,6 +13,7 @@ the weights themselves, are sampled.  The horizon is never sampled.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -165,7 +166,7 @@ def outcomes(
     n = len(next(iter(values.values()))) if values else 1
     sampled = with_samples(scenario, values)
     ctx = context_for(project, sampled)
-    ctx = type(ctx)(ctx.scenario, ctx.catalogs, ctx.currency, ctx.usd_rate, sampled=True)
+    ctx = dataclasses.replace(ctx, sampled=True)
     models = cost_models(ctx)
     q0 = np.broadcast_to(np.asarray(v(sampled.workload.queries_per_month), dtype=float), (n, 1))
     tco = {k: np.broadcast_to(m.tco(q0), (n,)).copy() for k, m in models.items()}

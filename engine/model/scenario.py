@@ -91,6 +91,21 @@ class Workload(Section):
     )
 
 
+class Region(StrEnum):
+    """Where data may be processed and stored (the residency requirement's R)."""
+
+    own = "own"  # on-premise / own infrastructure only: no third-party processor
+    eu = "EU"
+    us = "US"
+
+
+REGION_NAMES: dict[str, str] = {
+    "own": "own infrastructure (no third-party processor)",
+    "EU": "the EU / EEA",
+    "US": "the United States",
+}
+
+
 class QueryVariety(StrEnum):
     narrow = "narrow"
     moderate = "moderate"
@@ -254,6 +269,17 @@ class FineTuningSetup(Section):
         description="GPUs used for training. If the model does not fit in their memory the "
         "engine raises the count to the minimum that fits, and says so.",
     )
+    training_gpu_offering: str = Field(
+        default="",
+        max_length=200,
+        description="A cloud's GPU offer in a region for training (regional offerings catalog): "
+        "sets the price and where training data goes. Empty = the GPU catalog's price.",
+    )
+    managed_training_region: Region = Field(
+        default=Region.us,
+        description="Where the managed fine-tuning API processes the training data (most "
+        "providers' fine-tuning runs in the US).",
+    )
     training_gpu_hour_price: Estimate | None = Field(
         default=None,
         description="Price per GPU-hour for training; empty = the catalog's on-demand price.",
@@ -403,6 +429,13 @@ class RagSetup(Section):
         label="Stored text+metadata per chunk",
         description="Bytes stored beside each vector (the chunk text and its metadata). Adds "
         "to vector-store storage.",
+    )
+    hosted_services_region: Region = Field(
+        default=Region.us,
+        description="Where a hosted embedding API and a hosted vector store process the "
+        "documents and questions (most offer EU regions: Pinecone, Qdrant Cloud and Weaviate "
+        "Cloud on EU cloud regions; OpenAI embeddings through Azure's EU Data Zone). Self-hosted "
+        "ones run with your serving.",
     )
     retrieval_latency_ms: Estimate | None = Field(
         default=None,
@@ -567,9 +600,9 @@ class People(Section):
     )
     loaded_annual_cost: Estimate = quantity(
         150_000,
-        unit="money/FTE-year",
+        unit="money/year",
         le=1e9,
-        label="Loaded annual cost of a role",
+        label="Loaded cost of a role",
         description="Fully loaded yearly cost of one full-time person (salary, taxes, "
         "benefits, overhead). Assumption: EUR/USD 120–180k for an ML or platform engineer in "
         "Western Europe or the US; set the client's figure.",
@@ -611,6 +644,14 @@ class ServingOption(Section):
         max_length=300,
         description="API model as provider:model from the genai-prices catalog; its prices are "
         "used unless typed below.",
+    )
+    api_offering: str = Field(
+        default="",
+        max_length=200,
+        description="A provider's regional endpoint for the model (regional offerings catalog, "
+        "e.g. Azure OpenAI EU Data Zone, Claude on AWS Bedrock Frankfurt, Mistral La "
+        "Plateforme): sets where data is processed, whether it is kept, and the regional price. "
+        "Empty = the provider's default endpoint (US for most providers).",
     )
     api_input_price_per_million: Estimate | None = Field(
         default=None,
@@ -683,6 +724,13 @@ class ServingOption(Section):
         max_length=200,
         description="GPU type for self-hosted serving (from the GPU catalog).",
     )
+    gpu_offering: str = Field(
+        default="",
+        max_length=200,
+        description="A cloud's GPU offer in a region (regional offerings catalog, e.g. Scaleway "
+        "H100 in Paris, priced in EUR): sets the price and where the GPUs are. Empty = the GPU "
+        "catalog's price (a US cloud), hosted wherever you run them.",
+    )
     gpu_hour_price: Estimate | None = Field(
         default=None,
         description="Price per GPU-hour for serving; empty = the catalog's on-demand price.",
@@ -741,6 +789,7 @@ class ServingOption(Section):
 # the inputs of the mode not chosen).
 SERVING_API_FIELDS: tuple[str, ...] = (
     "api_model",
+    "api_offering",
     "api_input_price_per_million",
     "api_output_price_per_million",
     "api_price_multiplier",
@@ -752,6 +801,7 @@ SERVING_API_FIELDS: tuple[str, ...] = (
 SERVING_SELF_HOSTED_FIELDS: tuple[str, ...] = (
     "self_hosted_model",
     "gpu",
+    "gpu_offering",
     "gpu_hour_price",
     "bytes_per_parameter",
     "availability",
@@ -845,21 +895,6 @@ class TargetNeed(StrEnum):
     off = "off"
     prefer = "prefer"
     must = "must"
-
-
-class Region(StrEnum):
-    """Where data may be processed and stored (the residency requirement's R)."""
-
-    own = "own"  # on-premise / own infrastructure only: no third-party processor
-    eu = "EU"
-    us = "US"
-
-
-REGION_NAMES: dict[str, str] = {
-    "own": "own infrastructure (no third-party processor)",
-    "EU": "the EU / EEA",
-    "US": "the United States",
-}
 
 
 def _target_need(what: str, default: TargetNeed = TargetNeed.prefer) -> Any:

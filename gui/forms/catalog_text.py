@@ -21,6 +21,7 @@ from engine.model.catalog_entries import (
 )
 from engine.model.scenario import ServingOption
 from engine.people import default_effort
+from engine.regions import offerings_for
 from gui.document import ProjectDocument
 from gui.forms.api_models import api_prices_loaded
 
@@ -32,7 +33,45 @@ CATALOG_OF_FIELD: dict[str, str] = {
     "gpu": "gpus",
     "embedding_model": "embedding_models",
     "vector_store": "vector_stores",
+    "api_offering": "api_offerings",
+    "gpu_offering": "gpu_offers",
+    "training_gpu_offering": "gpu_offers",
 }
+
+_NO_OFFERING: dict[str, tuple[str, str]] = {
+    "api_offerings": (
+        "Provider's default endpoint",
+        "region as the provider's default (US for most)",
+    ),
+    "gpu_offers": ("GPU catalog price", "a US cloud's price; region not said"),
+}
+
+
+def _offering_entries(
+    document: ProjectDocument, catalog_name: str
+) -> list[tuple[str, str, str, str]]:
+    """Regional offerings: the 'no offering' choice first, then every offering with its region."""
+    offers = offerings_for(document.project.catalog_overrides)
+    name, figures = _NO_OFFERING[catalog_name]
+    out = [("", name, figures, "No regional offering: " + figures)]
+    if catalog_name == "api_offerings":
+        for entry in offers.api.values():
+            kept = "keeps prompts a while" if entry.retains_data else "keeps no data"
+            figures = (
+                f"{entry.region} · {entry.api_model} × {entry.price_factor:g} · {kept} · "
+                f"as of {entry.as_of}"
+            )
+            tip = f"{entry.name} ({entry.id})\nSource: {entry.source}\n\n{entry.notes}"
+            out.append((entry.id, entry.name, figures, tip))
+    else:
+        for offer in offers.gpu.values():
+            figures = (
+                f"{offer.region} · {offer.gpu} · {offer.currency} "
+                f"{offer.price_per_gpu_hour:,.2f}/GPU-h · as of {offer.as_of}"
+            )
+            tip = f"{offer.name} ({offer.id})\nSource: {offer.source}\n\n{offer.notes}"
+            out.append((offer.id, offer.name, figures, tip))
+    return out
 
 
 def entry_figures(entry: CatalogEntry) -> str:
@@ -65,6 +104,13 @@ def picker_entries(
 
     def entries() -> list[tuple[str, str, str, str]]:
         overrides = document.project.catalog_overrides
+        if catalog_name in _NO_OFFERING:
+            if state.get("overrides") is not overrides:
+                state["overrides"] = overrides
+                state["entries"] = _offering_entries(document, catalog_name)
+            listed = state["entries"]
+            assert isinstance(listed, list)
+            return listed
         if state.get("overrides") is overrides:  # the same list until the overrides change
             cached = state["entries"]
             assert isinstance(cached, list)
@@ -125,12 +171,16 @@ def default_figure(
     if name == "training_gpu_hour_price":
         return guarded(
             lambda: context().gpu_hour_price(
-                context().gpu(document.scenario.fine_tuning.training_gpu), None
+                context().gpu(document.scenario.fine_tuning.training_gpu),
+                None,
+                document.scenario.fine_tuning.training_gpu_offering,
             )[0]
         )
     if name == "gpu_hour_price":
         return guarded(
-            lambda: context().gpu_hour_price(context().gpu(serving_option().gpu), None)[0]
+            lambda: context().gpu_hour_price(
+                context().gpu(serving_option().gpu), None, serving_option().gpu_offering
+            )[0]
         )
     if name == "embedding_price_per_million_tokens":
         return guarded(

@@ -33,6 +33,11 @@ FIELD_LABELS: dict[str, str] = {
     "self_hosted_model": "Self-hosted model",
     "gpu": "Serving GPU",
     "gpu_hour_price": "GPU-hour price",
+    "api_offering": "Hosted at",
+    "gpu_offering": "GPU offer (region)",
+    "training_gpu_offering": "Training GPU offer (region)",
+    "managed_training_region": "Managed training runs in",
+    "hosted_services_region": "Hosted embedding/vector store in",
     "availability": "Availability",
     # Project and scenario
     "title": "Project title",
@@ -48,8 +53,8 @@ FIELD_LABELS: dict[str, str] = {
     "ttft_need": "First-token target is",
     "latency_p95_need": "p95 target is",
     "data_region": "Data must stay in",
-    "own_requirements": "Requirements",
-    "own_weights": "Weights",
+    "own_requirements": "Override",
+    "own_weights": "Override",
     # People
     "include": "People costs",
     **COMPLIANCE_ITEMS,
@@ -60,9 +65,9 @@ CHECKBOX_TEXT: dict[str, str] = {
     "needs_fixed_style": "Required",
     "activation_recomputation": "On (+2·N FLOPs/token)",
     "retrain_to_meet_freshness": "Shorten the interval",
-    "include": "Counted in every strategy's cost",
-    "own_requirements": "This scenario overrides the project's requirements",
-    "own_weights": "This scenario overrides the project's weights",
+    "include": "Counted in the cost",
+    "own_requirements": "Own for this scenario",
+    "own_weights": "Own for this scenario",
 }
 
 CHOICE_LABELS: dict[str, str] = {

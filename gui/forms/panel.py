@@ -54,6 +54,7 @@ from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 
 _GPU_TRAINING_FIELDS = (
     "training_gpu",
+    "training_gpu_offering",
     "training_gpu_count",
     "training_gpu_hour_price",
     "mfu",
@@ -318,7 +319,10 @@ class InputPanel(QWidget):
         box, form = group("Training compute")
         self.builder.add_model_fields(form, model, prefix, only=_GPU_TRAINING_FIELDS)
         self.builder.add_model_fields(
-            form, model, prefix, only=("managed_price_per_million_training_tokens",)
+            form,
+            model,
+            prefix,
+            only=("managed_price_per_million_training_tokens", "managed_training_region"),
         )
         page.add(box)
         box, form = group("Engineering and retraining")
@@ -339,10 +343,10 @@ class InputPanel(QWidget):
         page.finish()
         for name in _GPU_TRAINING_FIELDS:
             self._rule(("fine_tuning", name), lambda s: s.fine_tuning.venue == TrainingVenue.gpus)
-        self._rule(
-            ("fine_tuning", "managed_price_per_million_training_tokens"),
-            lambda s: s.fine_tuning.venue == TrainingVenue.managed_api,
-        )
+        for name in ("managed_price_per_million_training_tokens", "managed_training_region"):
+            self._rule(
+                ("fine_tuning", name), lambda s: s.fine_tuning.venue == TrainingVenue.managed_api
+            )
         missing = set(model.model_fields) - {p[-1] for p in self.builder.rows if p[0] == prefix[0]}
         assert not missing, f"fine-tuning fields without a row: {missing}"
         return page

@@ -19,7 +19,7 @@ from engine.uncertainty import outcomes, uncertain_inputs
 
 def _with_requirements(project: Project, **changes: object) -> Project:
     data = {name: getattr(project, name) for name in Project.model_fields}
-    data["requirements"] = project.requirements.model_copy(update=changes)
+    data["requirements"] = Requirements.model_validate({**dict(project.requirements), **changes})
     return Project.model_validate(data)
 
 
@@ -109,9 +109,12 @@ def test_people_appear_in_every_strategys_cost_sized_by_compliance() -> None:
     plain = _people_on(load_template("support-assistant"))
     strict = _with_requirements(
         plain,
-        compliance=plain.requirements.compliance.model_copy(
-            update={"data_residency": "hard", "access_control": "hard", "cite_sources": "hard"}
-        ),
+        compliance={
+            **dict(plain.requirements.compliance),
+            "data_residency": "hard",
+            "access_control": "hard",
+            "cite_sources": "hard",
+        },
     )
     for project in (plain, strict):
         for result in evaluate(project).strategies.values():
@@ -174,3 +177,79 @@ def test_monte_carlo_mirrors_people_and_p95_at_the_likely_values() -> None:
 def test_a_scenario_alone_keeps_its_own_requirements() -> None:
     scenario = Scenario(requirements=Requirements(latency_target_s=Estimate(likely=1)))
     assert Project(scenarios=[scenario]).requirements.latency_target_s.likely == 1
+
+
+# --- region -----------------------------------------------------------------------------------
+
+
+def _in_eu(project: Project) -> Project:
+    return _with_requirements(
+        project,
+        data_region="EU",
+        compliance={**dict(project.requirements.compliance), "data_residency": "hard"},
+    )
+
+
+def _serving(project: Project, key: str, **changes: object) -> Scenario:
+    scenario = project.scenarios[0]
+    option = type(scenario.serving.for_strategy(key)).model_validate(
+        {**dict(scenario.serving.for_strategy(key)), **changes}
+    )
+    return scenario.model_copy(
+        update={"serving": scenario.serving.model_copy(update={key: option})}
+    )
+
+
+def _residency(project: Project, scenario: Scenario, key: str) -> tuple[str, str]:
+    ev = evaluate(project, scenario)
+    verdict = next(c for c in ev.strategies[key].compliance if c.item == "data_residency")
+    return verdict.verdict, verdict.requirement
+
+
+def test_an_eu_hosted_api_passes_eu_residency_and_a_us_one_fails() -> None:
+    project = _in_eu(load_template("support-assistant"))
+    scenario = project.scenarios[0]
+    rag = type(scenario.rag).model_validate({**dict(scenario.rag), "hosted_services_region": "EU"})
+    scenario = scenario.model_copy(update={"rag": rag})
+    data = {name: getattr(project, name) for name in Project.model_fields}
+    data["scenarios"] = [scenario, *project.scenarios[1:]]
+    project = Project.model_validate(data)
+    assert _residency(project, project.scenarios[0], "rag") == (
+        "fails",
+        "Data must stay in the EU / EEA",
+    )
+    for offering in ("azure-openai-eu:gpt-4o-mini", "mistral-eu:mistral-small-latest"):
+        eu = _serving(project, "rag", api_offering=offering)
+        assert _residency(project, eu, "rag")[0] == "meets"
+    # Mistral's own endpoint is EU-hosted without picking an offering.
+    mistral = _serving(project, "rag", api_model="mistral:mistral-small-latest")
+    assert _residency(project, mistral, "rag")[0] == "meets"
+
+
+def test_self_hosting_meets_eu_residency_only_on_gpus_said_to_be_in_the_eu() -> None:
+    project = _in_eu(load_template("support-assistant"))
+    plain = _serving(project, "rag", mode="self_hosted")
+    assert _residency(project, plain, "rag")[0] in ("needs_mitigation", "fails")
+    eu = _serving(project, "rag", mode="self_hosted", gpu="l40s", gpu_offering="scaleway-l40s")
+    ev = evaluate(project, eu)
+    serving = next(c for c in ev.strategies["rag"].components if c.key == "serving")
+    price = next(i for i in serving.figure.inputs if i.name == "price")
+    assert price.value == pytest.approx(1.4 * 1.08 * project.usd_exchange_rate)
+    # A project in EUR uses the EUR price as it is.
+    data = {name: getattr(project, name) for name in Project.model_fields}
+    data.update(currency="EUR", usd_exchange_rate=0.92, scenarios=[eu])
+    eur = Project.model_validate(data)
+    serving = next(c for c in evaluate(eur).strategies["rag"].components if c.key == "serving")
+    assert next(i for i in serving.figure.inputs if i.name == "price").value == 1.4
+
+
+def test_own_infrastructure_keeps_the_old_meaning() -> None:
+    project = _with_requirements(
+        load_template("support-assistant"),
+        compliance={
+            **dict(load_template("support-assistant").requirements.compliance),
+            "data_residency": "hard",
+        },
+    )
+    eu = _serving(project, "rag", api_offering="azure-openai-eu:gpt-4o-mini")
+    assert _residency(project, eu, "rag")[0] == "fails"  # still a third party
