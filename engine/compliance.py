@@ -24,6 +24,7 @@ from engine.model.catalog_entries import EmbeddingModelEntry, VectorStoreEntry
 from engine.model.results import ComplianceVerdict, Verdict
 from engine.model.scenario import (
     COMPLIANCE_ITEMS,
+    OWNED_OFFER,
     REGION_NAMES,
     Need,
     ServingMode,
@@ -98,6 +99,8 @@ def _hosting(ctx: Context, strategy: str, trains: bool, retrieves: bool) -> tupl
             region, keeps = default_api_hosting(serving.api_model)
             where = f"the {serving.api_model} API (provider's default endpoint)"
         out.append(Hosted(where, region, keeps, "pick an offering hosted in the region"))
+    elif serving.gpu_offering == OWNED_OFFER:
+        out.append(Hosted("serving on your own servers", "own"))
     elif serving.gpu_offering:
         offer = offers.gpu_offer(serving.gpu_offering)
         out.append(Hosted(f"serving on {offer.name}", offer.region))
@@ -121,6 +124,8 @@ def _hosting(ctx: Context, strategy: str, trains: bool, retrieves: bool) -> tupl
                     "use a fine-tuning service in the region, or train on GPUs there",
                 )
             )
+        elif ft.training_gpu_offering == OWNED_OFFER:
+            out.append(Hosted("training on your own servers", "own"))
         elif ft.training_gpu_offering:
             offer = offers.gpu_offer(ft.training_gpu_offering)
             out.append(Hosted(f"training on {offer.name}", offer.region))
@@ -317,7 +322,8 @@ def _data_in_region(p: Parts) -> Assessment:
     """Data must stay in a region: met by every part hosted there (provider or cloud)."""
     region = p.required_region
     name = REGION_NAMES.get(region, region)
-    outside = [h for h in p.hosting if h.region is not None and h.region != region]
+    # Own servers are on the client's premises, taken to be in the required region.
+    outside = [h for h in p.hosting if h.region is not None and h.region not in (region, "own")]
     unknown = [h for h in p.hosting if h.region is None]
     if outside:
         return Assessment(
@@ -344,7 +350,12 @@ def _data_in_region(p: Parts) -> Assessment:
         )
     return Assessment(
         "meets",
-        f"Every part is hosted in {name}: {_join(h.part for h in p.hosting)}.{kept_note}",
+        f"Every part is hosted in {name}: {_join(h.part for h in p.hosting)}.{kept_note}"
+        + (
+            " (Own servers are taken to be on premises in the region.)"
+            if any(h.region == "own" for h in p.hosting)
+            else ""
+        ),
         REF_RESIDENCY,
     )
 

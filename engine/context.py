@@ -13,7 +13,7 @@ from engine.catalog import ApiPrice, Catalogs, api_price
 from engine.model.base import Estimate
 from engine.model.catalog_entries import BaseModelEntry, GpuEntry
 from engine.model.results import Figure, FigureInput
-from engine.model.scenario import Scenario, ServingOption
+from engine.model.scenario import OWNED_OFFER, Scenario, ServingOption
 from engine.regions import Offerings, gpu_offer_price, shipped_offerings
 
 DAYS_PER_MONTH = 365.0 / 12.0  # 30.4167: a month is a twelfth of a year throughout
@@ -95,6 +95,19 @@ class Context:
         """(price per GPU-hour in project currency, where it came from)."""
         if typed is not None:
             return typed.likely, "typed"
+        if offer_id == OWNED_OFFER:
+            from engine.owned import owned_gpu_hour_price  # here: engine.owned imports this module
+
+            hw = self.scenario.owned_hardware
+            if hw.gpu != gpu.id:
+                raise ValueError(
+                    f"the owned servers hold {hw.gpu} GPUs, not the {gpu.name} chosen: pick "
+                    f"{hw.gpu} or another GPU offer"
+                )
+            return owned_gpu_hour_price(hw), (
+                "own servers (Owned hardware): amortised purchase + power + hosting + support, "
+                "per GPU-hour of a 730-hour month"
+            )
         if offer_id:
             offer = self.offerings.gpu_offer(offer_id)
             if offer.gpu != gpu.id:

@@ -31,11 +31,13 @@ from engine.hardware import ServingPlan, TrainingPlan, serving_plan, training_pl
 from engine.model.results import CostComponent, Figure
 from engine.model.scenario import (
     COST_COMPONENTS,
+    OWNED_OFFER,
     STRATEGY_NAMES,
     Availability,
     ServingMode,
     TrainingVenue,
 )
+from engine.owned import owned_capex_figure, owned_price_figure
 from engine.people import people_figures
 
 Array = NDArray[np.float64]
@@ -451,6 +453,11 @@ def _serving_components(
     gpu = ctx.gpu(option.gpu)
     price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price, option.gpu_offering)
     hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
+    owned = option.gpu_offering == OWNED_OFFER and option.gpu_hour_price is None
+    if owned and hours != HOURS_ALWAYS_ON:
+        # An owned server costs the whole month whether it serves 220 or 730 hours.
+        price = price * HOURS_ALWAYS_ON / hours
+        price_source += "; owned servers cost the whole month, so × 730 ÷ serving hours"
     plan = serving_plan(
         model,
         gpu,
@@ -529,6 +536,9 @@ def _serving_components(
         f"{money}/query",
         "self-hosted: generation is paid for by the GPUs",
     )
+    if owned:
+        figures["owned_gpu_hour"] = owned_price_figure(ctx, strategy)
+        figures["owned_capex"] = owned_capex_figure(ctx, strategy, replicas * plan.gpus_per_replica)
 
     def serving_fn(q: Array) -> Array:
         return plan.monthly_cost(q, peak)
@@ -676,8 +686,43 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         _component(ctx, strategy, "reembedding", reembed),
         _component(ctx, strategy, "query_embedding", query_emb),
         _component(ctx, strategy, "retrieval", retrieval),
+        _retrieval_servers(ctx, strategy),
     ]
     return comps, figures
+
+
+def _retrieval_servers(ctx: Context, strategy: str) -> Component:
+    """A self-hosted embedding model keeps a share of a GPU busy all month."""
+    s = ctx.scenario
+    emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
+    money = ctx.money
+    if not emb.self_hosted:
+        fig = figure(
+            f"{strategy}.retrieval_servers",
+            "Self-hosted embedding (server share)",
+            0.0,
+            f"{money}/month",
+            f"the embedding model ({emb.name}) is a hosted API: no server of ours",
+        )
+        return _component(ctx, strategy, "retrieval_servers", fig)
+    option = s.serving.for_strategy(strategy)
+    gpu = ctx.gpu(option.gpu)
+    price, source = ctx.gpu_hour_price(gpu, option.gpu_hour_price, option.gpu_offering)
+    share = v(s.rag.embedding_server_gpus)
+    fig = figure(
+        f"{strategy}.retrieval_servers",
+        "Self-hosted embedding (server share)",
+        share * HOURS_ALWAYS_ON * price,
+        f"{money}/month",
+        "GPU share × 730 h × price per GPU-hour (the strategy's serving GPU)",
+        {
+            "GPU share": (share, "GPUs"),
+            "GPU": (gpu.name, ""),
+            "price": (price, f"{money}/GPU-hour"),
+            "price source": (source, ""),
+        },
+    )
+    return _component(ctx, strategy, "retrieval_servers", fig)
 
 
 def _rag_engineering(ctx: Context, strategy: str) -> Component:

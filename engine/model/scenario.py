@@ -430,6 +430,17 @@ class RagSetup(Section):
         description="Bytes stored beside each vector (the chunk text and its metadata). Adds "
         "to vector-store storage.",
     )
+    embedding_server_gpus: Estimate = quantity(
+        0.25,
+        unit="GPUs",
+        le=1000,
+        decimals=2,
+        label="Self-hosted embedding: GPU share",
+        description="When the embedding model is self-hosted, the share of a GPU it keeps busy "
+        "all month (priced like the strategy's serving GPU: its offer, owned servers or the "
+        "catalog). Assumption: a small embedding model fits on a quarter of a GPU shared with "
+        "other services.",
+    )
     hosted_services_region: Region = Field(
         default=Region.us,
         description="Where a hosted embedding API and a hosted vector store process the "
@@ -618,6 +629,93 @@ class People(Section):
     def for_strategy(self, key: str) -> StrategyEffort:
         effort: StrategyEffort = getattr(self, key)
         return effort
+
+
+OWNED_OFFER = "owned"  # the GPU offer id that means "our own servers" (Owned hardware section)
+
+
+class OwnedHardware(Section):
+    """Servers the client buys and runs: an effective cost per GPU-hour, with the capex shown."""
+
+    section_title = "Owned hardware"
+
+    gpu: str = Field(
+        default="h100-sxm",
+        min_length=1,
+        max_length=200,
+        description="GPU type in the servers (from the GPU catalog). Pick the GPU offer 'Own "
+        "servers' on the Serving or Fine-tuning page to use them.",
+    )
+    server_price: Estimate = quantity(
+        300_000,
+        unit="money",
+        le=1e9,
+        label="Server purchase price",
+        description="Price of one server with its GPUs, networking and storage. Assumption: an "
+        "8× H100 SXM server lists at about USD 250–350k; get the vendor's quote.",
+    )
+    gpus_per_server: Estimate = quantity(
+        8,
+        unit="GPUs",
+        ge=1,
+        le=64,
+        integer=True,
+        label="GPUs per server",
+        description="GPUs in one server.",
+    )
+    amortisation_months: Estimate = quantity(
+        36,
+        unit="months",
+        ge=1,
+        le=240,
+        integer=True,
+        label="Amortisation period",
+        description="Months the purchase is written off over (3–5 years is usual for servers). "
+        "A horizon shorter than this carries only its share of the capex.",
+    )
+    power_kw: Estimate = quantity(
+        10.2,
+        unit="kW",
+        le=1000,
+        decimals=2,
+        label="Power per server",
+        description="Power drawn by one server under load. NVIDIA DGX H100: 10.2 kW maximum "
+        "(DGX H100 datasheet); typical draw is lower.",
+    )
+    pue: Estimate = quantity(
+        1.4,
+        unit="×",
+        ge=1,
+        le=5,
+        decimals=2,
+        label="PUE",
+        description="Power usage effectiveness of the data centre (total ÷ IT power). Uptime "
+        "Institute's 2023 survey average: 1.58; modern colocation 1.2–1.4.",
+    )
+    price_per_kwh: Estimate = quantity(
+        0.20,
+        unit="money/kWh",
+        le=100,
+        decimals=3,
+        label="Electricity price",
+        description="Price of one kWh. Assumption: EU non-household electricity is about "
+        "EUR 0.15–0.25/kWh (Eurostat); US industrial about USD 0.08.",
+    )
+    hosting_per_month: Estimate = quantity(
+        1_500,
+        unit="money/month",
+        le=1e9,
+        label="Hosting / colocation",
+        description="Rack space, cooling and network per server per month (colocation or the "
+        "client's own data centre).",
+    )
+    support_per_month: Estimate = quantity(
+        1_000,
+        unit="money/month",
+        le=1e9,
+        label="Support and maintenance",
+        description="Hardware support contract and spares per server per month.",
+    )
 
 
 class ServingMode(StrEnum):
@@ -1016,6 +1114,7 @@ COST_COMPONENTS: dict[str, tuple[str, str, str]] = {
     "retrieval": ("Vector search reads", "per_query", "money/query"),
     "generation": ("Generation (API tokens)", "per_query", "money/query"),
     "build_effort": ("People: build activities", "one_time", "money"),
+    "retrieval_servers": ("Self-hosted embedding (server share)", "monthly", "money/month"),
     "operations": ("People: ongoing operations", "monthly", "money/month"),
 }
 
@@ -1039,6 +1138,7 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "query_embedding",
         "retrieval",
         "generation",
+        "retrieval_servers",
         "build_effort",
         "operations",
     ),
@@ -1054,6 +1154,7 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "query_embedding",
         "retrieval",
         "generation",
+        "retrieval_servers",
         "build_effort",
         "operations",
     ),
@@ -1081,6 +1182,7 @@ class Scenario(Strict):
     hybrid: HybridSetup = Field(default_factory=HybridSetup)
     serving: Serving = Field(default_factory=Serving)
     people: People = Field(default_factory=People)
+    owned_hardware: OwnedHardware = Field(default_factory=OwnedHardware)
     requirements: Requirements = Field(
         default_factory=Requirements,
         description="The requirements this scenario is judged against: the project's, unless "

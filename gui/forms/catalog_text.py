@@ -64,6 +64,16 @@ def _offering_entries(
             tip = f"{entry.name} ({entry.id})\nSource: {entry.source}\n\n{entry.notes}"
             out.append((entry.id, entry.name, figures, tip))
     else:
+        out.append(
+            (
+                "owned",
+                "Own servers",
+                "priced on the Owned hardware page · on premises",
+                "The client's own servers: an effective cost per GPU-hour from the purchase "
+                "price, amortisation, power, hosting and support (People page's neighbour: "
+                "Owned hardware).",
+            )
+        )
         for offer in offers.gpu.values():
             figures = (
                 f"{offer.region} · {offer.gpu} · {offer.currency} "

@@ -35,6 +35,7 @@ from engine.model.scenario import (
     FineTuningSetup,
     HybridSetup,
     Knowledge,
+    OwnedHardware,
     People,
     RagSetup,
     Requirements,
@@ -153,6 +154,11 @@ class InputPanel(QWidget):
             "People",
             "People and operations: build effort and running effort per strategy",
             self._people_page,
+        )
+        self._lazy(
+            "Hardware",
+            "Owned hardware: servers bought and run by the client, as a cost per GPU-hour",
+            self._hardware_page,
         )
         self._lazy("Requirements", Requirements.section_title, self._requirements_page)
         self._lazy("Weights", Weights.section_title, self._weights_page)
@@ -282,6 +288,16 @@ class InputPanel(QWidget):
 
         self._rule((flag,), update)
         return box
+
+    def _hardware_page(self) -> QWidget:
+        return self._section_page(
+            OwnedHardware,
+            ("owned_hardware",),
+            intro="Servers the client buys and runs. They become an effective cost per "
+            "GPU-hour (amortised purchase + power + hosting + support over a 730-hour month), "
+            "used wherever 'Own servers' is picked as the GPU offer (Serving, Fine-tuning); the "
+            "breakdown shows the capex — the servers to buy — beside it.",
+        )
 
     def _people_page(self) -> QWidget:
         page = ScrollPage()

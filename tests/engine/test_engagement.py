@@ -253,3 +253,54 @@ def test_own_infrastructure_keeps_the_old_meaning() -> None:
     )
     eu = _serving(project, "rag", api_offering="azure-openai-eu:gpt-4o-mini")
     assert _residency(project, eu, "rag")[0] == "fails"  # still a third party
+
+
+# --- owned hardware ---------------------------------------------------------------------------
+
+
+def test_owned_servers_give_an_effective_gpu_hour_and_show_the_capex() -> None:
+    project = _in_eu(load_template("support-assistant"))
+    scenario = _serving(project, "rag", mode="self_hosted", gpu="h100-sxm", gpu_offering="owned")
+    hw = scenario.owned_hardware
+    expected = (
+        hw.server_price.likely / hw.amortisation_months.likely
+        + hw.power_kw.likely * hw.pue.likely * 730 * hw.price_per_kwh.likely
+        + hw.hosting_per_month.likely
+        + hw.support_per_month.likely
+    ) / (hw.gpus_per_server.likely * 730)
+    result = evaluate(project, scenario).strategies["rag"]
+    assert result.figures["owned_gpu_hour"].value == pytest.approx(expected)
+    assert result.figures["owned_capex"].value == hw.server_price.likely  # one server
+    serving = next(c for c in result.components if c.key == "serving")
+    gpus = result.figures["serving_gpus_per_replica"].value
+    replicas = result.figures["serving_replicas"].value
+    assert serving.figure.value == pytest.approx(replicas * gpus * 730 * expected)
+    # Business hours cost the same: an owned server is paid for all month.
+    office = _serving(
+        project,
+        "rag",
+        mode="self_hosted",
+        gpu="h100-sxm",
+        gpu_offering="owned",
+        availability="business_hours",
+    )
+    again = next(
+        c for c in evaluate(project, office).strategies["rag"].components if c.key == "serving"
+    )
+    assert again.figure.value == pytest.approx(serving.figure.value)
+    verdict = next(c for c in result.compliance if c.item == "data_residency")
+    assert "embedding" in verdict.reason and "serving" not in verdict.reason  # own servers pass
+
+
+def test_a_self_hosted_embedding_takes_a_share_of_a_server() -> None:
+    project = load_template("support-assistant")
+    scenario = project.scenarios[0]
+    hosted = {c.key: c.figure.value for c in evaluate(project).strategies["rag"].components}
+    assert hosted["retrieval_servers"] == 0.0
+    rag = type(scenario.rag).model_validate(
+        {**dict(scenario.rag), "embedding_model": "bge-large-en-v1.5-self-hosted"}
+    )
+    own = evaluate(project, scenario.model_copy(update={"rag": rag})).strategies["rag"]
+    share = {c.key: c.figure for c in own.components}["retrieval_servers"]
+    price = next(i.value for i in share.inputs if i.name == "price")
+    assert share.value == pytest.approx(0.25 * 730 * float(price))
