@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 from engine.version import APP_VERSION
 
-COMMANDS = ("eval", "new", "templates", "schema")
+COMMANDS = ("eval", "solve", "new", "templates", "schema")
 EXIT_BAD_INPUT = 2
 
 
@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a Monte Carlo 'uncertainty' block with N samples (e.g. 5000)",
     )
     ev.add_argument("--seed", type=int, default=0, help="random seed of the Monte Carlo run")
+
+    solve = sub.add_parser(
+        "solve", help="find the cheapest setup of each strategy that meets every must"
+    )
+    solve.add_argument("file", help="a .ftrag project file")
+    solve.add_argument("--json", action="store_true", help="print the documented JSON shape")
+    solve.add_argument("--scenario", help="this scenario (by name; default: the first)")
+    solve.add_argument(
+        "--keep", type=_samples, default=3, help="setups to show per strategy (default 3)"
+    )
 
     new = sub.add_parser("new", help="write a new project file from a template")
     new.add_argument("--template", default="support-assistant", help="template name")
@@ -98,6 +108,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "eval":
             return _eval(args)
+        if args.command == "solve":
+            return _solve(args)
         if args.command == "new":
             return _new(args)
         if args.command == "templates":
@@ -157,6 +169,33 @@ def _eval(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         for evaluation in evaluations:
             sys.stdout.write("\n" + evaluation_text(evaluation))
+    return 0
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from engine.evaluate import EvaluationError
+    from engine.fileformat import load_project
+    from engine.solver import solution_json, solution_text, solve
+
+    project = load_project(args.file)
+    try:
+        scenario = project.scenario(args.scenario)
+    except KeyError as exc:
+        raise CliError(f"{args.file}: {exc.args[0]}") from None
+    try:
+        solution = solve(project, scenario, keep=args.keep)
+    except (EvaluationError, ArithmeticError, ValueError) as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    if args.json:
+        doc = {
+            "ftrag_solve_version": 1,
+            "app_version": APP_VERSION,
+            "file": str(args.file),
+            **solution_json(solution),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(solution_text(solution))
     return 0
 
 

@@ -104,10 +104,14 @@ def erlang_c(servers: float, offered: float) -> float:
     rho = np.minimum(a / np.maximum(c, 1.0), MAX_UTILISATION)
     c_used = np.minimum(c, MAX_EXACT_SERVERS)
     a_used = rho * c_used
+    # Far from saturation the probability of waiting is below 1e-4 (the Poisson load is more
+    # than 4 standard deviations under c, plus a margin for small c): no need to recurse.
+    light = c_used > a_used + 4.0 * np.sqrt(a_used) + 6.0
     b = np.ones(np.broadcast(c_used, a_used).shape)
-    for k in range(1, int(np.max(c_used)) + 1):
-        b = np.where(k <= c_used, a_used * b / (k + a_used * b), b)
-    wait: float = scalar(b / (1.0 - rho * (1.0 - b)))
+    heavy = np.where(light, 0.0, c_used)
+    for k in range(1, int(np.max(heavy)) + 1):
+        b = np.where(k <= heavy, a_used * b / (k + a_used * b), b)
+    wait: float = scalar(np.where(light, 0.0, b / (1.0 - rho * (1.0 - b))))
     return wait
 
 

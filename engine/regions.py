@@ -75,6 +75,7 @@ def offerings_for(overrides: CatalogOverrides) -> Offerings:
     return shipped_offerings().with_overrides(overrides)
 
 
+@cache
 def default_api_hosting(api_model: str) -> tuple[str, bool]:
     """(region, keeps data) of a provider's default endpoint for a genai-prices model ref."""
     provider = api_model.split(":", 1)[0].lower()

@@ -255,7 +255,7 @@ def recommend(
             margin=0.0,
             reasons=[f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r],
             rationale="No strategy meets every must: "
-            + "; ".join(f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r)
+            + "; ".join(f"{STRATEGY_NAMES[k]} {r[0].rstrip('.')}" for k, r in excluded.items() if r)
             + ". Relax a requirement (mark it preferred) or change the set-up (Scenario → Find "
             "Cheapest Setup searches the catalogs for one that meets them).",
             what_would_change=change,
