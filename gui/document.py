@@ -352,6 +352,19 @@ class ProjectDocument(QObject):
         self._push(_SnapshotCommand(self, text, self._project, after, self._index, new_index))
         return new_index
 
+    def replace_scenario(self, scenario: Scenario, text: str) -> str | None:
+        """Replace the current scenario's inputs in one undoable step (e.g. a solver setup);
+        returns the reason when the models refuse it."""
+        scenarios = list(self._project.scenarios)
+        scenarios[self._index] = scenario
+        try:
+            after = self._with_scenarios(scenarios)
+        except ValidationError as exc:
+            return describe_validation_error(exc)
+        if after != self._project:
+            self._push(_SnapshotCommand(self, text, self._project, after, self._index, self._index))
+        return None
+
     def rename_scenario(self, index: int, name: str) -> str | None:
         """Rename a scenario; returns the reason when refused (empty, duplicate, too long)."""
         old = self._project.scenarios[index].name

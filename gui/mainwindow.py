@@ -321,11 +321,29 @@ class MainWindow(QMainWindow):
         self.act_delete_scenario = self._action(
             "De&lete Scenario", self.delete_scenario, None, "Delete the current scenario"
         )
+        self.act_find_cheapest = self._action(
+            "Find &Cheapest Setup…",
+            self.find_cheapest_setup,
+            None,
+            "Search the catalogs for each strategy's cheapest setup that meets every must",
+        )
         self.act_methodology = self._action(
             "&Methodology…", self.show_methodology, key.HelpContents, "The formulas and sources"
         )
         self.act_about = self._action("&About FTRAG Advisor", self.show_about)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def find_cheapest_setup(self) -> None:
+        """Scenario → Find Cheapest Setup…: the solver dialog, searching the current scenario."""
+        from gui.solver_dialog import SolverDialog
+
+        dialog = getattr(self, "solver_dialog", None)
+        if dialog is None:
+            dialog = SolverDialog(self.document, self)
+            self.solver_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.start()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -353,6 +371,8 @@ class MainWindow(QMainWindow):
                 self.act_delete_scenario,
             ]
         )
+        scenario_menu.addSeparator()
+        scenario_menu.addAction(self.act_find_cheapest)
 
         self.view_menu = bar.addMenu("&View")
         modes = QActionGroup(self)
