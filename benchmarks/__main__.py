@@ -54,6 +54,23 @@ def engine_rows() -> list[Row]:
     return rows
 
 
+def solver_rows() -> list[Row]:
+    """The cheapest-setup search over the bundled catalogs (a full search per strategy)."""
+    from benchmarks.largest import largest_project
+    from engine.solver import solve
+    from engine.templates import load_template
+
+    rows = []
+    for name, project in (
+        ("largest project", largest_project()),
+        ("eu-insurer-claims", load_template("eu-insurer-claims")),
+    ):
+        scenario = project.scenarios[0]
+        samples = timed(lambda p=project, s=scenario: solve(p, s), repeat=5, warmup=1)
+        rows.append(summary(f"solve (all strategies): {name}", samples, "< 1000 ms"))
+    return rows
+
+
 def uncertainty_rows() -> list[Row]:
     from engine.evaluate import evaluate
     from engine.templates import load_template
@@ -112,6 +129,8 @@ SUMMARY_KEYS = {
     ),
     "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
     "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
+    "solve (all strategies): largest project": ("solver_largest_project_median_ms", ""),
+    "solve (all strategies): eu-insurer-claims": ("solver_insurer_case_median_ms", ""),
 }
 # Rows that are one figure (the median of their runs) rather than a distribution.
 SUMMARY_VALUES = {
@@ -140,6 +159,7 @@ def _summary(rows: list[Row]) -> dict[str, float]:
 def main() -> int:
     rows = (
         engine_rows()
+        + solver_rows()
         + uncertainty_rows()
         + report_rows()
         + gui_rows()

@@ -17,7 +17,10 @@ p95 (the tail a service-level agreement is written on), see docs/latency-tail.md
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numpy.typing import NDArray
 
 from engine.context import Context, figure, opt, scalar, v
 from engine.hardware import ServingPlan
@@ -87,32 +90,44 @@ def latency_figures(
     return ttft_fig, total_fig
 
 
-MAX_EXACT_SERVERS = 2048  # Erlang C is computed exactly up to this many parallel streams
+EXACT_SERVERS = 256  # Erlang C exactly up to this many parallel streams, Halfin-Whitt above
 MAX_UTILISATION = 0.999  # a queue at 100 % grows without bound: shown at 99.9 %
 
 
 def erlang_c(servers: float, offered: float) -> float:
     """Probability that an arriving request waits (M/M/c, Erlang C), vectorised.
 
-    ``servers`` c and ``offered`` load a = λ × service time (Erlangs, a < c).  Computed with the
-    Erlang B recursion B(k) = a·B(k−1) ÷ (k + a·B(k−1)), then C = B ÷ (1 − ρ(1 − B)).  Beyond
-    :data:`MAX_EXACT_SERVERS` the load is scaled to that many servers at the same utilisation,
-    which over-states the wait slightly (pooling only helps): a conservative tail.
+    ``servers`` c and ``offered`` load a = λ × service time (Erlangs, a < c).  Up to
+    :data:`EXACT_SERVERS` slots it is exact: the Erlang B recursion B(k) = a·B(k−1) ÷
+    (k + a·B(k−1)), then C = B ÷ (1 − ρ(1 − B)).  Beyond, the Halfin–Whitt approximation
+    C ≈ 1 ÷ (1 + β·Φ(β) ÷ φ(β)) with β = (1 − ρ)·√c, which is accurate for many servers.
+    Far from saturation (the Poisson load more than 4 standard deviations under c) the
+    probability is below 10⁻⁴ and taken as 0.
     """
-    c = np.asarray(servers, dtype=float)
+    c = np.maximum(np.asarray(servers, dtype=float), 1.0)
     a = np.asarray(offered, dtype=float)
-    rho = np.minimum(a / np.maximum(c, 1.0), MAX_UTILISATION)
-    c_used = np.minimum(c, MAX_EXACT_SERVERS)
-    a_used = rho * c_used
-    # Far from saturation the probability of waiting is below 1e-4 (the Poisson load is more
-    # than 4 standard deviations under c, plus a margin for small c): no need to recurse.
-    light = c_used > a_used + 4.0 * np.sqrt(a_used) + 6.0
-    b = np.ones(np.broadcast(c_used, a_used).shape)
-    heavy = np.where(light, 0.0, c_used)
-    for k in range(1, int(np.max(heavy)) + 1):
-        b = np.where(k <= heavy, a_used * b / (k + a_used * b), b)
-    wait: float = scalar(np.where(light, 0.0, b / (1.0 - rho * (1.0 - b))))
+    rho = np.minimum(a / c, MAX_UTILISATION)
+    a = rho * c
+    light = c > a + 4.0 * np.sqrt(a) + 6.0
+    many = c > EXACT_SERVERS
+    b = np.ones(np.broadcast(c, a).shape)
+    exact = np.where(light | many, 0.0, c)
+    for k in range(1, int(np.max(exact)) + 1):
+        b = np.where(k <= exact, a * b / (k + a * b), b)
+    recursion = b / (1.0 - rho * (1.0 - b))
+    beta = (1.0 - rho) * np.sqrt(c)
+    cdf = 0.5 * (1.0 + _erf(beta / math.sqrt(2.0)))
+    pdf = np.exp(-0.5 * beta**2) / math.sqrt(2.0 * math.pi)
+    halfin_whitt = 1.0 / (1.0 + beta * cdf / pdf)
+    wait: float = scalar(np.where(light, 0.0, np.where(many, halfin_whitt, recursion)))
     return wait
+
+
+def _erf(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The error function on an array (numpy has none; math.erf element by element)."""
+    flat = np.asarray(x, dtype=float)
+    out: NDArray[np.float64] = np.vectorize(math.erf, otypes=[float])(flat)
+    return out
 
 
 def p95_wait_seconds(servers: float, offered: float, service_s: float) -> float:
