@@ -404,6 +404,7 @@ class ProjectDocument(QObject):
         if index == self._index:
             return
         self._index = index
+        self._mark_opened()
         self.end_edit_burst()
         self._last_change_was_edit = False
         self.scenarioChanged.emit(index)
@@ -426,6 +427,16 @@ class ProjectDocument(QObject):
         self.scenarioChanged.emit(0)
         self.changed.emit()
         self.evaluate()
+
+    def _mark_opened(self) -> None:
+        """The current scenario has been shown: it is no longer a template's unopened one.
+        Not an edit (nothing to undo, the project does not become modified)."""
+        scenario = self.scenario
+        if scenario.reviewed:
+            return
+        scenarios = list(self._project.scenarios)
+        scenarios[self._index] = scenario.model_copy(update={"reviewed": True})
+        self._project = self._with_scenarios(scenarios)
 
     def mark_saved(self, path: str | Path) -> None:
         """The project was written to ``path``: it is the document's file now, and clean."""

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFont,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -62,6 +63,19 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "FTRAG Advisor"
 FILE_FILTER = f"FTRAG Advisor projects (*{FILE_SUFFIX});;All files (*)"
+
+
+def scenario_scopes(project: Project) -> dict[str, str]:
+    """Per scenario: whose requirements and weights it is judged by, in words."""
+    out = {}
+    for scenario in project.scenarios:
+        own = [
+            what
+            for what, flag in (("requirements", "own_requirements"), ("weights", "own_weights"))
+            if getattr(scenario, flag)
+        ]
+        out[scenario.name] = "own " + " and ".join(own) + " (override)" if own else "the project's"
+    return out
 
 
 def window_title(project_title: str, note: str = "") -> str:
@@ -482,6 +496,7 @@ class MainWindow(QMainWindow):
 
     def _update_comparison(self) -> None:
         if self._comparison_stale:
+            self.comparison.set_scopes(scenario_scopes(self.document.project))
             self.comparison.set_evaluations(self.document.evaluations())
         self._comparison_stale = False
 
@@ -526,6 +541,21 @@ class MainWindow(QMainWindow):
             if shown != names:
                 combo.clear()
                 combo.addItems(names)  # combo box items are always plain text
+            scopes = scenario_scopes(self.document.project)
+            for i, scenario in enumerate(self.document.project.scenarios):
+                notes = []
+                if not scenario.reviewed:
+                    notes.append("from a template, not opened yet: its inputs are the template's")
+                if scopes[scenario.name] != "the project's":
+                    notes.append(f"judged by its {scopes[scenario.name]}")
+                font = QFont(combo.font())
+                font.setItalic(not scenario.reviewed)
+                combo.setItemData(i, font, Qt.ItemDataRole.FontRole)
+                combo.setItemData(
+                    i,
+                    scenario.name + ("\n" + "\n".join(notes) if notes else ""),
+                    Qt.ItemDataRole.ToolTipRole,
+                )
             combo.setCurrentIndex(self.document.scenario_index)
         finally:
             combo.blockSignals(blocked)

@@ -70,3 +70,28 @@ def test_people_defaults_are_shown_and_a_typed_figure_costs_more(
     doc.end_edit_burst()
     assert doc.scenario.people.rag.evaluation_hours is not None
     assert doc.evaluation.strategies["rag"].tco.value > before
+
+
+def test_template_scenarios_not_yet_opened_are_marked_until_shown(window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    doc = window.document
+    combo = window.scenario_combo
+    assert doc.project.scenarios[0].reviewed  # shown on opening
+    assert not doc.project.scenarios[1].reviewed
+    assert "not opened yet" in combo.itemData(1, Qt.ItemDataRole.ToolTipRole)
+    assert combo.itemData(1, Qt.ItemDataRole.FontRole).italic()
+    assert not doc.is_modified()
+    _combo_switch(window, 1)
+    assert doc.project.scenarios[1].reviewed
+    assert not combo.itemData(1, Qt.ItemDataRole.FontRole).italic()
+    assert not doc.is_modified()  # opening a scenario is not an edit
+
+
+def test_the_comparison_says_whose_requirements_each_scenario_uses(window: MainWindow) -> None:
+    _combo_switch(window, 1)
+    window.inputs.show_field("own_weights").click()  # type: ignore[attr-defined]
+    window.results.setCurrentWidget(window.comparison)  # shown: brought up to date
+    view = window.comparison
+    assert view.cell_text("Requirements & weights", 0) == "the project's"
+    assert view.cell_text("Requirements & weights", 1) == "own weights (override)"
