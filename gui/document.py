@@ -285,6 +285,25 @@ class ProjectDocument(QObject):
             self.rangeWidened.emit(edit_path, widened_from, value_at(after, edit_path))
         return None
 
+    def set_fields(
+        self, changes: Sequence[tuple[Sequence[str | int], Any]], text: str
+    ) -> str | None:
+        """Change several inputs as one undo step (e.g. a currency and its exchange rate);
+        returns the reason when the models refuse any of them (then nothing changes)."""
+        project = self._project
+        try:
+            for path, value in changes:
+                project = _replaced(project, self.absolute_path(path), value)
+        except ValidationError as exc:
+            return describe_validation_error(exc)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            return str(exc)
+        if project != self._project:
+            self._push(
+                _SnapshotCommand(self, text, self._project, project, self._index, self._index)
+            )
+        return None
+
     def end_edit_burst(self) -> None:
         """The current typing burst / drag is over: the next edit starts a new undo step."""
         self._burst += 1

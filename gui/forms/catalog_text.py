@@ -84,23 +84,34 @@ def _offering_entries(
     return out
 
 
-def entry_figures(entry: CatalogEntry) -> str:
-    """The figures that matter when choosing an entry (USD, as the catalogs are)."""
+def _price(usd: float, currency: str, rate: float, decimals: int = 2, suffix: str = "") -> str:
+    """A catalog price in the project currency, with the USD source figure beside it."""
+    source = f"${usd:,.{decimals}f}{suffix}"
+    if currency == "USD":
+        return source
+    return f"{currency} {usd * rate:,.{decimals}f}{suffix} ({source})"
+
+
+def entry_figures(entry: CatalogEntry, currency: str = "USD", rate: float = 1.0) -> str:
+    """The figures that matter when choosing an entry; prices in the project currency with the
+    catalog's USD figure beside them."""
     if isinstance(entry, GpuEntry):
         return (
-            f"${entry.on_demand_usd_per_hour:,.2f}/h · {entry.memory_gb:g} GB · "
-            f"{entry.peak_bf16_dense_tflops:,.0f} TFLOP/s"
+            f"{_price(entry.on_demand_usd_per_hour, currency, rate, suffix='/h')} · "
+            f"{entry.memory_gb:g} GB · {entry.peak_bf16_dense_tflops:,.0f} TFLOP/s"
         )
     if isinstance(entry, BaseModelEntry):
         return f"{entry.parameters_billion:g} B params · {entry.context_window_tokens:,} ctx"
     if isinstance(entry, EmbeddingModelEntry):
         hosted = "self-hosted" if entry.self_hosted else entry.provider
-        return f"${entry.usd_per_million_tokens:g}/M tokens · {entry.dimensions} dims · {hosted}"
+        price = _price(entry.usd_per_million_tokens, currency, rate, 3, "/M tokens")
+        return f"{price} · {entry.dimensions} dims · {hosted}"
     if isinstance(entry, VectorStoreEntry):
         if entry.self_hosted:
-            return f"self-hosted · ${entry.fixed_monthly_usd:,.0f}/month"
+            return f"self-hosted · {_price(entry.fixed_monthly_usd, currency, rate, 0, '/month')}"
         return (
-            f"min ${entry.minimum_monthly_usd:,.0f}/month · ${entry.storage_usd_per_gb_month:g}/GB"
+            f"min {_price(entry.minimum_monthly_usd, currency, rate, 0, '/month')} · "
+            f"{_price(entry.storage_usd_per_gb_month, currency, rate, 2, '/GB')}"
         )
     return ""
 
@@ -121,7 +132,10 @@ def picker_entries(
             listed = state["entries"]
             assert isinstance(listed, list)
             return listed
-        if state.get("overrides") is overrides:  # the same list until the overrides change
+        project = document.project
+        key = (project.currency, project.usd_exchange_rate)
+        # The same list until the overrides or the currency change.
+        if state.get("overrides") is overrides and state.get("money") == key:
             cached = state["entries"]
             assert isinstance(cached, list)
             return cached
@@ -130,12 +144,12 @@ def picker_entries(
         out = []
         for entry in catalog:
             marker = " (project override)" if catalog.is_overridden(entry.id) else ""
-            figures = f"{entry_figures(entry)} · as of {entry.as_of}"
+            figures = f"{entry_figures(entry, *key)} · as of {entry.as_of}"
             tip = f"{entry.name} ({entry.id})\nSource: {entry.source}\nAs of: {entry.as_of}"
             if entry.notes:
                 tip += f"\n\n{entry.notes}"
             out.append((entry.id, f"{entry.name}{marker}", figures, tip))
-        state["overrides"], state["entries"] = overrides, out
+        state["overrides"], state["entries"], state["money"] = overrides, out, key
         return out
 
     return entries

@@ -51,6 +51,7 @@ from gui.binding import Binder, OptionalNumberAdapter
 from gui.document import ProjectDocument
 from gui.forms.builder import FormBuilder, Row, group
 from gui.forms.catalog_text import CATALOG_OF_FIELD, default_figure, picker_entries
+from gui.forms.currency import CurrencyAdapter
 from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 
 _GPU_TRAINING_FIELDS = (
@@ -462,11 +463,18 @@ class InputPanel(QWidget):
         page.add(box)
         box, form = group("Project")
         self.builder.add_model_fields(form, Project, (), only=("title", "client", "consultant"))
-        currency_row = self.builder.add_field(form, Project, "currency", ())
-        assert currency_row is not None
-        editor = currency_row.binding.widget
-        assert isinstance(editor, QLineEdit)
+        editor = QLineEdit()
         editor.setMaxLength(3)
+        info_currency = Project.model_fields["currency"]
+        self.builder.add_row(
+            form,
+            ("currency",),
+            editor,
+            "Currency",
+            (info_currency.description or "")
+            + " Changing it asks for the exchange rate, so no US-dollar figure is relabelled.",
+            adapter=CurrencyAdapter(editor, self.document),
+        )
         rate = NumberField(minimum=1e-6, maximum=1e6, unit="per USD")
         rate.setValue(1.0)
         info = Project.model_fields["usd_exchange_rate"]

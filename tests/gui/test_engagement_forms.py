@@ -95,3 +95,37 @@ def test_the_comparison_says_whose_requirements_each_scenario_uses(window: MainW
     view = window.comparison
     assert view.cell_text("Requirements & weights", 0) == "the project's"
     assert view.cell_text("Requirements & weights", 1) == "own weights (override)"
+
+
+def test_a_new_currency_asks_for_its_rate_and_cancel_relabels_nothing(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QInputDialog
+
+    doc = window.document
+    field = window.inputs.show_field("currency")
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *_args: (0.0, False))
+    type_into(qtbot, field, "GBP")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert doc.project.currency == "USD" and doc.project.usd_exchange_rate == 1.0
+    assert field.text() == "USD"  # type: ignore[attr-defined]
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *_args: (0.79, True))
+    type_into(qtbot, field, "GBP")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert (doc.project.currency, doc.project.usd_exchange_rate) == ("GBP", 0.79)
+    window.act_undo.trigger()  # code and rate are one step
+    assert (doc.project.currency, doc.project.usd_exchange_rate) == ("USD", 1.0)
+
+
+def test_catalog_hints_show_the_project_currency_with_the_usd_figure_beside(
+    window: MainWindow,
+) -> None:
+    doc = window.document
+    assert doc.set_fields([(("usd_exchange_rate",), 0.5), (("currency",), "EUR")], "EUR") is None
+    picker = window.inputs.widget_for("serving", "rag", "gpu")
+    picker.reload()  # type: ignore[attr-defined]
+    texts = [picker.itemText(i) for i in range(picker.count())]  # type: ignore[attr-defined]
+    h100 = next(t for t in texts if "H100 SXM" in t)
+    assert "EUR 2.00/h ($3.99/h)" in h100
