@@ -265,7 +265,7 @@ def recommend(
     reasons: list[str] = []
     if ranking.runner_up is None:
         margin = 100.0
-        rationale = f"{name} is the only strategy that meets every hard requirement."
+        rationale = f"{name} is the only strategy that meets every must."
         reasons = [f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r]
     else:
         other = ranking.runner_up

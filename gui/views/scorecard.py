@@ -416,7 +416,7 @@ class Scorecard(QWidget):
         if rec.strategy is None:
             margin = ""
         elif rec.runner_up is None:
-            margin = "the only strategy that meets every hard requirement"
+            margin = "the only strategy that meets every must"
         else:
             win = evaluation.strategies[rec.strategy].total_score
             other = evaluation.strategies[rec.runner_up].total_score
