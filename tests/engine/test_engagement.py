@@ -304,3 +304,16 @@ def test_a_self_hosted_embedding_takes_a_share_of_a_server() -> None:
     share = {c.key: c.figure for c in own.components}["retrieval_servers"]
     price = next(i.value for i in share.inputs if i.name == "price")
     assert share.value == pytest.approx(0.25 * 730 * float(price))
+
+
+def test_report_assumptions_carry_people_defaults_and_whose_requirements() -> None:
+    from engine.report import assumptions
+
+    project = load_template("eu-insurer-claims")
+    groups = assumptions(project, project.scenarios[0])
+    titles = [g.title for g in groups]
+    assert "People & operations: RAG" in titles
+    assert any(t.endswith("— the project's") for t in titles)
+    rag = next(g for g in groups if g.title == "People & operations: RAG")
+    row = next(r for r in rag.rows if r.name == "evaluation_hours")
+    assert row.value > 0 and "default" in row.source
