@@ -205,6 +205,7 @@ class ProjectDocument(QObject):
         self.curves: Curves | None = None
         self.evaluation_error: str | None = None
         self._cache: dict[tuple[int, str, float, int], tuple[Scenario, Any, Evaluation]] = {}
+        self._opened: set[str] = {self._project.scenarios[0].name}
 
     # --- state -----------------------------------------------------------------------------
 
@@ -276,6 +277,12 @@ class ProjectDocument(QObject):
             return str(exc)
         if after == self._project:
             return None
+        if (
+            edit_path[:2] == ("scenarios", self._index)
+            and not after.scenarios[self._index].reviewed
+        ):
+            # The first edit in a template's scenario: it is the consultant's now (same step).
+            after = _replaced(after, ("scenarios", self._index, "reviewed"), True)
         name = label or str(path[-1] if path[-1] != "likely" or len(path) < 2 else path[-2])
         command = _FieldCommand(
             self, f"Edit {name}", self._project, after, self._index, edit_path, self._burst
@@ -392,6 +399,8 @@ class ProjectDocument(QObject):
         except EditRefused as exc:
             return str(exc)
         if after != self._project:
+            if old in self._opened:
+                self._opened.add(after.scenarios[index].name)
             self._push(
                 _SnapshotCommand(
                     self, f"Rename scenario {old!r}", self._project, after, self._index, index
@@ -423,7 +432,7 @@ class ProjectDocument(QObject):
         if index == self._index:
             return
         self._index = index
-        self._mark_opened()
+        self._opened.add(self.scenario.name)
         self.end_edit_burst()
         self._last_change_was_edit = False
         self.scenarioChanged.emit(index)
@@ -437,6 +446,7 @@ class ProjectDocument(QObject):
         self.undo_stack.clear()
         self._project = project
         self._index = 0
+        self._opened = {project.scenarios[0].name}
         self._path = None if path is None else Path(path)
         self._cache.clear()
         self.end_edit_burst()
@@ -447,15 +457,11 @@ class ProjectDocument(QObject):
         self.changed.emit()
         self.evaluate()
 
-    def _mark_opened(self) -> None:
-        """The current scenario has been shown: it is no longer a template's unopened one.
-        Not an edit (nothing to undo, the project does not become modified)."""
-        scenario = self.scenario
-        if scenario.reviewed:
-            return
-        scenarios = list(self._project.scenarios)
-        scenarios[self._index] = scenario.model_copy(update={"reviewed": True})
-        self._project = self._with_scenarios(scenarios)
+    def is_unopened(self, index: int) -> bool:
+        """A template's scenario nobody has shown yet (its inputs are still the example's).
+        Showing it is not an edit; the first edit in it clears the file's mark too."""
+        scenario = self._project.scenarios[index]
+        return not scenario.reviewed and scenario.name not in self._opened
 
     def mark_saved(self, path: str | Path) -> None:
         """The project was written to ``path``: it is the document's file now, and clean."""

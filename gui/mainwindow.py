@@ -544,12 +544,13 @@ class MainWindow(QMainWindow):
             scopes = scenario_scopes(self.document.project)
             for i, scenario in enumerate(self.document.project.scenarios):
                 notes = []
-                if not scenario.reviewed:
+                unopened = self.document.is_unopened(i)
+                if unopened:
                     notes.append("from a template, not opened yet: its inputs are the template's")
                 if scopes[scenario.name] != "the project's":
                     notes.append(f"judged by its {scopes[scenario.name]}")
                 font = QFont(combo.font())
-                font.setItalic(not scenario.reviewed)
+                font.setItalic(unopened)
                 combo.setItemData(i, font, Qt.ItemDataRole.FontRole)
                 combo.setItemData(
                     i,

@@ -77,15 +77,20 @@ def test_template_scenarios_not_yet_opened_are_marked_until_shown(window: MainWi
 
     doc = window.document
     combo = window.scenario_combo
-    assert doc.project.scenarios[0].reviewed  # shown on opening
-    assert not doc.project.scenarios[1].reviewed
+    assert not doc.is_unopened(0)  # shown on opening
+    assert doc.is_unopened(1)
     assert "not opened yet" in combo.itemData(1, Qt.ItemDataRole.ToolTipRole)
     assert combo.itemData(1, Qt.ItemDataRole.FontRole).italic()
-    assert not doc.is_modified()
     _combo_switch(window, 1)
-    assert doc.project.scenarios[1].reviewed
+    assert not doc.is_unopened(1)
     assert not combo.itemData(1, Qt.ItemDataRole.FontRole).italic()
-    assert not doc.is_modified()  # opening a scenario is not an edit
+    assert not doc.is_modified()  # showing a scenario is not an edit
+    # The first edit in it marks the file too, in the same undo step.
+    assert not doc.project.scenarios[1].reviewed
+    assert doc.set_field(("workload", "prompt_tokens_per_query", "likely"), 450.0) is None
+    assert doc.project.scenarios[1].reviewed
+    window.act_undo.trigger()
+    assert not doc.project.scenarios[1].reviewed
 
 
 def test_the_comparison_says_whose_requirements_each_scenario_uses(window: MainWindow) -> None:
