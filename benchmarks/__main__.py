@@ -54,6 +54,23 @@ def engine_rows() -> list[Row]:
     return rows
 
 
+def solver_rows() -> list[Row]:
+    """The cheapest-setup search over the bundled catalogs (a full search per strategy)."""
+    from benchmarks.largest import largest_project
+    from engine.solver import solve
+    from engine.templates import load_template
+
+    rows = []
+    for name, project in (
+        ("largest project", largest_project()),
+        ("eu-insurer-claims", load_template("eu-insurer-claims")),
+    ):
+        scenario = project.scenarios[0]
+        samples = timed(lambda p=project, s=scenario: solve(p, s), repeat=5, warmup=1)
+        rows.append(summary(f"solve (all strategies): {name}", samples, "< 1000 ms"))
+    return rows
+
+
 def uncertainty_rows() -> list[Row]:
     from engine.evaluate import evaluate
     from engine.templates import load_template
@@ -148,6 +165,8 @@ SUMMARY_KEYS = {
     "export DOCX full: support-assistant": ("export_docx_full_median_ms", ""),
     "export XLSX: support-assistant": ("export_xlsx_median_ms", ""),
     "decision map 200×200: support-assistant": ("decision_map_200x200_median_ms", ""),
+    "solve (all strategies): largest project": ("solver_largest_project_median_ms", ""),
+    "solve (all strategies): eu-insurer-claims": ("solver_insurer_case_median_ms", ""),
 }
 # Rows that are one figure (the median of their runs) rather than a distribution.
 SUMMARY_VALUES = {
@@ -176,6 +195,7 @@ def _summary(rows: list[Row]) -> dict[str, float]:
 def main() -> int:
     rows = (
         engine_rows()
+        + solver_rows()
         + uncertainty_rows()
         + decision_map_rows()
         + report_rows()

@@ -29,7 +29,7 @@ from typing import Any, NoReturn
 from engine.text import terminal_safe
 from engine.version import APP_VERSION
 
-COMMANDS = ("eval", "export", "map", "new", "templates", "schema", "prices")
+COMMANDS = ("eval", "export", "map", "solve", "new", "templates", "schema", "prices")
 EXIT_BAD_INPUT = 2
 
 
@@ -88,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     shape = mp.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="print the documented JSON shape")
     shape.add_argument("--csv", action="store_true", help="print one CSV row per grid point")
+
+    solve = sub.add_parser(
+        "solve", help="find the cheapest setup of each strategy that meets every must"
+    )
+    solve.add_argument("file", help="a .ftrag project file")
+    solve.add_argument("--json", action="store_true", help="print the documented JSON shape")
+    solve.add_argument("--scenario", help="this scenario (by name; default: the first)")
+    solve.add_argument(
+        "--keep", type=_samples, default=3, help="setups to show per strategy (default 3)"
+    )
 
     new = sub.add_parser("new", help="write a new project file from a template")
     new.add_argument("--template", default="support-assistant", help="template name")
@@ -203,6 +213,8 @@ def _run(args: argparse.Namespace) -> int:
             return _export(args)
         if args.command == "map":
             return _map(args)
+        if args.command == "solve":
+            return _solve(args)
         if args.command == "new":
             return _new(args)
         if args.command == "templates":
@@ -346,6 +358,33 @@ def _escaped(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_escaped(v) for v in value)
     return value
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from engine.evaluate import EvaluationError
+    from engine.fileformat import load_project
+    from engine.solver import solution_json, solution_text, solve
+
+    project = load_project(args.file)
+    try:
+        scenario = project.scenario(args.scenario)
+    except KeyError as exc:
+        raise CliError(f"{args.file}: {exc.args[0]}") from None
+    try:
+        solution = solve(project, scenario, keep=args.keep)
+    except (EvaluationError, ArithmeticError, ValueError) as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    if args.json:
+        doc = {
+            "ftrag_solve_version": 1,
+            "app_version": APP_VERSION,
+            "file": str(args.file),
+            **solution_json(solution),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(solution_text(solution))
+    return 0
 
 
 def _new(args: argparse.Namespace) -> int:

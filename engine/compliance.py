@@ -22,7 +22,15 @@ from engine import numbers as nf
 from engine.context import DAYS_PER_MONTH, Context, v
 from engine.model.catalog_entries import EmbeddingModelEntry, VectorStoreEntry
 from engine.model.results import ComplianceVerdict, Verdict
-from engine.model.scenario import COMPLIANCE_ITEMS, Need, ServingMode, TrainingVenue
+from engine.model.scenario import (
+    COMPLIANCE_ITEMS,
+    OWNED_OFFER,
+    REGION_NAMES,
+    Need,
+    ServingMode,
+    TrainingVenue,
+)
+from engine.regions import default_api_hosting
 
 VERDICT_POINTS: dict[str, float] = {"meets": 100.0, "needs_mitigation": 60.0, "fails": 0.0}
 NEED_WEIGHT: dict[str, float] = {"preferred": 1.0, "hard": 2.0}
@@ -44,6 +52,17 @@ REF_DEPRECATION = "OpenAI model deprecations page (platform.openai.com/docs/depr
 
 
 @dataclass(frozen=True)
+class Hosted:
+    """One part that handles the client's data, and where: a region ('EU', 'US'), or None when
+    it runs on GPUs or servers whose location the inputs do not say (rented at catalog prices)."""
+
+    part: str
+    region: str | None
+    retains: bool = False
+    fix: str = ""
+
+
+@dataclass(frozen=True)
 class Parts:
     """What one strategy is made of in this scenario, as the compliance rules see it."""
 
@@ -62,6 +81,85 @@ class Parts:
     lead_time_days: float
     reindex_interval_days: float
     corpus_tokens: float
+    required_region: str = "own"
+    hosting: tuple[Hosted, ...] = ()
+
+
+def _hosting(ctx: Context, strategy: str, trains: bool, retrieves: bool) -> tuple[Hosted, ...]:
+    """Where each part that handles data runs, for the 'data stays in region' rule."""
+    s = ctx.scenario
+    offers = ctx.offerings
+    serving = s.serving.for_strategy(strategy)
+    out: list[Hosted] = []
+    if serving.mode is ServingMode.api:
+        if serving.api_offering:
+            offering = offers.api_offering(serving.api_offering)
+            region, keeps, where = offering.region, offering.retains_data, offering.name
+        else:
+            region, keeps = default_api_hosting(serving.api_model)
+            where = f"the {serving.api_model} API (provider's default endpoint)"
+        out.append(Hosted(where, region, keeps, "pick an offering hosted in the region"))
+    elif serving.gpu_offering == OWNED_OFFER:
+        out.append(Hosted("serving on your own servers", "own"))
+    elif serving.gpu_offering:
+        offer = offers.gpu_offer(serving.gpu_offering)
+        out.append(Hosted(f"serving on {offer.name}", offer.region))
+    else:
+        out.append(
+            Hosted(
+                "serving on GPUs at catalog prices (a US cloud's)",
+                None,
+                fix="rent the serving GPUs in the region (pick a GPU offer there) or run them "
+                "on your own servers",
+            )
+        )
+    if trains:
+        ft = s.fine_tuning
+        if ft.venue is TrainingVenue.managed_api:
+            out.append(
+                Hosted(
+                    "the managed fine-tuning API (training data)",
+                    ft.managed_training_region.value,
+                    True,
+                    "use a fine-tuning service in the region, or train on GPUs there",
+                )
+            )
+        elif ft.training_gpu_offering == OWNED_OFFER:
+            out.append(Hosted("training on your own servers", "own"))
+        elif ft.training_gpu_offering:
+            offer = offers.gpu_offer(ft.training_gpu_offering)
+            out.append(Hosted(f"training on {offer.name}", offer.region))
+        else:
+            out.append(
+                Hosted(
+                    "training on GPUs at catalog prices",
+                    None,
+                    fix="rent the training GPUs in the region (pick a GPU offer there)",
+                )
+            )
+    if retrieves:
+        emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
+        store = ctx.catalogs.vector_stores.get(s.rag.vector_store)
+        hosted_region = s.rag.hosted_services_region.value
+        local = out[0].region if serving.mode is ServingMode.self_hosted else None
+        for entry, what in ((emb, "embedding"), (store, "vector store")):
+            if entry.self_hosted:
+                out.append(
+                    Hosted(
+                        f"the self-hosted {what} {entry.name}",
+                        local,
+                        fix=f"run the {what} on servers in the region",
+                    )
+                )
+            else:
+                out.append(
+                    Hosted(
+                        f"the hosted {what} {entry.name}",
+                        hosted_region,
+                        fix=f"use the {what} service's region there",
+                    )
+                )
+    return tuple(out)
 
 
 def parts_of(ctx: Context, strategy: str) -> Parts:
@@ -97,6 +195,8 @@ def parts_of(ctx: Context, strategy: str) -> Parts:
         personal_in_training=examples > 0
         and s.requirements.compliance.regulated_training_data is not Need.not_required,
         retrain_interval_days=v(interval),
+        required_region=s.requirements.data_region.value,
+        hosting=_hosting(ctx, strategy, trains, retrieves),
         lead_time_days=v(s.fine_tuning.lead_time_days),
         reindex_interval_days=v(s.rag.reindex_interval_days),
         corpus_tokens=v(s.knowledge.corpus_tokens),
@@ -197,6 +297,8 @@ def _third_party_parts(p: Parts) -> list[tuple[str, str]]:
 
 
 def _data_residency(p: Parts) -> Assessment:
+    if p.required_region != "own":
+        return _data_in_region(p)
     outside = _third_party_parts(p)
     if outside:
         return Assessment(
@@ -212,6 +314,48 @@ def _data_residency(p: Parts) -> Assessment:
     return Assessment(
         "meets",
         f"Every part runs on infrastructure you control: {_join(own)}.",
+        REF_RESIDENCY,
+    )
+
+
+def _data_in_region(p: Parts) -> Assessment:
+    """Data must stay in a region: met by every part hosted there (provider or cloud)."""
+    region = p.required_region
+    name = REGION_NAMES.get(region, region)
+    # Own servers are on the client's premises, taken to be in the required region.
+    outside = [h for h in p.hosting if h.region is not None and h.region not in (region, "own")]
+    unknown = [h for h in p.hosting if h.region is None]
+    if outside:
+        return Assessment(
+            "fails",
+            f"Data leaves {name}: "
+            + _join(f"{h.part} (in {REGION_NAMES.get(h.region or '', h.region)})" for h in outside)
+            + ".",
+            REF_RESIDENCY,
+            _sentence(f"to meet it, {_join(h.fix for h in outside + unknown if h.fix)}"),
+        )
+    kept = [h.part for h in p.hosting if h.retains]
+    kept_note = (
+        f" {_join(kept)} keep prompts for a while (abuse monitoring), inside the region."
+        if kept
+        else ""
+    )
+    if unknown:
+        return Assessment(
+            "needs_mitigation",
+            f"Where {_join(h.part for h in unknown)} run is not said; everything else stays in "
+            f"{name}.{kept_note}",
+            REF_RESIDENCY,
+            _sentence(_join(h.fix for h in unknown if h.fix)),
+        )
+    return Assessment(
+        "meets",
+        f"Every part is hosted in {name}: {_join(h.part for h in p.hosting)}.{kept_note}"
+        + (
+            " (Own servers are taken to be on premises in the region.)"
+            if any(h.region == "own" for h in p.hosting)
+            else ""
+        ),
         REF_RESIDENCY,
     )
 
@@ -425,6 +569,12 @@ def compliance_verdicts(ctx: Context, strategy: str) -> list[ComplianceVerdict]:
             continue
         found = RULES[item](parts)
         reason = found.reason
+        if item == "data_residency":
+            requirement = (
+                "Data must stay on own infrastructure (no third-party processor)"
+                if parts.required_region == "own"
+                else f"Data must stay in {REGION_NAMES[parts.required_region]}"
+            )
         if found.verdict == "fails" and need is Need.preferred:
             reason += " (Preferred, not hard: it lowers the score but does not exclude.)"
         verdicts.append(

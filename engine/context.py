@@ -4,7 +4,7 @@ project's overrides), the currency conversion, and a compact way to record a Fig
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -14,7 +14,8 @@ from engine.catalog import ApiPrice, Catalogs, api_price
 from engine.model.base import Estimate
 from engine.model.catalog_entries import BaseModelEntry, GpuEntry
 from engine.model.results import Figure, FigureInput
-from engine.model.scenario import Scenario, ServingOption
+from engine.model.scenario import OWNED_OFFER, Scenario, ServingOption
+from engine.regions import Offerings, gpu_offer_price, shipped_offerings
 
 DAYS_PER_MONTH = 365.0 / 12.0  # 30.4167: a month is a twelfth of a year throughout
 HOURS_ALWAYS_ON = 730.0  # 8,760 h / 12
@@ -75,6 +76,7 @@ class Context:
     usd_rate: float  # project currency per USD
     sampled: bool = False  # a Monte Carlo pass: estimates hold (N, 1) sample columns
     price_date: date | None = None  # prices older than six months before it are flagged
+    offerings: Offerings = field(default_factory=shipped_offerings)  # regional API/GPU offers
 
     @property
     def money(self) -> str:
@@ -89,10 +91,37 @@ class Context:
     def base_model(self, model_id: str) -> BaseModelEntry:
         return self.catalogs.base_models.get(model_id)
 
-    def gpu_hour_price(self, gpu: GpuEntry, typed: Estimate | None) -> tuple[float, str]:
+    def gpu_hour_price(
+        self, gpu: GpuEntry, typed: Estimate | None, offer_id: str = ""
+    ) -> tuple[float, str]:
         """(price per GPU-hour in project currency, where it came from)."""
         if typed is not None:
             return typed.likely, "typed"
+        if offer_id == OWNED_OFFER:
+            from engine.owned import owned_gpu_hour_price  # here: engine.owned imports this module
+
+            hw = self.scenario.owned_hardware
+            if hw.gpu != gpu.id:
+                raise ValueError(
+                    f"the owned servers hold {hw.gpu} GPUs, not the {gpu.name} chosen: pick "
+                    f"{hw.gpu} or another GPU offer"
+                )
+            return owned_gpu_hour_price(hw), (
+                "own servers (Owned hardware): amortised purchase + power + hosting + support, "
+                "per GPU-hour of a 730-hour month"
+            )
+        if offer_id:
+            offer = self.offerings.gpu_offer(offer_id)
+            if offer.gpu != gpu.id:
+                raise ValueError(
+                    f"GPU offer {offer.name!r} is for {offer.gpu}, not the {gpu.name} chosen: "
+                    "pick that GPU or another offer"
+                )
+            price = gpu_offer_price(offer, self.currency, self.usd_rate, self.offerings.usd_per_eur)
+            source = f"{offer.name}: {offer.source}, as of {offer.as_of}"
+            if offer.currency != self.currency:
+                source += f" ({offer.currency} {offer.price_per_gpu_hour:g}/GPU-hour converted)"
+            return price, source
         source = (
             "catalog (overridden in this project)"
             if self.catalogs.gpus.is_overridden(gpu.id)
@@ -107,11 +136,12 @@ class Context:
             opt(option.api_output_price_per_million),
         )
         catalog: ApiPrice | None = None
+        offering = self.offerings.api_offering(option.api_offering) if option.api_offering else None
         if typed_in is None or typed_out is None:
-            catalog = api_price(option.api_model)
+            catalog = api_price(offering.api_model if offering else option.api_model)
         # The multiplier (e.g. 2× for a fine-tuned model on a provider API) applies to catalog
-        # prices only: a typed price is the price.
-        mult = v(option.api_price_multiplier)
+        # prices only: a typed price is the price.  A regional offering adds its price factor.
+        mult = v(option.api_price_multiplier) * (offering.price_factor if offering else 1.0)
         inp = (
             typed_in
             if catalog is None or typed_in is not None
@@ -129,4 +159,9 @@ class Context:
         else:
             checked = f", checked {catalog.checked}" if catalog.checked else ""
             source = f"genai-prices: {catalog.provider} {catalog.model}{checked}"
+            if offering is not None:
+                source += (
+                    f" × {offering.price_factor:g} for {offering.name} ({offering.source}, as of "
+                    f"{offering.as_of})"
+                )
         return inp, out, source

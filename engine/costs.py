@@ -34,11 +34,14 @@ from engine.model.catalog_entries import VectorStoreEntry
 from engine.model.results import CostComponent, Figure
 from engine.model.scenario import (
     COST_COMPONENTS,
+    OWNED_OFFER,
     STRATEGY_NAMES,
     Availability,
     ServingMode,
     TrainingVenue,
 )
+from engine.owned import owned_capex_figure, owned_price_figure
+from engine.people import people_figures
 
 Array = NDArray[np.float64]
 MonthlyFn = Callable[[Array], Array]
@@ -205,7 +208,9 @@ def _training_components(
 
     if ft.venue is TrainingVenue.gpus:
         gpu = ctx.gpu(ft.training_gpu)
-        price, price_source = ctx.gpu_hour_price(gpu, ft.training_gpu_hour_price)
+        price, price_source = ctx.gpu_hour_price(
+            gpu, ft.training_gpu_hour_price, ft.training_gpu_offering
+        )
         plan: TrainingPlan = training_plan(
             model,
             gpu,
@@ -459,9 +464,14 @@ def _serving_components(
 
     model = ctx.base_model(served_model_id)
     gpu = ctx.gpu(option.gpu)
-    price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price)
+    price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price, option.gpu_offering)
     hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
     typed_gpus = opt(option.gpus_per_replica)
+    owned = option.gpu_offering == OWNED_OFFER and option.gpu_hour_price is None
+    if owned and hours != HOURS_ALWAYS_ON:
+        # An owned server costs the whole month whether it serves 220 or 730 hours.
+        price = price * HOURS_ALWAYS_ON / hours
+        price_source += "; owned servers cost the whole month, so × 730 ÷ serving hours"
     plan = serving_plan(
         model,
         gpu,
@@ -594,6 +604,9 @@ def _serving_components(
         f"{money}/query",
         "self-hosted: generation is paid for by the GPUs",
     )
+    if owned:
+        figures["owned_gpu_hour"] = owned_price_figure(ctx, strategy)
+        figures["owned_capex"] = owned_capex_figure(ctx, strategy, replicas * plan.gpus_per_replica)
 
     def serving_fn(q: Array) -> Array:
         return plan.monthly_cost(q, peak)
@@ -768,6 +781,7 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         _component(ctx, strategy, "reembedding", reembed),
         _component(ctx, strategy, "query_embedding", query_emb),
         _component(ctx, strategy, "retrieval", retrieval),
+        _retrieval_servers(ctx, strategy),
     ]
     return comps, figures
 
@@ -817,6 +831,40 @@ def _estimate_note(store: VectorStoreEntry) -> str:
     )
 
 
+def _retrieval_servers(ctx: Context, strategy: str) -> Component:
+    """A self-hosted embedding model keeps a share of a GPU busy all month."""
+    s = ctx.scenario
+    emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
+    money = ctx.money
+    if not emb.self_hosted:
+        fig = figure(
+            f"{strategy}.retrieval_servers",
+            "Self-hosted embedding (server share)",
+            0.0,
+            f"{money}/month",
+            f"the embedding model ({emb.name}) is a hosted API: no server of ours",
+        )
+        return _component(ctx, strategy, "retrieval_servers", fig)
+    option = s.serving.for_strategy(strategy)
+    gpu = ctx.gpu(option.gpu)
+    price, source = ctx.gpu_hour_price(gpu, option.gpu_hour_price, option.gpu_offering)
+    share = v(s.rag.embedding_server_gpus)
+    fig = figure(
+        f"{strategy}.retrieval_servers",
+        "Self-hosted embedding (server share)",
+        share * HOURS_ALWAYS_ON * price,
+        f"{money}/month",
+        "GPU share × 730 h × price per GPU-hour (the strategy's serving GPU)",
+        {
+            "GPU share": (share, "GPUs"),
+            "GPU": (gpu.name, ""),
+            "price": (price, f"{money}/GPU-hour"),
+            "price source": (source, ""),
+        },
+    )
+    return _component(ctx, strategy, "retrieval_servers", fig)
+
+
 def _rag_engineering(ctx: Context, strategy: str) -> Component:
     rate = v(ctx.scenario.workload.engineering_rate_per_hour)
     hours = v(ctx.scenario.rag.engineering_hours)
@@ -829,6 +877,14 @@ def _rag_engineering(ctx: Context, strategy: str) -> Component:
         {"hours": (hours, "h"), "rate": (rate, f"{ctx.money}/h")},
     )
     return _component(ctx, strategy, "engineering", fig)
+
+
+def _people_components(ctx: Context, strategy: str) -> list[Component]:
+    build, ops = people_figures(ctx, strategy)
+    return [
+        _component(ctx, strategy, "build_effort", build),
+        _component(ctx, strategy, "operations", ops),
+    ]
 
 
 # --- the three strategies ------------------------------------------------------------------
@@ -855,7 +911,8 @@ def fine_tuning_cost(ctx: Context) -> CostModel:
     )
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
-    return CostModel("fine_tuning", comps + serve, months, count, growth, figures, warnings, plan)
+    comps = comps + serve + _people_components(ctx, "fine_tuning")
+    return CostModel("fine_tuning", comps, months, count, growth, figures, warnings, plan)
 
 
 def rag_cost(ctx: Context) -> CostModel:
@@ -878,7 +935,7 @@ def rag_cost(ctx: Context) -> CostModel:
             "chunk": (v(s.rag.chunk_tokens), "tokens"),
         },
     )
-    comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve]
+    comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve, *_people_components(ctx, "rag")]
     return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan)
 
 
@@ -923,7 +980,7 @@ def hybrid_cost(ctx: Context) -> CostModel:
             "chunk": (v(s.rag.chunk_tokens), "tokens"),
         },
     )
-    comps = training + retrieval + serve
+    comps = training + retrieval + serve + _people_components(ctx, "hybrid")
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
     return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan)

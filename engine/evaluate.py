@@ -21,15 +21,18 @@ from engine.costs import (
 from engine.crossover import find_crossovers, find_tie_bands, paybacks
 from engine.fit import fit_indicators, fit_score
 from engine.freshness import staleness_figures
-from engine.latency import latency_figures
+from engine.latency import latency_figures, p95_figure
 from engine.model.project import Project
 from engine.model.results import Evaluation, PriceUsed, Score, StrategyResult
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
 from engine.price_age import prices_of, project_date
+from engine.regions import offerings_for
 from engine.scoring import (
     cost_scores,
     freshness_score,
-    latency_score,
+    latency_exclusions,
+    latency_target_score,
+    latency_targets,
     recommend,
     weight_flip_points,
     weighted_total,
@@ -52,6 +55,7 @@ def context_for(project: Project, scenario: Scenario) -> Context:
         currency=project.currency,
         usd_rate=project.usd_exchange_rate,
         price_date=project_date(project.quote_date),
+        offerings=offerings_for(project.catalog_overrides),
     )
 
 
@@ -102,6 +106,8 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
         model = models[key]
         prompt = _prompt_tokens(ctx, key)
         ttft, total = latency_figures(ctx, key, prompt, model.serving)
+        p95 = p95_figure(ctx, key, total, model.serving)
+        targets = latency_targets(total.value, ttft.value, p95.value, req)
         average, worst = staleness_figures(ctx, key, retrain_interval)
         verdicts = compliance_verdicts(ctx, key)
         indicators = fit_indicators(ctx, key)
@@ -109,15 +115,14 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
         fit_value, fit_reason = fit_score(indicators)
         scores[key] = {
             "cost": costs[key],
-            "latency": latency_score(
-                total.value, ttft.value, v(req.latency_target_s), v(req.ttft_target_s)
-            ),
+            "latency": latency_target_score(targets),
             "freshness": freshness_score(worst.value, average.value, v(req.freshness_target_days)),
             "compliance": Score(criterion="compliance", value=comp_value, reason=comp_reason),
             "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
         }
-        excluded[key] = excluded_by_compliance(verdicts)
+        excluded[key] = excluded_by_compliance(verdicts) + latency_exclusions(targets)
         partial[key] = {
+            "p95": p95,
             "ttft": ttft,
             "total": total,
             "average": average,
@@ -152,7 +157,7 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
             total_score=weighted_total(scores[key], weights),
             excluded=bool(excluded[key]),
             exclusion_reasons=excluded[key],
-            figures={**summary_figures(ctx, model), **model.figures},
+            figures={**summary_figures(ctx, model), **model.figures, "latency_p95": p["p95"]},  # type: ignore[dict-item]
             warnings=model.warnings,
         )
     warnings = sorted({w for m in models.values() for w in m.warnings})

@@ -32,7 +32,7 @@ from engine.text import normalised_name
 from engine.version import APP_VERSION
 
 FORMAT_NAME = "ftrag"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_SUFFIX = ".ftrag"
 MAX_DEPTH = 64
 
@@ -78,10 +78,52 @@ MAX_CONTAINERS = 1_000_000  # objects and arrays
 MAX_VALUES = 4_000_000  # commas, i.e. values in all arrays and objects together
 MAX_NUMBER_DIGITS = 400  # no field needs more; Python refuses ints beyond 4,300 digits
 
+
+def _v1_to_v2(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 holds requirements and weights once per project (scenarios may override them)
+    and adds a people-and-operations section.
+
+    The first scenario's requirements and weights become the project's; any other scenario
+    whose own differ keeps them as an explicit override.  People costs are left out of the
+    older scenarios (``people.include`` false), so their totals are what they were; the
+    residency item keeps its old meaning (own infrastructure only, no third-party API).
+    """
+    out = dict(envelope)
+    project = envelope.get("project")
+    if isinstance(project, dict):
+        project = dict(project)
+        scenarios = project.get("scenarios")
+        if isinstance(scenarios, list) and scenarios and isinstance(scenarios[0], dict):
+            migrated = []
+            for key in ("requirements", "weights"):
+                if key not in project and key in scenarios[0]:
+                    project[key] = scenarios[0][key]
+            for scenario in scenarios:
+                if not isinstance(scenario, dict):
+                    migrated.append(scenario)
+                    continue
+                scenario = dict(scenario)
+                for key, flag in (("requirements", "own_requirements"), ("weights", "own_weights")):
+                    if key in scenario and scenario[key] != project.get(key):
+                        scenario[flag] = True
+                    else:
+                        scenario.pop(key, None)
+                people = scenario.get("people")
+                scenario["people"] = {
+                    **(people if isinstance(people, dict) else {}),
+                    "include": False,
+                }
+                migrated.append(scenario)
+            project["scenarios"] = migrated
+        out["project"] = project
+    out["schema_version"] = 2
+    return out
+
+
 # Migrations: MIGRATIONS[n] turns a schema-n envelope into a schema-(n+1) one (plain dicts).
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 # The app version that introduced each schema version (named when refusing a newer file).
-SCHEMA_INTRODUCED_IN: dict[int, str] = {1: "0.1.0"}
+SCHEMA_INTRODUCED_IN: dict[int, str] = {1: "0.1.0", 2: "0.2.0"}
 
 
 class ProjectFileError(ValueError):

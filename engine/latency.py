@@ -1,14 +1,28 @@
-"""p50 latency per query (SPEC §3.3): time to first token and time to the full answer.
+"""Latency per query: p50 time to first token and to the full answer, and the p95 full answer.
 
 API: provider's time to first token + prompt tokens ÷ prefill rate, then output tokens ÷ decode
 rate (provider figures, editable).  Self-hosted: from first principles (engine.hardware):
 prefill ≈ 2·N·prompt tokens ÷ (peak FLOP/s × MFU); decode is memory-bandwidth bound.
 RAG adds query embedding + vector search before generation, and a longer prompt.
+
+p95 (the tail a service-level agreement is written on), see docs/latency-tail.md:
+
+* API: the p50 generation time × the provider's p95 ÷ p50 factor (an input);
+* self-hosted: queueing at the serving utilisation in the peak hour — an M/D/c approximation
+  (Erlang C for M/M/c with c = replicas × concurrent streams, halved for deterministic service
+  times, Allen–Cunneen) gives the 95th-percentile wait — plus prefill, plus decode at the rate
+  a stream gets when the batch is as full as the utilisation says;
+* retrieval: the p50 query embedding + vector search × its p95 ÷ p50 factor (an input).
 """
 
 from __future__ import annotations
 
-from engine.context import Context, figure, opt, v
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.context import Context, figure, opt, scalar, v
 from engine.hardware import ServingPlan
 from engine.model.results import Figure
 from engine.model.scenario import ServingMode
@@ -79,3 +93,110 @@ def latency_figures(
         },
     )
     return ttft_fig, total_fig
+
+
+EXACT_SERVERS = 256  # Erlang C exactly up to this many parallel streams, Halfin-Whitt above
+MAX_UTILISATION = 0.999  # a queue at 100 % grows without bound: shown at 99.9 %
+
+
+def erlang_c(servers: float, offered: float) -> float:
+    """Probability that an arriving request waits (M/M/c, Erlang C), vectorised.
+
+    ``servers`` c and ``offered`` load a = λ × service time (Erlangs, a < c).  Up to
+    :data:`EXACT_SERVERS` slots it is exact: the Erlang B recursion B(k) = a·B(k−1) ÷
+    (k + a·B(k−1)), then C = B ÷ (1 − ρ(1 − B)).  Beyond, the Halfin–Whitt approximation
+    C ≈ 1 ÷ (1 + β·Φ(β) ÷ φ(β)) with β = (1 − ρ)·√c, which is accurate for many servers.
+    Far from saturation (the Poisson load more than 4 standard deviations under c) the
+    probability is below 10⁻⁴ and taken as 0.
+    """
+    c = np.maximum(np.asarray(servers, dtype=float), 1.0)
+    a = np.asarray(offered, dtype=float)
+    rho = np.minimum(a / c, MAX_UTILISATION)
+    a = rho * c
+    light = c > a + 4.0 * np.sqrt(a) + 6.0
+    many = c > EXACT_SERVERS
+    b = np.ones(np.broadcast(c, a).shape)
+    exact = np.where(light | many, 0.0, c)
+    for k in range(1, int(np.max(exact)) + 1):
+        b = np.where(k <= exact, a * b / (k + a * b), b)
+    recursion = b / (1.0 - rho * (1.0 - b))
+    beta = (1.0 - rho) * np.sqrt(c)
+    cdf = 0.5 * (1.0 + _erf(beta / math.sqrt(2.0)))
+    pdf = np.exp(-0.5 * beta**2) / math.sqrt(2.0 * math.pi)
+    halfin_whitt = 1.0 / (1.0 + beta * cdf / pdf)
+    wait: float = scalar(np.where(light, 0.0, np.where(many, halfin_whitt, recursion)))
+    return wait
+
+
+def _erf(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The error function on an array (numpy has none; math.erf element by element)."""
+    flat = np.asarray(x, dtype=float)
+    out: NDArray[np.float64] = np.vectorize(math.erf, otypes=[float])(flat)
+    return out
+
+
+def p95_wait_seconds(servers: float, offered: float, service_s: float) -> float:
+    """95th-percentile queueing delay, M/D/c by the Allen–Cunneen correction of M/M/c.
+
+    M/M/c: P(W > t) = C·exp(−(c − a)·t ÷ s), so t95 = s ÷ (c − a) × ln(C ÷ 0.05) when C > 5 %;
+    deterministic service halves the waiting time ((Ca² + Cs²) ÷ 2 with Ca² = 1, Cs² = 0).
+    """
+    c = np.maximum(np.asarray(servers, dtype=float), 1.0)
+    a = np.minimum(np.asarray(offered, dtype=float), MAX_UTILISATION * c)
+    prob = np.asarray(erlang_c(c, a), dtype=float)
+    t = service_s / (c - a) * np.log(np.maximum(prob, 1e-300) / 0.05)
+    wait: float = scalar(0.5 * np.where(prob > 0.05, t, 0.0))
+    return wait
+
+
+def p95_figure(ctx: Context, strategy: str, total: Figure, plan: ServingPlan | None) -> Figure:
+    """Time to the full answer for the slowest 1 query in 20 (see the module docstring)."""
+    s = ctx.scenario
+    option = s.serving.for_strategy(strategy)
+    retrieval_p50 = 0.0
+    factor_r = v(s.rag.retrieval_p95_factor)
+    inputs: dict[str, tuple[float | str, str]] = {}
+    if strategy != "fine_tuning":
+        emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
+        store = ctx.catalogs.vector_stores.get(s.rag.vector_store)
+        search_ms = opt(s.rag.retrieval_latency_ms)
+        if search_ms is None:
+            search_ms = store.typical_query_latency_ms
+        retrieval_p50 = (emb.typical_latency_ms + search_ms) / 1000.0
+        inputs["retrieval p50"] = (retrieval_p50, "s")
+        inputs["retrieval p95 ÷ p50"] = (factor_r, "×")
+    retrieval_p95 = retrieval_p50 * factor_r
+    if option.mode is ServingMode.api or plan is None:
+        factor = v(option.api_p95_factor)
+        generation = total.value - retrieval_p50
+        value = retrieval_p95 + generation * factor
+        inputs |= {"generation p50": (generation, "s"), "provider p95 ÷ p50": (factor, "×")}
+        formula = "retrieval p50 × its p95 factor + generation p50 × provider p95 factor"
+    else:
+        q0 = v(s.workload.queries_per_month)
+        peak = v(s.workload.peak_to_average_load)
+        replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
+        servers = replicas * plan.streams
+        arrivals = q0 * peak / (plan.hours_per_month * 3600.0)  # queries/s in the peak hour
+        offered = arrivals * plan.seconds_per_query_busy
+        utilisation = np.minimum(offered / servers, MAX_UTILISATION)
+        wait = p95_wait_seconds(servers, offered, plan.seconds_per_query_busy)
+        single, busy = plan.single_stream_tokens_per_s, plan.busy_stream_tokens_per_s
+        rate = single - (single - busy) * utilisation
+        out_tokens = v(s.workload.output_tokens_per_query)
+        value = retrieval_p95 + wait + plan.prefill_seconds + out_tokens / rate
+        inputs |= {
+            "utilisation at peak": (scalar(utilisation) * 100.0, "%"),
+            "parallel streams (replicas × streams)": (servers, ""),
+            "p95 queueing wait": (wait, "s"),
+            "prefill": (plan.prefill_seconds, "s"),
+            "decode rate at that load": (rate, "tokens/s"),
+            "output tokens": (out_tokens, "tokens"),
+        }
+        formula = (
+            "retrieval p95 + p95 queueing wait (M/D/c at the peak-hour utilisation) + prefill "
+            "+ output tokens ÷ decode rate at that batch"
+        )
+    return figure(
+        f"{strategy}.latency_p95", "Time to full answer (p95)", value, "s", formula, inputs
+    )

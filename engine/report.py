@@ -29,6 +29,7 @@ from engine.model.scenario import (
     COMPLIANCE_ITEMS,
     COST_COMPONENTS,
     CRITERIA,
+    OWNED_OFFER,
     SERVING_API_FIELDS,
     SERVING_SELF_HOSTED_FIELDS,
     STRATEGIES,
@@ -36,6 +37,8 @@ from engine.model.scenario import (
     FineTuningSetup,
     HybridSetup,
     Knowledge,
+    OwnedHardware,
+    People,
     RagSetup,
     Requirements,
     Scenario,
@@ -526,10 +529,12 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
                 note="Inputs of the other serving mode are not used and not listed.",
             )
         )
+    groups += _people_and_hardware(project, s)
     req = s.requirements
     groups.append(
         AssumptionGroup(
-            title=Requirements.section_title,
+            title=Requirements.section_title
+            + (" — this scenario's own (override)" if s.own_requirements else " — the project's"),
             rows=_section_rows(req, "requirements", frozenset({"compliance"}), {})
             + [
                 Assumption(
@@ -544,7 +549,8 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
     )
     groups.append(
         AssumptionGroup(
-            title=Weights.section_title,
+            title=Weights.section_title
+            + (" — this scenario's own (override)" if s.own_weights else " — the project's"),
             rows=_section_rows(s.weights, "weights", frozenset(), {}),
         )
     )
@@ -646,6 +652,59 @@ def _with_count_used(row: Assumption, used: dict[str, float]) -> Assumption:
             "does not fit on fewer",
         )
     return row
+
+
+def _people_and_hardware(project: Project, s: Scenario) -> list[AssumptionGroup]:
+    """People and operations (each empty input shown at its default, with the default's
+    source), and the owned servers when a strategy uses them."""
+    from engine.evaluate import context_for
+    from engine.people import default_effort
+
+    groups: list[AssumptionGroup] = []
+    people = s.people
+    if people.include:
+        ctx = context_for(project, s)
+        groups.append(
+            AssumptionGroup(
+                title=People.section_title,
+                rows=_section_rows(people, "people", frozenset(STRATEGIES), {}),
+            )
+        )
+        for key in STRATEGIES:
+            effort = people.for_strategy(key)
+            sources: dict[str, str] = {}
+            values: dict[str, float] = {}
+            for name in type(effort).model_fields:
+                if getattr(effort, name) is None:
+                    default = default_effort(ctx, key, name)
+                    values[name] = default.value
+                    sources[name] = f"default ({default.why}): {default.source}"
+            groups.append(
+                AssumptionGroup(
+                    title=f"{People.section_title}: {STRATEGY_NAMES[key]}",
+                    rows=_section_rows(effort, f"people.{key}", frozenset(), sources, values),
+                )
+            )
+    else:
+        groups.append(
+            AssumptionGroup(
+                title=People.section_title,
+                rows=[],
+                note="People effort is not counted in this scenario (switched off).",
+            )
+        )
+    owned = (
+        any(s.serving.for_strategy(k).gpu_offering == OWNED_OFFER for k in STRATEGIES)
+        or s.fine_tuning.training_gpu_offering == OWNED_OFFER
+    )
+    if owned:
+        groups.append(
+            AssumptionGroup(
+                title=OwnedHardware.section_title,
+                rows=_section_rows(s.owned_hardware, "owned_hardware", frozenset(), {}),
+            )
+        )
+    return groups
 
 
 def _api_model_source(ref: str) -> tuple[str, tuple[float | None, float | None]]:

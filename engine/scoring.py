@@ -2,8 +2,9 @@
 
 Scores are 0–100 per strategy and criterion, each with its reason:
 - cost: cheapest TCO scores 100; others 100 × cheapest ÷ their TCO;
-- latency: 100 at or under the target (full answer and first token), falling linearly to 0 at
-  three times the target;
+- latency: 100 at or under every active target (p50 full answer, p50 first token, p95 full
+  answer; each 'prefer' or 'must', or 'off'), falling linearly to 0 at three times the target;
+  a 'must' target missed also excludes the strategy;
 - freshness: 100 when worst-case staleness meets the target, else 100 × target ÷ worst;
 - compliance and fit: from engine.compliance and engine.fit.
 The weighted total is Σ weight × score ÷ Σ weights.  A strategy that fails a hard compliance
@@ -38,8 +39,91 @@ def cost_score_values(tco: Mapping[str, Num]) -> dict[str, Num]:
     }
 
 
-def latency_score_value(total: Num, ttft: Num, total_target: Num, ttft_target: Num) -> Num:
-    return np.minimum(_linear(total, total_target), _linear(ttft, ttft_target))
+def latency_score_value(
+    total: Num,
+    ttft: Num,
+    total_target: Num,
+    ttft_target: Num,
+    p95: Num | None = None,
+    p95_target: Num | None = None,
+    active: tuple[bool, bool, bool] = (True, True, False),
+) -> Num:
+    """The lowest score of the active targets (p50 full answer, p50 first token, p95)."""
+    parts = [
+        _linear(value, target)
+        for value, target, on in (
+            (total, total_target, active[0]),
+            (ttft, ttft_target, active[1]),
+            (p95, p95_target, active[2]),
+        )
+        if on and value is not None and target is not None
+    ]
+    if not parts:
+        parts = [np.asarray(100.0) + 0.0 * np.asarray(total)]
+    lowest: Num = parts[0]
+    for part in parts[1:]:
+        lowest = np.minimum(lowest, part)
+    return lowest
+
+
+@dataclass(frozen=True)
+class LatencyTarget:
+    """One latency figure against its target, and how the target counts."""
+
+    label: str  # 'full answer', 'first token', 'p95 full answer'
+    value: float
+    target: float
+    need: str  # off | prefer | must
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.target
+
+    def words(self) -> str:
+        return f"{self.label} {nf.fixed(self.value, 2)} s (target {nf.number(self.target)} s)"
+
+
+def latency_targets(
+    total_s: float,
+    ttft_s: float,
+    p95_s: float,
+    requirements: object,
+) -> list[LatencyTarget]:
+    """The active latency targets of a requirements section (engine.model.scenario)."""
+    req = requirements
+    items = [
+        LatencyTarget(
+            "full answer", total_s, _likely(req, "latency_target_s"), _need(req, "latency_need")
+        ),
+        LatencyTarget(
+            "first token", ttft_s, _likely(req, "ttft_target_s"), _need(req, "ttft_need")
+        ),
+        LatencyTarget(
+            "p95 full answer",
+            p95_s,
+            _likely(req, "latency_p95_target_s"),
+            _need(req, "latency_p95_need"),
+        ),
+    ]
+    return [t for t in items if t.need != "off"]
+
+
+def _likely(req: object, name: str) -> float:
+    return float(getattr(req, name).likely)
+
+
+def _need(req: object, name: str) -> str:
+    return str(getattr(getattr(req, name), "value", getattr(req, name)))
+
+
+def latency_exclusions(targets: list[LatencyTarget]) -> list[str]:
+    """One reason per 'must' latency target missed (each one excludes the strategy)."""
+    return [
+        f"misses a must latency target: {t.label} takes {nf.fixed(t.value, 2)} s against "
+        f"{nf.number(t.target)} s"
+        for t in targets
+        if t.need == "must" and not t.met
+    ]
 
 
 def freshness_score_value(worst: Num, target: Num) -> Num:
@@ -68,6 +152,29 @@ def cost_scores(tco: Mapping[str, float], money: str) -> dict[str, Score]:
 def _linear(value: Num, target: Num) -> Num:
     falling = 100.0 * (LATENCY_ZERO_AT * target - value) / ((LATENCY_ZERO_AT - 1) * target)
     return np.where(value <= target, 100.0, np.clip(falling, 0.0, 100.0))
+
+
+def latency_target_score(targets: list[LatencyTarget]) -> Score:
+    """The latency score from the active targets: the worst one sets it and says why."""
+    if not targets:
+        return Score(criterion="latency", value=100.0, reason="No latency target is set.")
+    scored = [(float(_linear(t.value, t.target)), t) for t in targets]
+    score, worst = min(scored, key=lambda pair: pair[0])
+    if score >= 100:
+        return Score(
+            criterion="latency",
+            value=100.0,
+            reason="Meets every latency target: " + ", ".join(t.words() for t in targets) + ".",
+        )
+    missed = [t for t in targets if not t.met]
+    reason = (
+        f"Misses the {worst.label} target: {nf.fixed(worst.value, 2)} s against "
+        f"{nf.number(worst.target)} s ({worst.need})."
+    )
+    others = [t for t in missed if t is not worst]
+    if others:
+        reason += " Also misses: " + ", ".join(t.words() for t in others) + "."
+    return Score(criterion="latency", value=score, reason=reason)
 
 
 def latency_score(total_s: float, ttft_s: float, total_target: float, ttft_target: float) -> Score:
@@ -148,8 +255,10 @@ def recommend(
             runner_up=None,
             margin=0.0,
             reasons=[f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r],
-            rationale="Every strategy fails at least one hard compliance requirement. Relax a "
-            "requirement (mark it preferred) or change the set-up (e.g. self-host the model).",
+            rationale="No strategy meets every must: "
+            + "; ".join(f"{STRATEGY_NAMES[k]} {r[0].rstrip('.')}" for k, r in excluded.items() if r)
+            + ". Relax a requirement (mark it preferred) or change the set-up (Scenario → Find "
+            "Cheapest Setup searches the catalogs for one that meets them).",
             what_would_change=change,
         )
     win = ranking.winner
@@ -157,7 +266,7 @@ def recommend(
     reasons: list[str] = []
     if ranking.runner_up is None:
         margin = 100.0
-        rationale = f"{name} is the only strategy that meets every hard requirement."
+        rationale = f"{name} is the only strategy that meets every must."
         reasons = [f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r]
     else:
         other = ranking.runner_up
@@ -176,7 +285,7 @@ def recommend(
                 break
             reasons.append(
                 f"{criterion.capitalize()} (+{nf.fixed(lead / total_w, 1)} points over "
-                f"{STRATEGY_NAMES[other]}): {scores[win][criterion].reason}"
+                f"{STRATEGY_NAMES[other]}): {_lead_words(scores[win][criterion], other)}"
             )
         for key, why in excluded.items():
             if why:
@@ -190,7 +299,7 @@ def recommend(
             f"{STRATEGY_NAMES[other]}'s "
             f"{nf.fixed(totals[other], 1)} — {closeness} of {nf.fixed(margin, 1)} points "
             f"with the weights given. "
-            f"Its biggest advantage is {top}: {scores[win][top].reason}"
+            f"Its biggest advantage is {top}: {_lead_words(scores[win][top], other)}"
         )
         if margin < 3:
             rationale += " The margin is small: check the assumptions under 'what would change it'."
@@ -203,6 +312,15 @@ def recommend(
         rationale=rationale,
         what_would_change=change,
     )
+
+
+def _lead_words(score: Score, other: str) -> str:
+    """A criterion the winner leads on, in words that never praise a figure that misses its
+    target: below 100 the winner is only less far off than the runner-up."""
+    if score.value >= 100:
+        return score.reason
+    reason = score.reason[:1].lower() + score.reason[1:]
+    return f"less far off than {STRATEGY_NAMES[other]}, but it still falls short — {reason}"
 
 
 def _what_would_change(

@@ -23,4 +23,11 @@ def template_path(name: str) -> Path:
 
 
 def load_template(name: str = DEFAULT_TEMPLATE) -> Project:
-    return load_project(template_path(name))
+    """A template; its scenarios after the first (which is shown on opening) are marked as not
+    opened yet: their inputs are the example's until someone looks at them."""
+    project = load_project(template_path(name))
+    data = {field: getattr(project, field) for field in Project.model_fields}
+    data["scenarios"] = [
+        s.model_copy(update={"reviewed": i == 0}) for i, s in enumerate(project.scenarios)
+    ]
+    return Project.model_validate(data)

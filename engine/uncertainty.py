@@ -13,6 +13,7 @@ the weights themselves, are sampled.  The horizon is never sampled.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -26,11 +27,11 @@ from engine.context import v
 from engine.costs import CostModel, cost_models, effective_retrain_interval
 from engine.evaluate import _prompt_tokens, context_for, default_volume_range
 from engine.freshness import staleness_figures
-from engine.latency import latency_figures
+from engine.latency import latency_figures, p95_figure
 from engine.model.base import Estimate, field_meta
 from engine.model.project import Project
 from engine.model.results import Evaluation
-from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario, TargetNeed
 from engine.scoring import cost_score_values, freshness_score_value, latency_score_value
 
 Array = NDArray[np.float64]
@@ -165,7 +166,7 @@ def outcomes(
     n = len(next(iter(values.values()))) if values else 1
     sampled = with_samples(scenario, values)
     ctx = context_for(project, sampled)
-    ctx = type(ctx)(ctx.scenario, ctx.catalogs, ctx.currency, ctx.usd_rate, sampled=True)
+    ctx = dataclasses.replace(ctx, sampled=True)
     models = cost_models(ctx)
     q0 = np.broadcast_to(np.asarray(v(sampled.workload.queries_per_month), dtype=float), (n, 1))
     tco = {k: np.broadcast_to(m.tco(q0), (n,)).copy() for k, m in models.items()}
@@ -187,6 +188,7 @@ def outcomes(
     totals: dict[str, Array] = {}
     for key in STRATEGIES:
         ttft, total = latency_figures(ctx, key, _prompt_tokens(ctx, key), models[key].serving)
+        p95 = p95_figure(ctx, key, total, models[key].serving)
         _, worst = staleness_figures(ctx, key, interval)
         fixed = base.strategies[key].scores
         score = {
@@ -194,6 +196,11 @@ def outcomes(
             "latency": latency_score_value(
                 np.reshape(total.value, -1), np.reshape(ttft.value, -1),
                 np.reshape(v(req.latency_target_s), -1), np.reshape(v(req.ttft_target_s), -1),
+                np.reshape(p95.value, -1), np.reshape(v(req.latency_p95_target_s), -1),
+                active=tuple(  # type: ignore[arg-type]
+                    getattr(req, n) is not TargetNeed.off
+                    for n in ("latency_need", "ttft_need", "latency_p95_need")
+                ),
             ),
             "freshness": freshness_score_value(
                 np.reshape(worst.value, -1), np.reshape(v(req.freshness_target_days), -1)

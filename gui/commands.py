@@ -370,6 +370,15 @@ COMMANDS: tuple[Command, ...] = (
         toolbar=True,
         attr="act_delete_scenario",
     ),
+    Command(
+        "scenario.find_cheapest",
+        "Find &Cheapest Setup…",
+        "scenario",
+        lambda w: w.find_cheapest_setup(),
+        status_tip="Search the catalogs for each strategy's cheapest setup that meets every must",
+        group="solver",
+        attr="act_find_cheapest",
+    ),
     # --- View ----------------------------------------------------------------------------
     Command(
         "view.chart_total",

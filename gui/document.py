@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.evaluate import Curves, EvaluationError, evaluate, evaluate_with_curves
 from engine.model.base import Estimate
-from engine.model.project import Project
+from engine.model.project import SHARED_SECTIONS, Project
 from engine.model.results import Evaluation
 from engine.model.scenario import Scenario
 from gui.uncertainty.ranges import with_likely
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 FieldPath = tuple[str | int, ...]
 
 #: Fields of the project itself; any other first path element is a field of the current scenario.
+#: Requirements and weights are the project's unless the current scenario overrides them.
 PROJECT_FIELDS: frozenset[str] = frozenset(Project.model_fields) - {"scenarios"}
 
 CURVE_POINTS = 200
@@ -210,6 +211,7 @@ class ProjectDocument(QObject):
         self.curves: Curves | None = None
         self.evaluation_error: str | None = None
         self._cache: dict[tuple[int, str, float, int, str], tuple[Scenario, Any, Evaluation]] = {}
+        self._opened: set[str] = {self._project.scenarios[0].name}
 
     # --- state -----------------------------------------------------------------------------
 
@@ -243,6 +245,9 @@ class ProjectDocument(QObject):
         path = tuple(path)
         if not path:
             raise KeyError("empty field path")
+        if path[0] in SHARED_SECTIONS and getattr(self.scenario, SHARED_SECTIONS[str(path[0])]):
+            # This scenario overrides the project's requirements/weights: edit its own.
+            return ("scenarios", self._index, *path)
         if path[0] == "scenarios" or path[0] in PROJECT_FIELDS:
             return path
         return ("scenarios", self._index, *path)
@@ -278,6 +283,12 @@ class ProjectDocument(QObject):
             return str(exc)
         if after == self._project:
             return None
+        if (
+            edit_path[:2] == ("scenarios", self._index)
+            and not after.scenarios[self._index].reviewed
+        ):
+            # The first edit in a template's scenario: it is the consultant's now (same step).
+            after = _replaced(after, ("scenarios", self._index, "reviewed"), True)
         name = label or str(path[-1] if path[-1] != "likely" or len(path) < 2 else path[-2])
         command = _FieldCommand(
             self, f"Edit {name}", self._project, after, self._index, edit_path, self._burst
@@ -285,6 +296,25 @@ class ProjectDocument(QObject):
         self._push(command)
         if widened_from is not None:
             self.rangeWidened.emit(edit_path, widened_from, value_at(after, edit_path))
+        return None
+
+    def set_fields(
+        self, changes: Sequence[tuple[Sequence[str | int], Any]], text: str
+    ) -> str | None:
+        """Change several inputs as one undo step (e.g. a currency and its exchange rate);
+        returns the reason when the models refuse any of them (then nothing changes)."""
+        project = self._project
+        try:
+            for path, value in changes:
+                project = _replaced(project, self.absolute_path(path), value)
+        except ValidationError as exc:
+            return describe_validation_error(exc)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            return str(exc)
+        if project != self._project:
+            self._push(
+                _SnapshotCommand(self, text, self._project, project, self._index, self._index)
+            )
         return None
 
     def end_edit_burst(self) -> None:
@@ -368,6 +398,19 @@ class ProjectDocument(QObject):
         self._push(_SnapshotCommand(self, text, self._project, after, self._index, new_index))
         return new_index
 
+    def replace_scenario(self, scenario: Scenario, text: str) -> str | None:
+        """Replace the current scenario's inputs in one undoable step (e.g. a solver setup);
+        returns the reason when the models refuse it."""
+        scenarios = list(self._project.scenarios)
+        scenarios[self._index] = scenario
+        try:
+            after = self._with_scenarios(scenarios)
+        except ValidationError as exc:
+            return describe_validation_error(exc)
+        if after != self._project:
+            self._push(_SnapshotCommand(self, text, self._project, after, self._index, self._index))
+        return None
+
     def rename_scenario(self, index: int, name: str) -> str | None:
         """Rename a scenario; returns the reason when refused (empty, duplicate, too long)."""
         old = self._project.scenarios[index].name
@@ -376,6 +419,8 @@ class ProjectDocument(QObject):
         except EditRefused as exc:
             return str(exc)
         if after != self._project:
+            if old in self._opened:
+                self._opened.add(after.scenarios[index].name)
             self._push(
                 _SnapshotCommand(
                     self, f"Rename scenario {old!r}", self._project, after, self._index, index
@@ -407,6 +452,7 @@ class ProjectDocument(QObject):
         if index == self._index:
             return
         self._index = index
+        self._opened.add(self.scenario.name)
         self.end_edit_burst()
         self._last_change_was_edit = False
         self.scenarioChanged.emit(index)
@@ -420,6 +466,7 @@ class ProjectDocument(QObject):
         self.undo_stack.clear()
         self._project = project
         self._index = 0
+        self._opened = {project.scenarios[0].name}
         self._path = None if path is None else Path(path)
         self._cache.clear()
         self.end_edit_burst()
@@ -429,6 +476,12 @@ class ProjectDocument(QObject):
         self.scenarioChanged.emit(0)
         self.changed.emit()
         self.evaluate()
+
+    def is_unopened(self, index: int) -> bool:
+        """A template's scenario nobody has shown yet (its inputs are still the example's).
+        Showing it is not an edit; the first edit in it clears the file's mark too."""
+        scenario = self._project.scenarios[index]
+        return not scenario.reviewed and scenario.name not in self._opened
 
     def mark_saved(self, path: str | Path) -> None:
         """The project was written to ``path``: it is the document's file now, and clean."""

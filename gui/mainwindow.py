@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFont,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -74,6 +75,19 @@ APP_NAME = "FTRAG Advisor"
 #: Where the window's geometry, splitters and tabs are kept per user (QSettings).
 LAYOUT_GROUP = "mainWindow"
 FILE_FILTER = f"FTRAG Advisor projects (*{FILE_SUFFIX});;All files (*)"
+
+
+def scenario_scopes(project: Project) -> dict[str, str]:
+    """Per scenario: whose requirements and weights it is judged by, in words."""
+    out = {}
+    for scenario in project.scenarios:
+        own = [
+            what
+            for what, flag in (("requirements", "own_requirements"), ("weights", "own_weights"))
+            if getattr(scenario, flag)
+        ]
+        out[scenario.name] = "own " + " and ".join(own) + " (override)" if own else "the project's"
+    return out
 
 
 def window_title(project_title: str, note: str = "") -> str:
@@ -179,6 +193,7 @@ class MainWindow(QMainWindow):
     act_decision_map: QAction
     act_import_prices: QAction
     act_remove_prices: QAction
+    act_find_cheapest: QAction
 
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()
@@ -326,6 +341,18 @@ class MainWindow(QMainWindow):
         from gui.views.scorecard import Scorecard
 
         return Scorecard(), BreakdownView(), ComparisonView()
+
+    def find_cheapest_setup(self) -> None:
+        """Scenario → Find Cheapest Setup…: the solver dialog, searching the current scenario."""
+        from gui.solver_dialog import SolverDialog
+
+        dialog = getattr(self, "solver_dialog", None)
+        if dialog is None:
+            dialog = SolverDialog(self.document, self)
+            self.solver_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.start()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Scenario")
@@ -485,6 +512,7 @@ class MainWindow(QMainWindow):
 
     def _update_comparison(self) -> None:
         if self._comparison_stale:
+            self.comparison.set_scopes(scenario_scopes(self.document.project))
             self.comparison.set_evaluations(self.document.evaluations())
         self._comparison_stale = False
 
@@ -529,6 +557,22 @@ class MainWindow(QMainWindow):
             if shown != names:
                 combo.clear()
                 combo.addItems(names)  # combo box items are always plain text
+            scopes = scenario_scopes(self.document.project)
+            for i, scenario in enumerate(self.document.project.scenarios):
+                notes = []
+                unopened = self.document.is_unopened(i)
+                if unopened:
+                    notes.append("from a template, not opened yet: its inputs are the template's")
+                if scopes[scenario.name] != "the project's":
+                    notes.append(f"judged by its {scopes[scenario.name]}")
+                font = QFont(combo.font())
+                font.setItalic(unopened)
+                combo.setItemData(i, font, Qt.ItemDataRole.FontRole)
+                combo.setItemData(
+                    i,
+                    scenario.name + ("\n" + "\n".join(notes) if notes else ""),
+                    Qt.ItemDataRole.ToolTipRole,
+                )
             combo.setCurrentIndex(self.document.scenario_index)
         finally:
             combo.blockSignals(blocked)

@@ -126,6 +126,30 @@ class EmbeddingModelEntry(CatalogEntry):
     typical_latency_ms: float = Field(ge=0, le=1e6)
 
 
+class ApiOffering(CatalogEntry):
+    """Where an API model is hosted (a provider's regional endpoint) and what it costs there."""
+
+    provider: str = Field(min_length=1, max_length=200)
+    api_model: str = Field(
+        min_length=1, max_length=300, description="genai-prices model (provider:model) priced."
+    )
+    price_factor: float = Field(
+        default=1.0, gt=0, le=100, description="× the genai-prices price (regional premium)."
+    )
+    region: str = Field(pattern=r"^(EU|US|own)$", description="Where data is processed.")
+    retains_data: bool = Field(description="The provider keeps prompts/outputs for a while.")
+
+
+class GpuOffer(CatalogEntry):
+    """A GPU rented from a cloud in a region, at that cloud's price."""
+
+    provider: str = Field(min_length=1, max_length=200)
+    gpu: str = Field(min_length=1, max_length=200, description="GPU catalog id.")
+    price_per_gpu_hour: float = Field(ge=0, le=1e6)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    region: str = Field(pattern=r"^(EU|US|own)$", description="Where the GPUs are.")
+
+
 class CatalogOverrides(Strict):
     """Per-project replacements or additions to the shipped catalogs, keyed by entry id."""
 
@@ -133,3 +157,5 @@ class CatalogOverrides(Strict):
     base_models: dict[str, BaseModelEntry] = Field(default_factory=dict)
     vector_stores: dict[str, VectorStoreEntry] = Field(default_factory=dict)
     embedding_models: dict[str, EmbeddingModelEntry] = Field(default_factory=dict)
+    api_offerings: dict[str, ApiOffering] = Field(default_factory=dict)
+    gpu_offers: dict[str, GpuOffer] = Field(default_factory=dict)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from engine.model.base import Strict
 from engine.model.catalog_entries import CatalogOverrides
-from engine.model.scenario import Scenario
+from engine.model.scenario import Requirements, Scenario, Weights
+
+# Sections held once per project, each with the scenario flag that overrides it.
+SHARED_SECTIONS: dict[str, str] = {"requirements": "own_requirements", "weights": "own_weights"}
 
 
 class Project(Strict):
@@ -40,10 +49,62 @@ class Project(Strict):
         description="How a low/likely/high range is sampled in the uncertainty analysis: "
         "triangular, or PERT (a smoother Beta distribution weighted towards the likely value).",
     )
+    requirements: Requirements = Field(
+        default_factory=Requirements,
+        description="Requirements every scenario is judged against, unless a scenario "
+        "overrides them (own_requirements).",
+    )
+    weights: Weights = Field(
+        default_factory=Weights,
+        description="Criteria weights of every scenario, unless a scenario overrides them "
+        "(own_weights).",
+    )
+
     scenarios: list[Scenario] = Field(
         default_factory=lambda: [Scenario()], min_length=1, max_length=1_000
     )
     catalog_overrides: CatalogOverrides = Field(default_factory=CatalogOverrides)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _shared_sections(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Project:
+        """Requirements and weights live once per project; each scenario carries the project's
+        copy unless it overrides them.  A project built without them (older code, tests) takes
+        the first scenario's, and other scenarios that differ keep theirs as overrides."""
+        lifted = (
+            {key for key in SHARED_SECTIONS if key not in data} if isinstance(data, dict) else set()
+        )
+        project: Project = handler(data)
+        shared = {key: getattr(project, key) for key in SHARED_SECTIONS}
+        for key in lifted:
+            shared[key] = getattr(project.scenarios[0], key)
+        scenarios: list[Scenario] = []
+        for scenario in project.scenarios:
+            update: dict[str, Any] = {}
+            for key, flag in SHARED_SECTIONS.items():
+                own = getattr(scenario, key)
+                if key in lifted and own != shared[key] and not getattr(scenario, flag):
+                    update[flag] = True
+                elif not getattr(scenario, flag) and own is not shared[key] and own != shared[key]:
+                    update[key] = shared[key]
+            scenarios.append(scenario.model_copy(update=update) if update else scenario)
+        changed = any(a is not b for a, b in zip(scenarios, project.scenarios, strict=True))
+        if changed or lifted:
+            # The instance was created just above and nobody else holds it yet: settle it in
+            # place (pydantic keeps the instance built by __init__, so a copy would be lost).
+            project.__dict__.update(shared)
+            project.__dict__["scenarios"] = scenarios
+        return project
+
+    @model_serializer(mode="wrap")
+    def _without_inherited(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A scenario's copy of the project's requirements/weights is not written out."""
+        data: dict[str, Any] = handler(self)
+        for scenario, out in zip(self.scenarios, data.get("scenarios", []), strict=False):
+            for key, flag in SHARED_SECTIONS.items():
+                if not getattr(scenario, flag) and isinstance(out, dict):
+                    out.pop(key, None)
+        return data
 
     @model_validator(mode="after")
     def _unique_scenario_names(self) -> Project:

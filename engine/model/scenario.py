@@ -92,6 +92,21 @@ class Workload(Section):
     )
 
 
+class Region(StrEnum):
+    """Where data may be processed and stored (the residency requirement's R)."""
+
+    own = "own"  # on-premise / own infrastructure only: no third-party processor
+    eu = "EU"
+    us = "US"
+
+
+REGION_NAMES: dict[str, str] = {
+    "own": "own infrastructure (no third-party processor)",
+    "EU": "the EU / EEA",
+    "US": "the United States",
+}
+
+
 class QueryVariety(StrEnum):
     narrow = "narrow"
     moderate = "moderate"
@@ -257,6 +272,17 @@ class FineTuningSetup(Section):
         "count to the smallest rentable count that fits (1, 2, 4 or whole 8-GPU servers), and "
         "says so wherever the count is shown.",
     )
+    training_gpu_offering: str = Field(
+        default="",
+        max_length=200,
+        description="A cloud's GPU offer in a region for training (regional offerings catalog): "
+        "sets the price and where training data goes. Empty = the GPU catalog's price.",
+    )
+    managed_training_region: Region = Field(
+        default=Region.us,
+        description="Where the managed fine-tuning API processes the training data (most "
+        "providers' fine-tuning runs in the US).",
+    )
     training_gpu_hour_price: Estimate | None = Field(
         default=None,
         description="Price per GPU-hour for training; empty = the catalog's on-demand price.",
@@ -407,11 +433,40 @@ class RagSetup(Section):
         description="Bytes stored beside each vector (the chunk text and its metadata). Adds "
         "to vector-store storage.",
     )
+    embedding_server_gpus: Estimate = quantity(
+        0.25,
+        unit="GPUs",
+        le=1000,
+        decimals=2,
+        label="Self-hosted embedding: GPU share",
+        description="When the embedding model is self-hosted, the share of a GPU it keeps busy "
+        "all month (priced like the strategy's serving GPU: its offer, owned servers or the "
+        "catalog). Assumption: a small embedding model fits on a quarter of a GPU shared with "
+        "other services.",
+    )
+    hosted_services_region: Region = Field(
+        default=Region.us,
+        description="Where a hosted embedding API and a hosted vector store process the "
+        "documents and questions (most offer EU regions: Pinecone, Qdrant Cloud and Weaviate "
+        "Cloud on EU cloud regions; OpenAI embeddings through Azure's EU Data Zone). Self-hosted "
+        "ones run with your serving.",
+    )
     retrieval_latency_ms: Estimate | None = Field(
         default=None,
         description="Vector search latency seen by the application (p50); empty = the "
         "catalog's typical figure. Seed: 50–200 ms.",
         json_schema_extra={"unit": "ms", "minimum": 0, "maximum": 600_000},
+    )
+    retrieval_p95_factor: Estimate = quantity(
+        2.0,
+        unit="×",
+        ge=1,
+        le=100,
+        decimals=2,
+        label="Retrieval p95 ÷ p50",
+        description="How much slower query embedding + vector search is for the slowest 1 "
+        "query in 20 than for the median. Assumption: about 2× for a managed store; measure "
+        "with the client's index.",
     )
     reindex_interval_days: Estimate = quantity(
         1,
@@ -473,6 +528,199 @@ class HybridSetup(Section):
     )
 
 
+def _hours(label: str, description: str) -> Any:
+    return Field(
+        default=None,
+        description=f"{description} Empty = the default sized by the strategy and the "
+        "compliance items ticked (its source is shown beside it).",
+        json_schema_extra={"unit": "hours", "minimum": 0, "maximum": 1e7, "label": label},
+    )
+
+
+def _fte(label: str, description: str) -> Any:
+    return Field(
+        default=None,
+        description=f"{description} As a fraction of one full-time role (0.25 = a quarter of "
+        "a person's year). Empty = the default sized by the strategy and the compliance items "
+        "ticked (its source is shown beside it).",
+        json_schema_extra={"unit": "FTE", "minimum": 0, "maximum": 1000, "label": label},
+    )
+
+
+# One-time activities and ongoing roles of the people side, in form order.
+ONE_TIME_ACTIVITIES: dict[str, str] = {
+    "data_pipeline_hours": "Data pipeline / ingestion",
+    "evaluation_hours": "Evaluation set and red-teaming",
+    "security_review_hours": "Security and compliance review",
+    "integration_hours": "Integration",
+}
+ONGOING_ROLES: dict[str, str] = {
+    "operations_fte": "Operations / on-call",
+    "monitoring_fte": "Evaluation and monitoring",
+    "curation_fte": "Content curation",
+    "retraining_fte": "Retraining",
+}
+
+
+class StrategyEffort(Section):
+    """One strategy's people effort: one-time activities in hours, ongoing roles in FTE."""
+
+    data_pipeline_hours: Estimate | None = _hours(
+        "Data pipeline / ingestion",
+        "Hours to build the pipeline that turns the client's documents or examples into "
+        "training data or an index (parsing, cleaning, access metadata).",
+    )
+    evaluation_hours: Estimate | None = _hours(
+        "Evaluation set and red-teaming",
+        "Hours to build a test set of questions with reference answers and to red-team the "
+        "system (prompt injection, leakage, harmful answers) before launch.",
+    )
+    security_review_hours: Estimate | None = _hours(
+        "Security and compliance review",
+        "Hours of security, privacy (DPIA) and compliance review before go-live.",
+    )
+    integration_hours: Estimate | None = _hours(
+        "Integration",
+        "Hours to integrate with the client's applications, identity and logging.",
+    )
+    operations_fte: Estimate | None = _fte(
+        "Operations / on-call",
+        "Running the service: deployments, incidents, on-call, capacity.",
+    )
+    monitoring_fte: Estimate | None = _fte(
+        "Evaluation and monitoring",
+        "Watching answer quality: re-running the evaluation set, reviewing flagged answers.",
+    )
+    curation_fte: Estimate | None = _fte(
+        "Content curation",
+        "Keeping the knowledge right: removing outdated documents, fixing sources, labelling "
+        "new examples.",
+    )
+    retraining_fte: Estimate | None = _fte(
+        "Retraining",
+        "Preparing, running and validating retrains of a fine-tuned model (on top of each "
+        "retrain's own engineering hours).",
+    )
+
+
+class People(Section):
+    section_title = "People & operations"
+
+    include: bool = Field(
+        default=True,
+        description="Count the people effort below in every strategy's cost. Off for the seed "
+        "article's scenarios (its figures have no people in them) and for projects saved "
+        "before this section existed.",
+    )
+    loaded_annual_cost: Estimate = quantity(
+        150_000,
+        unit="money/year",
+        le=1e9,
+        label="Loaded cost of a role",
+        description="Fully loaded yearly cost of one full-time person (salary, taxes, "
+        "benefits, overhead). Assumption: EUR/USD 120–180k for an ML or platform engineer in "
+        "Western Europe or the US; set the client's figure.",
+    )
+    fine_tuning: StrategyEffort = Field(
+        default_factory=StrategyEffort, description="People effort of fine-tuning."
+    )
+    rag: StrategyEffort = Field(default_factory=StrategyEffort, description="People effort of RAG.")
+    hybrid: StrategyEffort = Field(
+        default_factory=StrategyEffort, description="People effort of the hybrid."
+    )
+
+    def for_strategy(self, key: str) -> StrategyEffort:
+        effort: StrategyEffort = getattr(self, key)
+        return effort
+
+
+OWNED_OFFER = "owned"  # the GPU offer id that means "our own servers" (Owned hardware section)
+
+
+class OwnedHardware(Section):
+    """Servers the client buys and runs: an effective cost per GPU-hour, with the capex shown."""
+
+    section_title = "Owned hardware"
+
+    gpu: str = Field(
+        default="h100-sxm",
+        min_length=1,
+        max_length=200,
+        description="GPU type in the servers (from the GPU catalog). Pick the GPU offer 'Own "
+        "servers' on the Serving or Fine-tuning page to use them.",
+    )
+    server_price: Estimate = quantity(
+        300_000,
+        unit="money",
+        le=1e9,
+        label="Server purchase price",
+        description="Price of one server with its GPUs, networking and storage. Assumption: an "
+        "8× H100 SXM server lists at about USD 250–350k; get the vendor's quote.",
+    )
+    gpus_per_server: Estimate = quantity(
+        8,
+        unit="GPUs",
+        ge=1,
+        le=64,
+        integer=True,
+        label="GPUs per server",
+        description="GPUs in one server.",
+    )
+    amortisation_months: Estimate = quantity(
+        36,
+        unit="months",
+        ge=1,
+        le=240,
+        integer=True,
+        label="Amortisation period",
+        description="Months the purchase is written off over (3–5 years is usual for servers). "
+        "A horizon shorter than this carries only its share of the capex.",
+    )
+    power_kw: Estimate = quantity(
+        10.2,
+        unit="kW",
+        le=1000,
+        decimals=2,
+        label="Power per server",
+        description="Power drawn by one server under load. NVIDIA DGX H100: 10.2 kW maximum "
+        "(DGX H100 datasheet); typical draw is lower.",
+    )
+    pue: Estimate = quantity(
+        1.4,
+        unit="×",
+        ge=1,
+        le=5,
+        decimals=2,
+        label="PUE",
+        description="Power usage effectiveness of the data centre (total ÷ IT power). Uptime "
+        "Institute's 2023 survey average: 1.58; modern colocation 1.2–1.4.",
+    )
+    price_per_kwh: Estimate = quantity(
+        0.20,
+        unit="money/kWh",
+        le=100,
+        decimals=3,
+        label="Electricity price",
+        description="Price of one kWh. Assumption: EU non-household electricity is about "
+        "EUR 0.15–0.25/kWh (Eurostat); US industrial about USD 0.08.",
+    )
+    hosting_per_month: Estimate = quantity(
+        1_500,
+        unit="money/month",
+        le=1e9,
+        label="Hosting / colocation",
+        description="Rack space, cooling and network per server per month (colocation or the "
+        "client's own data centre).",
+    )
+    support_per_month: Estimate = quantity(
+        1_000,
+        unit="money/month",
+        le=1e9,
+        label="Support and maintenance",
+        description="Hardware support contract and spares per server per month.",
+    )
+
+
 class ServingMode(StrEnum):
     api = "api"
     self_hosted = "self_hosted"
@@ -497,6 +745,14 @@ class ServingOption(Section):
         max_length=300,
         description="API model as provider:model from the genai-prices catalog; its prices are "
         "used unless typed below.",
+    )
+    api_offering: str = Field(
+        default="",
+        max_length=200,
+        description="A provider's regional endpoint for the model (regional offerings catalog, "
+        "e.g. Azure OpenAI EU Data Zone, Claude on AWS Bedrock Frankfurt, Mistral La "
+        "Plateforme): sets where data is processed, whether it is kept, and the regional price. "
+        "Empty = the provider's default endpoint (US for most providers).",
     )
     api_input_price_per_million: Estimate | None = Field(
         default=None,
@@ -544,6 +800,18 @@ class ServingOption(Section):
         description="Output tokens per second per request (p50). Published figures for small "
         "hosted models are 50–150 tokens/s.",
     )
+    api_p95_factor: Estimate = quantity(
+        2.0,
+        unit="×",
+        ge=1,
+        le=100,
+        decimals=2,
+        label="Provider p95 ÷ p50",
+        description="How much slower the provider's slowest 1 query in 20 is than its median "
+        "(time to first token, prefill and decode together). Assumption: public latency "
+        "trackers show hosted models' p95 at about 1.5–3× the median; use the provider's SLA "
+        "or a load test.",
+    )
     self_hosted_model: str = Field(
         default="llama-3.1-8b",
         min_length=1,
@@ -556,6 +824,13 @@ class ServingOption(Section):
         min_length=1,
         max_length=200,
         description="GPU type for self-hosted serving (from the GPU catalog).",
+    )
+    gpu_offering: str = Field(
+        default="",
+        max_length=200,
+        description="A cloud's GPU offer in a region (regional offerings catalog, e.g. Scaleway "
+        "H100 in Paris, priced in EUR): sets the price and where the GPUs are. Empty = the GPU "
+        "catalog's price (a US cloud), hosted wherever you run them.",
     )
     gpu_hour_price: Estimate | None = Field(
         default=None,
@@ -636,16 +911,19 @@ class ServingOption(Section):
 # the inputs of the mode not chosen).
 SERVING_API_FIELDS: tuple[str, ...] = (
     "api_model",
+    "api_offering",
     "api_input_price_per_million",
     "api_output_price_per_million",
     "api_price_multiplier",
     "api_time_to_first_token_s",
     "api_prefill_tokens_per_s",
     "api_decode_tokens_per_s",
+    "api_p95_factor",
 )
 SERVING_SELF_HOSTED_FIELDS: tuple[str, ...] = (
     "self_hosted_model",
     "gpu",
+    "gpu_offering",
     "gpu_hour_price",
     "gpus_per_replica",
     "bytes_per_parameter",
@@ -690,7 +968,7 @@ class Need(StrEnum):
 
 COMPLIANCE_ITEMS: dict[str, str] = {
     "cite_sources": "Answers must cite their sources (audit trail)",
-    "data_residency": "Data must stay on-premise / in region (no third-party API)",
+    "data_residency": "Data must stay in region (see the region setting)",
     "right_to_erasure": "Right to erasure of personal data (GDPR Art. 17)",
     "access_control": "Per-user / per-tenant access control on documents",
     "regulated_training_data": "Training data contains personal or regulated data",
@@ -711,7 +989,9 @@ class Compliance(Strict):
         "cite_sources", "Retrieval keeps the passage behind each answer; weights do not."
     )
     data_residency: Need = _need(
-        "data_residency", "Fails any strategy that sends data to a third-party API."
+        "data_residency",
+        "Met by anything hosted in the required region (own infrastructure, the EU or the US) "
+        "that does not retain the data; fails whatever sends data elsewhere.",
     )
     right_to_erasure: Need = _need(
         "right_to_erasure",
@@ -733,6 +1013,22 @@ class Compliance(Strict):
     )
 
 
+class TargetNeed(StrEnum):
+    """How a numeric target counts: not at all, in the score, or as a must that excludes."""
+
+    off = "off"
+    prefer = "prefer"
+    must = "must"
+
+
+def _target_need(what: str, default: TargetNeed = TargetNeed.prefer) -> Any:
+    return Field(
+        default=default,
+        description=f"How the {what} target counts: 'prefer' scores a miss lower; 'must' "
+        "excludes any strategy that misses it from the recommendation; 'off' ignores it.",
+    )
+
+
 class Requirements(Section):
     section_title = "Requirements & compliance"
 
@@ -745,6 +1041,7 @@ class Requirements(Section):
         label="Full-answer latency target",
         description="Acceptable p50 time to the complete answer.",
     )
+    latency_need: TargetNeed = _target_need("full-answer (p50)")
     ttft_target_s: Estimate = quantity(
         1.5,
         unit="s",
@@ -754,6 +1051,18 @@ class Requirements(Section):
         label="Time-to-first-token target",
         description="Acceptable p50 time until the answer starts streaming.",
     )
+    ttft_need: TargetNeed = _target_need("time-to-first-token (p50)")
+    latency_p95_target_s: Estimate = quantity(
+        8.0,
+        unit="s",
+        ge=0.01,
+        le=3600,
+        decimals=2,
+        label="Full-answer p95 target",
+        description="Acceptable 95th-percentile time to the complete answer (1 query in 20 may "
+        "be slower). Service-level agreements are usually written on p95, not the median.",
+    )
+    latency_p95_need: TargetNeed = _target_need("full-answer p95", TargetNeed.off)
     freshness_target_days: Estimate = quantity(
         7,
         unit="days",
@@ -762,6 +1071,12 @@ class Requirements(Section):
         decimals=2,
         label="Maximum acceptable staleness",
         description="Oldest a fact may be in an answer (worst case) before it counts as stale.",
+    )
+    data_region: Region = Field(
+        default=Region.own,
+        description="Where data may go when 'data stays in region' is ticked: own "
+        "infrastructure only (no third-party processor, the strictest), or a region (EU, US) — "
+        "met by any API offering or GPU hosted there that does not retain the data.",
     )
     compliance: Compliance = Field(
         default_factory=Compliance,
@@ -824,6 +1139,9 @@ COST_COMPONENTS: dict[str, tuple[str, str, str]] = {
     "query_embedding": ("Query embedding", "per_query", "money/query"),
     "retrieval": ("Vector search reads", "per_query", "money/query"),
     "generation": ("Generation (API tokens)", "per_query", "money/query"),
+    "build_effort": ("People: build activities", "one_time", "money"),
+    "retrieval_servers": ("Self-hosted embedding (server share)", "monthly", "money/month"),
+    "operations": ("People: ongoing operations", "monthly", "money/month"),
 }
 
 STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
@@ -834,6 +1152,8 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "retrain",
         "serving",
         "generation",
+        "build_effort",
+        "operations",
     ),
     "rag": (
         "corpus_embedding",
@@ -844,6 +1164,9 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "query_embedding",
         "retrieval",
         "generation",
+        "retrieval_servers",
+        "build_effort",
+        "operations",
     ),
     "hybrid": (
         "training_compute",
@@ -857,6 +1180,9 @@ STRATEGY_COMPONENTS: dict[str, tuple[str, ...]] = {
         "query_embedding",
         "retrieval",
         "generation",
+        "retrieval_servers",
+        "build_effort",
+        "operations",
     ),
 }
 
@@ -881,8 +1207,30 @@ class Scenario(Strict):
     rag: RagSetup = Field(default_factory=RagSetup)
     hybrid: HybridSetup = Field(default_factory=HybridSetup)
     serving: Serving = Field(default_factory=Serving)
-    requirements: Requirements = Field(default_factory=Requirements)
-    weights: Weights = Field(default_factory=Weights)
+    people: People = Field(default_factory=People)
+    owned_hardware: OwnedHardware = Field(default_factory=OwnedHardware)
+    requirements: Requirements = Field(
+        default_factory=Requirements,
+        description="The requirements this scenario is judged against: the project's, unless "
+        "own_requirements is set (then this scenario's own, shown as an override).",
+    )
+    own_requirements: bool = Field(
+        default=False,
+        description="This scenario overrides the project's requirements with its own.",
+    )
+    weights: Weights = Field(
+        default_factory=Weights,
+        description="The criteria weights: the project's, unless own_weights is set.",
+    )
+    own_weights: bool = Field(
+        default=False,
+        description="This scenario overrides the project's criteria weights with its own.",
+    )
+    reviewed: bool = Field(
+        default=True,
+        description="False for a scenario that came from a template and has not been opened "
+        "yet: its inputs are the template's, not the client's.",
+    )
     cost_overrides: dict[str, float] = Field(
         default_factory=dict,
         description="Flat figures that replace computed cost components, keyed "

@@ -146,7 +146,7 @@ class FormBuilder:
                 minimum=float(meta.get("minimum", 0.0)),
                 maximum=float(meta.get("maximum", 1e15)),
                 unit=unit,
-                default_text="catalog",
+                default_text="default" if path[0] == "people" else "catalog",
             )
             adapter = OptionalNumberAdapter(widget, default)
             estimate = True

@@ -20,6 +20,8 @@ from engine.model.catalog_entries import (
     VectorStoreEntry,
 )
 from engine.model.scenario import ServingOption
+from engine.people import default_effort
+from engine.regions import offerings_for
 from gui.document import ProjectDocument
 from gui.forms.api_models import api_prices_loaded
 
@@ -31,33 +33,92 @@ CATALOG_OF_FIELD: dict[str, str] = {
     "gpu": "gpus",
     "embedding_model": "embedding_models",
     "vector_store": "vector_stores",
+    "api_offering": "api_offerings",
+    "gpu_offering": "gpu_offers",
+    "training_gpu_offering": "gpu_offers",
+}
+
+_NO_OFFERING: dict[str, tuple[str, str]] = {
+    "api_offerings": (
+        "Provider's default endpoint",
+        "region as the provider's default (US for most)",
+    ),
+    "gpu_offers": ("GPU catalog price", "a US cloud's price; region not said"),
 }
 
 
-def entry_figures(entry: CatalogEntry) -> str:
-    """The figures that matter when choosing an entry (USD, as the catalogs are)."""
+def _offering_entries(
+    document: ProjectDocument, catalog_name: str
+) -> list[tuple[str, str, str, str]]:
+    """Regional offerings: the 'no offering' choice first, then every offering with its region."""
+    offers = offerings_for(document.project.catalog_overrides)
+    name, figures = _NO_OFFERING[catalog_name]
+    out = [("", name, figures, "No regional offering: " + figures)]
+    if catalog_name == "api_offerings":
+        for entry in offers.api.values():
+            kept = "keeps prompts a while" if entry.retains_data else "keeps no data"
+            figures = (
+                f"{entry.region} · {entry.api_model} × {entry.price_factor:g} · {kept} · "
+                f"as of {entry.as_of}"
+            )
+            tip = f"{entry.name} ({entry.id})\nSource: {entry.source}\n\n{entry.notes}"
+            out.append((entry.id, entry.name, figures, tip))
+    else:
+        out.append(
+            (
+                "owned",
+                "Own servers",
+                "priced on the Owned hardware page · on premises",
+                "The client's own servers: an effective cost per GPU-hour from the purchase "
+                "price, amortisation, power, hosting and support (People page's neighbour: "
+                "Owned hardware).",
+            )
+        )
+        for offer in offers.gpu.values():
+            figures = (
+                f"{offer.region} · {offer.gpu} · {offer.currency} "
+                f"{offer.price_per_gpu_hour:,.2f}/GPU-h · as of {offer.as_of}"
+            )
+            tip = f"{offer.name} ({offer.id})\nSource: {offer.source}\n\n{offer.notes}"
+            out.append((offer.id, offer.name, figures, tip))
+    return out
+
+
+def _price(usd: float, currency: str, rate: float, decimals: int = 2, suffix: str = "") -> str:
+    """A catalog price in the project currency, with the USD source figure beside it."""
+    source = f"${usd:,.{decimals}f}{suffix}"
+    if currency == "USD":
+        return source
+    return f"{currency} {usd * rate:,.{decimals}f}{suffix} ({source})"
+
+
+def entry_figures(entry: CatalogEntry, currency: str = "USD", rate: float = 1.0) -> str:
+    """The figures that matter when choosing an entry; prices in the project currency with the
+    catalog's USD figure beside them."""
     if isinstance(entry, GpuEntry):
         return (
-            f"${entry.on_demand_usd_per_hour:,.2f}/h · {entry.memory_gb:g} GB · "
-            f"{entry.peak_bf16_dense_tflops:,.0f} TFLOP/s"
+            f"{_price(entry.on_demand_usd_per_hour, currency, rate, suffix='/h')} · "
+            f"{entry.memory_gb:g} GB · {entry.peak_bf16_dense_tflops:,.0f} TFLOP/s"
         )
     if isinstance(entry, BaseModelEntry):
         return f"{entry.parameters_billion:g} B params · {entry.context_window_tokens:,} ctx"
     if isinstance(entry, EmbeddingModelEntry):
         hosted = "self-hosted" if entry.self_hosted else entry.provider
-        return f"${entry.usd_per_million_tokens:g}/M tokens · {entry.dimensions} dims · {hosted}"
+        price = _price(entry.usd_per_million_tokens, currency, rate, 3, "/M tokens")
+        return f"{price} · {entry.dimensions} dims · {hosted}"
     if isinstance(entry, VectorStoreEntry):
         if entry.self_hosted:
-            return f"self-hosted · ${entry.fixed_monthly_usd:,.0f}/month"
+            return f"self-hosted · {_price(entry.fixed_monthly_usd, currency, rate, 0, '/month')}"
         estimate = " · estimate" if entry.estimate else ""
+        minimum = _price(entry.minimum_monthly_usd, currency, rate, 0, "/month")
         if entry.usd_per_million_dimensions_month:
-            return (
-                f"min ${entry.minimum_monthly_usd:,.0f}/month · "
-                f"${entry.usd_per_million_dimensions_month:g}/M dims-month{estimate}"
+            per_dims = _price(
+                entry.usd_per_million_dimensions_month, currency, rate, 3, "/M dims-month"
             )
+            return f"min {minimum} · {per_dims}{estimate}"
         return (
-            f"min ${entry.minimum_monthly_usd:,.0f}/month · "
-            f"${entry.storage_usd_per_gb_month:g}/GB{estimate}"
+            f"min {minimum} · "
+            f"{_price(entry.storage_usd_per_gb_month, currency, rate, 2, '/GB')}{estimate}"
         )
     return ""
 
@@ -71,7 +132,17 @@ def picker_entries(
 
     def entries() -> list[tuple[str, str, str, str]]:
         overrides = document.project.catalog_overrides
-        if state.get("overrides") is overrides:  # the same list until the overrides change
+        if catalog_name in _NO_OFFERING:
+            if state.get("overrides") is not overrides:
+                state["overrides"] = overrides
+                state["entries"] = _offering_entries(document, catalog_name)
+            listed = state["entries"]
+            assert isinstance(listed, list)
+            return listed
+        project = document.project
+        key = (project.currency, project.usd_exchange_rate)
+        # The same list until the overrides or the currency change.
+        if state.get("overrides") is overrides and state.get("money") == key:
             cached = state["entries"]
             assert isinstance(cached, list)
             return cached
@@ -80,12 +151,12 @@ def picker_entries(
         out = []
         for entry in catalog:
             marker = " (project override)" if catalog.is_overridden(entry.id) else ""
-            figures = f"{entry_figures(entry)} · as of {entry.as_of}"
+            figures = f"{entry_figures(entry, *key)} · as of {entry.as_of}"
             tip = f"{entry.name} ({entry.id})\nSource: {entry.source}\nAs of: {entry.as_of}"
             if entry.notes:
                 tip += f"\n\n{entry.notes}"
             out.append((entry.id, f"{entry.name}{marker}", figures, tip))
-        state["overrides"], state["entries"] = overrides, out
+        state["overrides"], state["entries"], state["money"] = overrides, out, key
         return out
 
     return entries
@@ -136,15 +207,22 @@ def default_figure(
             return None if fig is None else float(fig.value)
 
         return derived
+    if path[0] == "people" and len(path) == 3:
+        strategy = str(path[1])
+        return guarded(lambda: default_effort(context(), strategy, name).value)
     if name == "training_gpu_hour_price":
         return guarded(
             lambda: context().gpu_hour_price(
-                context().gpu(document.scenario.fine_tuning.training_gpu), None
+                context().gpu(document.scenario.fine_tuning.training_gpu),
+                None,
+                document.scenario.fine_tuning.training_gpu_offering,
             )[0]
         )
     if name == "gpu_hour_price":
         return guarded(
-            lambda: context().gpu_hour_price(context().gpu(serving_option().gpu), None)[0]
+            lambda: context().gpu_hour_price(
+                context().gpu(serving_option().gpu), None, serving_option().gpu_offering
+            )[0]
         )
     if name == "embedding_price_per_million_tokens":
         return guarded(

@@ -34,6 +34,11 @@ FIELD_LABELS: dict[str, str] = {
     "gpu": "Serving GPU",
     "gpu_hour_price": "GPU-hour price",
     "gpus_per_replica": "GPUs per replica",
+    "api_offering": "Hosted at",
+    "gpu_offering": "GPU offer (region)",
+    "training_gpu_offering": "Training GPU offer (region)",
+    "managed_training_region": "Managed training runs in",
+    "hosted_services_region": "Hosted embedding/vector store in",
     "availability": "Availability",
     # Project and scenario
     "title": "Project title",
@@ -45,6 +50,15 @@ FIELD_LABELS: dict[str, str] = {
     "usd_exchange_rate": "Exchange rate",
     "name": "Scenario name",
     "description": "Scenario description",
+    # Requirements
+    "latency_need": "Full-answer target is",
+    "ttft_need": "First-token target is",
+    "latency_p95_need": "p95 target is",
+    "data_region": "Data must stay in",
+    "own_requirements": "Override",
+    "own_weights": "Override",
+    # People
+    "include": "People costs",
     **COMPLIANCE_ITEMS,
 }
 
@@ -53,6 +67,9 @@ CHECKBOX_TEXT: dict[str, str] = {
     "needs_fixed_style": "Required",
     "activation_recomputation": "On (+2·N FLOPs/token)",
     "retrain_to_meet_freshness": "Shorten the interval",
+    "include": "Counted in the cost",
+    "own_requirements": "Own for this scenario",
+    "own_weights": "Own for this scenario",
 }
 
 CHOICE_LABELS: dict[str, str] = {
@@ -77,6 +94,14 @@ CHOICE_LABELS: dict[str, str] = {
     "not_required": "Not required",
     "preferred": "Preferred",
     "hard": "Hard requirement",
+    # TargetNeed (latency targets)
+    "off": "Off (ignored)",
+    "prefer": "Prefer (scores)",
+    "must": "Must (excludes)",
+    # Region (data residency)
+    "own": "Own infrastructure only",
+    "EU": "The EU / EEA",
+    "US": "The United States",
 }
 
 #: Extra words shown under a refused value, for fields whose rule is a pattern.

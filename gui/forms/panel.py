@@ -35,11 +35,14 @@ from engine.model.scenario import (
     FineTuningSetup,
     HybridSetup,
     Knowledge,
+    OwnedHardware,
+    People,
     RagSetup,
     Requirements,
     Scenario,
     ServingMode,
     ServingOption,
+    StrategyEffort,
     TrainingVenue,
     Weights,
     Workload,
@@ -48,10 +51,12 @@ from gui.binding import Binder, OptionalNumberAdapter
 from gui.document import ProjectDocument
 from gui.forms.builder import FormBuilder, Row, group
 from gui.forms.catalog_text import CATALOG_OF_FIELD, default_figure, picker_entries
+from gui.forms.currency import CurrencyAdapter
 from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 
 _GPU_TRAINING_FIELDS = (
     "training_gpu",
+    "training_gpu_offering",
     "training_gpu_count",
     "training_gpu_hour_price",
     "mfu",
@@ -146,6 +151,16 @@ class InputPanel(QWidget):
             "How each strategy's answers are generated; flat cost overrides",
             self._serving_page,
         )
+        self._lazy(
+            "People",
+            "People and operations: build effort and running effort per strategy",
+            self._people_page,
+        )
+        self._lazy(
+            "Hardware",
+            "Owned hardware: servers bought and run by the client, as a cost per GPU-hour",
+            self._hardware_page,
+        )
         self._lazy("Requirements", Requirements.section_title, self._requirements_page)
         self._lazy("Weights", Weights.section_title, self._weights_page)
         self._lazy(
@@ -239,12 +254,76 @@ class InputPanel(QWidget):
         return self._section_page(Knowledge, ("knowledge",), title="Knowledge & freshness")
 
     def _weights_page(self) -> QWidget:
-        return self._section_page(
-            Weights,
-            ("weights",),
-            intro="How much each criterion counts in the recommendation. Only the ratios "
-            "matter: the weighted total divides by the sum of the weights.",
+        page = ScrollPage()
+        page.add(self._override_box("weights", "own_weights"))
+        box, form = group(Weights.section_title)
+        form.addRow(
+            _intro(
+                "How much each criterion counts in the recommendation. Only the ratios "
+                "matter: the weighted total divides by the sum of the weights."
+            )
         )
+        self.builder.add_model_fields(form, Weights, ("weights",))
+        page.add(box)
+        page.finish()
+        return page
+
+    def _override_box(self, section: str, flag: str) -> QWidget:
+        """Whose requirements/weights the page shows: the project's, or this scenario's own."""
+        box, form = group("Applies to")
+        note = _intro("")
+        note.setObjectName(f"{section}_scope")
+        form.addRow(note)
+        self.builder.add_field(form, Scenario, flag, ())
+
+        def update(scenario: Scenario) -> bool:
+            own = bool(getattr(scenario, flag))
+            note.setText(
+                f"Override: these {section} are this scenario's own ('{scenario.name}'); the "
+                "comparison and the report mark them as such."
+                if own
+                else f"These {section} are the project's: they apply to every scenario that "
+                "does not override them."
+            )
+            return True
+
+        self._rule((flag,), update)
+        return box
+
+    def _hardware_page(self) -> QWidget:
+        return self._section_page(
+            OwnedHardware,
+            ("owned_hardware",),
+            intro="Servers the client buys and runs. They become an effective cost per "
+            "GPU-hour (amortised purchase + power + hosting + support over a 730-hour month), "
+            "used wherever 'Own servers' is picked as the GPU offer (Serving, Fine-tuning); the "
+            "breakdown shows the capex — the servers to buy — beside it.",
+        )
+
+    def _people_page(self) -> QWidget:
+        page = ScrollPage()
+        box, form = group(People.section_title)
+        form.addRow(
+            _intro(
+                "The effort to build and to run each strategy. Build activities are hours at "
+                "the engineering rate (Workload page); running roles are fractions of a "
+                "full-time person at the loaded annual cost. An empty field uses the default "
+                "sized by the strategy, its serving and the compliance items ticked; the "
+                "breakdown shows each default's source (most are planning assumptions)."
+            )
+        )
+        self.builder.add_model_fields(form, People, ("people",), only=("include",))
+        self.builder.add_model_fields(form, People, ("people",), only=("loaded_annual_cost",))
+        page.add(box)
+        for key in STRATEGIES:
+            box, form = group(STRATEGY_NAMES[key])
+            self.builder.add_model_fields(form, StrategyEffort, ("people", key))
+            page.add(box)
+            for name in StrategyEffort.model_fields:
+                self._rule(("people", key, name), lambda s: s.people.include)
+        self._rule(("people", "loaded_annual_cost"), lambda s: s.people.include)
+        page.finish()
+        return page
 
     def _fine_tuning_page(self) -> QWidget:
         page = ScrollPage()
@@ -257,7 +336,10 @@ class InputPanel(QWidget):
         box, form = group("Training compute")
         self.builder.add_model_fields(form, model, prefix, only=_GPU_TRAINING_FIELDS)
         self.builder.add_model_fields(
-            form, model, prefix, only=("managed_price_per_million_training_tokens",)
+            form,
+            model,
+            prefix,
+            only=("managed_price_per_million_training_tokens", "managed_training_region"),
         )
         page.add(box)
         box, form = group("Engineering and retraining")
@@ -278,10 +360,10 @@ class InputPanel(QWidget):
         page.finish()
         for name in _GPU_TRAINING_FIELDS:
             self._rule(("fine_tuning", name), lambda s: s.fine_tuning.venue == TrainingVenue.gpus)
-        self._rule(
-            ("fine_tuning", "managed_price_per_million_training_tokens"),
-            lambda s: s.fine_tuning.venue == TrainingVenue.managed_api,
-        )
+        for name in ("managed_price_per_million_training_tokens", "managed_training_region"):
+            self._rule(
+                ("fine_tuning", name), lambda s: s.fine_tuning.venue == TrainingVenue.managed_api
+            )
         missing = set(model.model_fields) - {p[-1] for p in self.builder.rows if p[0] == prefix[0]}
         assert not missing, f"fine-tuning fields without a row: {missing}"
         return page
@@ -358,6 +440,7 @@ class InputPanel(QWidget):
 
     def _requirements_page(self) -> QWidget:
         page = ScrollPage()
+        page.add(self._override_box("requirements", "own_requirements"))
         box, form = group("Targets")
         self.builder.add_model_fields(form, Requirements, ("requirements",), skip=("compliance",))
         page.add(box)
@@ -382,11 +465,18 @@ class InputPanel(QWidget):
         self.builder.add_model_fields(
             form, Project, (), only=("title", "client", "consultant", "quote_date")
         )
-        currency_row = self.builder.add_field(form, Project, "currency", ())
-        assert currency_row is not None
-        editor = currency_row.binding.widget
-        assert isinstance(editor, QLineEdit)
+        editor = QLineEdit()
         editor.setMaxLength(3)
+        info_currency = Project.model_fields["currency"]
+        self.builder.add_row(
+            form,
+            ("currency",),
+            editor,
+            "Currency",
+            (info_currency.description or "")
+            + " Changing it asks for the exchange rate, so no US-dollar figure is relabelled.",
+            adapter=CurrencyAdapter(editor, self.document),
+        )
         rate = NumberField(minimum=1e-6, maximum=1e6, unit="per USD")
         rate.setValue(1.0)
         info = Project.model_fields["usd_exchange_rate"]

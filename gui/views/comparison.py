@@ -33,11 +33,13 @@ SECTIONS: tuple[tuple[str, FigureOf | None], ...] = (
     ("Total cost over the horizon", lambda s: s.tco),
     ("Time to full answer (p50)", lambda s: s.latency_total),
     ("Time to first token (p50)", lambda s: s.latency_ttft),
+    ("Time to full answer (p95)", lambda s: s.figures["latency_p95"]),
     ("Worst-case staleness", lambda s: s.staleness_worst),
 )
 SUMMARY_ROWS: tuple[str, ...] = (
     "Recommended",
     "Lead",
+    "Requirements & weights",
     "Queries per month",
     "Horizon",
     "Cost crossovers",
@@ -52,6 +54,7 @@ class ComparisonView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._evaluations: list[Evaluation] = []
+        self._scopes: dict[str, str] = {}
         self._dark = is_dark(self.palette())
         self.setAccessibleName("Scenario comparison")
         layout = QVBoxLayout(self)
@@ -97,6 +100,12 @@ class ComparisonView(QWidget):
         layout.addWidget(self._table, 1)
 
     # --- public interface ------------------------------------------------------------------
+
+    def set_scopes(self, scopes: dict[str, str]) -> None:
+        """Per scenario name, whose requirements and weights it is judged by (default the
+        project's); a scenario's own override is shown as such.  Used by the next
+        :meth:`set_evaluations`."""
+        self._scopes = dict(scopes)
 
     def set_evaluations(self, evaluations: list[Evaluation]) -> None:
         """Show these scenarios, one column each, in the order given."""
@@ -147,6 +156,16 @@ class ComparisonView(QWidget):
             if kind == "section":
                 set_text(item, "")
                 item.setBackground(shade)
+                continue
+            if kind == "summary" and label == "Requirements & weights":
+                scope = self._scopes.get(evaluation.scenario, "the project's")
+                set_text(item, scope)
+                set_tooltip(
+                    item,
+                    "Whose requirements and criteria weights this scenario is judged by: the "
+                    "project's, or its own (an override, set on the Requirements or Weights "
+                    "page).",
+                )
                 continue
             if kind == "summary":
                 text, tip = self._summary(label, evaluation)

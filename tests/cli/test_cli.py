@@ -103,3 +103,15 @@ def test_version_schema_and_templates() -> None:
     assert schema["properties"]["format"] == {"const": "ftrag"}
     listing = ftrag("templates").stdout
     assert all(name in listing for name in template_names())
+
+
+def test_solve_prints_setups_and_json() -> None:
+    done = ftrag("solve", str(template_path("eu-insurer-claims")), "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["ftrag_solve_version"] == 1
+    assert doc["strategies"]["rag"]["candidates"]
+    text = ftrag("solve", str(template_path("eu-insurer-claims")))
+    assert text.returncode == 0 and "Cheapest setups that meet every must" in text.stdout
+    missing = ftrag("solve", "no-such-file.ftrag")
+    assert missing.returncode != 0 and "no such file" in missing.stderr

@@ -12,7 +12,7 @@ from engine.templates import load_template
 
 def with_weight(project: Project, criterion: str, value: float) -> Project:
     data = project.model_dump()
-    data["scenarios"][0]["weights"][criterion] = value
+    data["weights"][criterion] = value
     return Project.model_validate(data)
 
 
@@ -54,7 +54,7 @@ def test_recommendation_explains_itself_in_sentences() -> None:
 def test_hard_requirement_excludes_and_is_reported() -> None:
     project = load_template("seed-enterprise")
     data = project.model_dump()
-    data["scenarios"][0]["requirements"]["compliance"]["cite_sources"] = "hard"
+    data["requirements"]["compliance"]["cite_sources"] = "hard"
     ev = evaluate(Project.model_validate(data))
     assert ev.strategies["fine_tuning"].excluded
     assert ev.recommendation.strategy in {"rag", "hybrid"}

@@ -77,7 +77,9 @@ def _with(project: Project, **changes: object) -> Project:
     data = project.model_dump()
     for dotted, value in changes.items():
         *parents, name = dotted.split("__")
-        node = data["scenarios"][0]
+        # Requirements and weights are the project's (shared by its scenarios).
+        shared = (parents or [name])[0] in ("requirements", "weights")
+        node = data if shared else data["scenarios"][0]
         for parent in parents:
             node = node[parent]
         node[name] = value

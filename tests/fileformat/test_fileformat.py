@@ -104,7 +104,7 @@ def test_a_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.M
 
 def test_file_is_readable_json_with_stable_key_order() -> None:
     text = dump_project(load_template("seed-small-company")).decode()
-    assert text.startswith('{\n  "format": "ftrag",\n  "schema_version": 1,')
+    assert text.startswith(f'{{\n  "format": "ftrag",\n  "schema_version": {SCHEMA_VERSION},')
     assert '"queries_per_month": 1000,' in text  # whole numbers without ".0"
 
 

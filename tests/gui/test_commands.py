@@ -321,6 +321,11 @@ def test_every_command_through_the_menu_bar(
     monkeypatch.setattr(MainWindow, "confirm", lambda _self, _t, _x: True)
     run("scenario.delete")
     assert len(doc.project.scenarios) == count + 1
+    run("scenario.find_cheapest")
+    solver = window.solver_dialog
+    qtbot.waitUntil(lambda: solver.solution is not None, timeout=60_000)
+    assert solver.candidates()
+    solver.close()
     run("edit.undo")  # the deletion
     assert len(doc.project.scenarios) == count + 2
     run("edit.redo")

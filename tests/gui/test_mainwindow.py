@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from engine.catalog import price_data_version
@@ -169,15 +176,21 @@ def test_a_refused_value_is_marked_with_the_reason(window: MainWindow, qtbot: Qt
     assert doc.evaluation is evaluation
 
 
-def test_text_fields_are_validated(window: MainWindow, qtbot: QtBot) -> None:
+def test_text_fields_are_validated(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     doc = window.document
     currency = window.inputs.show_field("currency")
     type_into(qtbot, currency, "usd")
     assert currency.property("invalid") is True
     assert "ISO 4217" in window.inputs.row("currency").field_row.error_label.text()
     assert doc.project.currency == "USD"
+    # A new currency takes effect with its exchange rate, asked when editing ends.
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *_args: (0.92, True))
     type_into(qtbot, currency, "EUR")
+    QTest.keyClick(currency, Qt.Key.Key_Return)
     assert doc.project.currency == "EUR"
+    assert doc.project.usd_exchange_rate == 0.92
     assert not currency.property("invalid")
     unit = window.inputs.row("workload", "engineering_rate_per_hour").field_row.unit_label
     assert unit.text() == "EUR/hour"

@@ -457,7 +457,7 @@ def test_tornado_says_why_it_is_empty_when_no_alternative_qualifies(qtbot: QtBot
     from gui.uncertainty.tornado import TornadoChart
 
     data = load_template("seed-enterprise").model_dump()
-    data["scenarios"][0]["requirements"]["compliance"]["data_residency"] = "hard"
+    data["requirements"]["compliance"]["data_residency"] = "hard"
     evaluation = evaluate(Project.model_validate(data))
     text = tornado_empty_text(evaluation)
     assert text == (

@@ -59,7 +59,9 @@ def test_extreme_inputs_give_finite_results_or_a_clear_refusal(
     section: str, name: str, value: float
 ) -> None:
     data = Project().model_dump()
-    data["scenarios"][0][section][name] = value
+    # Requirements and weights are the project's (scenarios inherit them).
+    target = data if section in ("requirements", "weights") else data["scenarios"][0]
+    target[section][name] = value
     if (section, name) == ("workload", "monthly_growth_pct"):
         data["scenarios"][0]["workload"]["horizon_months"] = 600
     project = Project.model_validate(data)

@@ -1,0 +1,77 @@
+"""Owned hardware: servers the client buys, turned into an effective cost per GPU-hour.
+
+    monthly cost of a server = price ÷ amortisation months + power kW × PUE × 730 h × price per kWh
+                               + hosting + support
+    cost per GPU-hour        = monthly cost of a server ÷ (GPUs per server × 730 h)
+
+An owned server costs the same whether it is busy 220 or 730 hours a month, so serving on owned
+GPUs is always priced for the whole month.  The purchase itself (capex) is shown beside the
+running figures: the TCO carries the amortised share of it that falls inside the horizon.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.context import HOURS_ALWAYS_ON, Context, figure, v
+from engine.model.results import Figure
+from engine.model.scenario import OwnedHardware
+
+
+def server_monthly_cost(hw: OwnedHardware) -> float:
+    """Running cost of one owned server per month (amortisation included)."""
+    power = v(hw.power_kw) * v(hw.pue) * HOURS_ALWAYS_ON * v(hw.price_per_kwh)
+    amortised: float = (
+        v(hw.server_price) / np.round(v(hw.amortisation_months))
+        + power
+        + v(hw.hosting_per_month)
+        + v(hw.support_per_month)
+    )
+    return amortised
+
+
+def owned_gpu_hour_price(hw: OwnedHardware) -> float:
+    price: float = server_monthly_cost(hw) / (np.round(v(hw.gpus_per_server)) * HOURS_ALWAYS_ON)
+    return price
+
+
+def owned_price_figure(ctx: Context, strategy: str) -> Figure:
+    hw = ctx.scenario.owned_hardware
+    money = ctx.money
+    power = v(hw.power_kw) * v(hw.pue) * HOURS_ALWAYS_ON * v(hw.price_per_kwh)
+    return figure(
+        f"{strategy}.owned_gpu_hour",
+        "Owned GPU, effective cost per GPU-hour",
+        owned_gpu_hour_price(hw),
+        f"{money}/GPU-hour",
+        "(price ÷ amortisation + kW × PUE × 730 h × price per kWh + hosting + support) ÷ "
+        "(GPUs per server × 730 h)",
+        {
+            "server price (capex)": (v(hw.server_price), money),
+            "amortisation": (v(hw.amortisation_months), "months"),
+            "power": (power, f"{money}/month"),
+            "hosting": (v(hw.hosting_per_month), f"{money}/month"),
+            "support": (v(hw.support_per_month), f"{money}/month"),
+            "GPUs per server": (v(hw.gpus_per_server), ""),
+        },
+    )
+
+
+def owned_capex_figure(ctx: Context, strategy: str, gpus_used: float) -> Figure:
+    """The purchase the plan needs: whole servers for the GPUs used (shown, not added)."""
+    hw = ctx.scenario.owned_hardware
+    per_server = np.round(v(hw.gpus_per_server))
+    servers = np.ceil(gpus_used / per_server - 1e-9)
+    return figure(
+        f"{strategy}.owned_capex",
+        "Capex: servers to buy",
+        servers * v(hw.server_price),
+        ctx.money,
+        "⌈GPUs used ÷ GPUs per server⌉ × server price (capex; the TCO carries its amortised "
+        "share inside the horizon, as part of the GPU-hour price)",
+        {
+            "GPUs used": (gpus_used, "GPUs"),
+            "servers": (servers, ""),
+            "server price": (v(hw.server_price), ctx.money),
+        },
+    )

@@ -1,0 +1,79 @@
+"""The solver: the cheapest setup per strategy that meets every must, verified by the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.evaluate import evaluate
+from engine.model import Project
+from engine.model.base import Estimate
+from engine.model.scenario import Requirements
+from engine.solver import SolverCancelled, apply_candidate, solution_json, solve
+from engine.templates import load_template
+
+
+def _requirements(project: Project, **changes: object) -> Project:
+    data = {name: getattr(project, name) for name in Project.model_fields}
+    data["requirements"] = Requirements.model_validate({**dict(project.requirements), **changes})
+    return Project.model_validate(data)
+
+
+def test_insurer_case_gets_setups_that_meet_every_must_when_applied() -> None:
+    project = load_template("eu-insurer-claims")
+    assert evaluate(project).recommendation.strategy is None  # as entered, nothing qualifies
+    solution = solve(project)
+    assert solution.strategies["fine_tuning"].candidates == []
+    assert "cite their sources" in solution.strategies["fine_tuning"].unmet[0]
+    for key in ("rag", "hybrid"):
+        found = solution.strategies[key].candidates
+        assert found, solution.strategies[key].unmet
+        assert [c.tco for c in found] == sorted(c.tco for c in found)
+        for candidate in found:
+            applied = apply_candidate(project.scenarios[0], candidate)
+            result = evaluate(project, applied).strategies[key]
+            assert not result.excluded, result.exclusion_reasons
+            assert result.tco.value == pytest.approx(candidate.tco)
+            assert result.figures["latency_p95"].value <= 3.0
+            residency = next(c for c in result.compliance if c.item == "data_residency")
+            assert residency.verdict == "meets"
+
+
+def test_an_impossible_must_is_named_with_the_best_figure_reached() -> None:
+    project = _requirements(
+        load_template("eu-insurer-claims"), latency_p95_target_s=Estimate(likely=0.01)
+    )
+    rag = solve(project).strategies["rag"]
+    assert rag.candidates == []
+    assert "p95 full answer must of 0.01 s" in rag.unmet[0]
+    assert "fastest:" in rag.unmet[0]
+
+
+def test_the_best_setup_is_never_dearer_than_the_current_one_when_that_qualifies() -> None:
+    project = load_template("support-assistant")  # no musts: the current RAG setup qualifies
+    rag = solve(project).strategies["rag"]
+    assert rag.current_meets
+    assert rag.candidates[0].tco <= rag.current_tco + 1e-6
+
+
+def test_own_infrastructure_only_allows_no_provider_api() -> None:
+    base = load_template("support-assistant")
+    project = _requirements(
+        base,
+        data_region="own",
+        compliance={**dict(base.requirements.compliance), "data_residency": "hard"},
+    )
+    for candidate in solve(project).strategies["rag"].candidates:
+        assert candidate.changes["serving.rag.mode"] == "self_hosted"
+
+
+def test_a_stale_search_stops() -> None:
+    with pytest.raises(SolverCancelled):
+        solve(load_template("support-assistant"), should_stop=lambda: True)
+
+
+def test_json_has_every_strategy_with_candidates_and_reasons() -> None:
+    doc = solution_json(solve(load_template("eu-insurer-claims")))
+    assert set(doc["strategies"]) == {"fine_tuning", "rag", "hybrid"}
+    first = doc["strategies"]["rag"]["candidates"][0]
+    for field in ("summary", "tco", "latency_p95_s", "hosted_in", "trades", "changes"):
+        assert field in first
