@@ -158,9 +158,26 @@ def draw_crossover_chart(
     legend_font = dev.font(LEGEND)
     legend_metrics = QFontMetricsF(legend_font, dev.device)
     y_label_width = max(tick_metrics.horizontalAdvance(y_label(v)) for v in y_ticks)
-    legend_height = legend_metrics.height() + pt(6)
     left = rect.left() + title_metrics.height() + pt(4) + y_label_width + pt(4)
     right = rect.right() - pt(6)
+    # The legend: one entry per strategy, then the marker key on the right — on a second row
+    # when both do not fit side by side (long names such as "Hybrid (excluded)").
+    sample = pt(22)
+    shown_tie = any(b.high >= volumes[0] and b.low <= volumes[-1] for b in evaluation.tie_bands)
+    legend_names = [
+        STRATEGY_NAMES[key] + (" (excluded)" if excluded[key] else "") for key in STRATEGIES
+    ]
+    strategies_width = sum(
+        sample + pt(4) + legend_metrics.horizontalAdvance(name) + pt(14) for name in legend_names
+    )
+    marker_text = (
+        "● crossover   ┆ today's volume"
+        + ("   ▒ effectively tied" if shown_tie else "")
+        + ("   ▒ P10–P90" if bands is not None else "")
+    )
+    marker_width = legend_metrics.horizontalAdvance(marker_text)
+    legend_rows = 1 if strategies_width + marker_width <= right - left else 2
+    legend_height = legend_rows * legend_metrics.height() + pt(6)
     top = rect.top() + legend_height
     bottom = rect.bottom() - (tick_metrics.height() + pt(3) + title_metrics.height() + pt(3))
     plot = QRectF(QPointF(left, top), QPointF(right, bottom))
@@ -415,8 +432,7 @@ def draw_crossover_chart(
     painter.setFont(legend_font)
     x = plot.left()
     y = rect.top() + legend_metrics.height() / 2 + pt(1)
-    sample = pt(22)
-    for key in STRATEGIES:
+    for key, name in zip(STRATEGIES, legend_names, strict=True):
         style = STRATEGY_STYLES[key]
         color = QColor(style.light)
         if excluded[key]:
@@ -426,21 +442,16 @@ def draw_crossover_chart(
         path.lineTo(QPointF(x + sample, y))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
-        name = STRATEGY_NAMES[key] + (" (excluded)" if excluded[key] else "")
         painter.setPen(QColor(INK))
         painter.drawText(
             QPointF(x + sample + pt(4), y + legend_metrics.ascent() / 2 - pt(0.8)), name
         )
         x += sample + pt(4) + legend_metrics.horizontalAdvance(name) + pt(14)
-    marker_text = (
-        "● crossover   ┆ today's volume"
-        + ("   ▒ effectively tied" if any(i.band is not None for i in items) else "")
-        + ("   ▒ P10–P90" if bands is not None else "")
-    )
     painter.setPen(QColor(MUTED))
-    marker_width = legend_metrics.horizontalAdvance(marker_text)
+    marker_y = y + (legend_rows - 1) * legend_metrics.height()
     painter.drawText(
-        QPointF(plot.right() - marker_width, y + legend_metrics.ascent() / 2 - pt(0.8)), marker_text
+        QPointF(plot.right() - marker_width, marker_y + legend_metrics.ascent() / 2 - pt(0.8)),
+        marker_text,
     )
 
     # --- the key, when the markers are numbered ------------------------------------------
