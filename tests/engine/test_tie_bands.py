@@ -136,12 +136,35 @@ def test_the_claims_assistant_weave_is_said_once() -> None:
     assert tie["tolerance"] == TIE_TOLERANCE
 
 
+# Templates whose curves legitimately come within the tie tolerance of each other (with today's
+# catalog eu-insurer-claims has a fine-tuning/hybrid near-tie between ~2.48M and ~2.57M
+# queries/month).  Every other built-in template must cross cleanly.
+TEMPLATES_WITH_NEAR_TIES = {"eu-insurer-claims"}
+
+
 def test_the_templates_have_clean_crossings_only() -> None:
     from engine.templates import load_template, template_names
 
-    for name in template_names():
+    names = template_names()
+    assert set(names) >= TEMPLATES_WITH_NEAR_TIES
+    for name in names:
         project = load_template(name)
         for scenario in project.scenarios:
             e = evaluate(project, scenario)
-            assert e.tie_bands == []
-            assert len(crossover_sentences(e)) == max(1, len(e.crossovers))
+            if name not in TEMPLATES_WITH_NEAR_TIES:
+                assert e.tie_bands == [], (name, scenario.name)
+            woven = [c for c in e.crossovers if c.in_tie_band]
+            # Any near-tie is well formed: it holds exactly the crossings marked inside it, all
+            # between its pair, within the tolerance, and it is said once.
+            for band in e.tie_bands:
+                inside = [c for c in woven if band.low <= c.queries_per_month <= band.high]
+                assert band.crossings == len(inside) >= 2, (name, band)
+                assert all(set(c.between) <= set(band.between) for c in inside), (name, band)
+                assert band.low == min(c.queries_per_month for c in inside)
+                assert band.high == max(c.queries_per_month for c in inside)
+                assert 0 < band.largest_gap <= TIE_TOLERANCE == band.tolerance
+            assert sum(b.crossings for b in e.tie_bands) == len(woven), name
+            sentences = crossover_sentences(e)
+            expected = len(e.crossovers) - len(woven) + len(e.tie_bands)
+            assert len(sentences) == max(1, expected), (name, scenario.name)
+            assert sum("effectively tied" in line for line in sentences) == len(e.tie_bands)

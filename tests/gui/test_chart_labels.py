@@ -18,11 +18,16 @@ from engine.model.project import Project
 from engine.templates import load_template, template_names
 from engine.uncertainty import analyse
 from gui.charts.crossover_chart import CrossoverChart
-from gui.charts.label_layout import MAX_NUMBERED, overlaps, place_labels
+from gui.charts.label_layout import MAX_NUMBERED, chart_label_items, overlaps, place_labels
 from gui.report.chart import ChartLayout, draw_crossover_chart
 from gui.report.flow import Device
 from gui.report.fonts import ensure_report_font
-from tests.claims_assistant import claims_assistant_project, clustered_crossovers_project
+from tests.claims_assistant import (
+    CROWDED_GPU,
+    TIED_CLUSTER_GPU,
+    claims_assistant_project,
+    clustered_crossovers_project,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -36,7 +41,8 @@ def projects() -> Iterator[tuple[str, Project, int]]:
             yield f"{name}[{index}]", project, index
     yield "claims", claims_assistant_project(), 0
     yield "cluster", clustered_crossovers_project(), 0
-    yield "crowded", clustered_crossovers_project("l40s"), 0
+    yield "cluster-tie", clustered_crossovers_project(TIED_CLUSTER_GPU), 0
+    yield "crowded", clustered_crossovers_project(CROWDED_GPU), 0
 
 
 CASES = list(projects())
@@ -125,7 +131,11 @@ def test_labels_follow_a_resize_and_a_zoom(qtbot: QtBot) -> None:
 def test_a_near_tie_is_one_shaded_band_with_one_label(qtbot: QtBot) -> None:
     project = claims_assistant_project()
     evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
-    assert len(evaluation.crossovers) == 17 and len(evaluation.tie_bands) == 1
+    assert len(evaluation.tie_bands) == 1
+    (band,) = evaluation.tie_bands
+    woven = [c for c in evaluation.crossovers if c.in_tie_band]
+    clean = [c for c in evaluation.crossovers if not c.in_tie_band]
+    assert len(woven) == band.crossings >= 2
     chart = CrossoverChart()
     qtbot.addWidget(chart)
     chart.resize(900, 500)
@@ -133,22 +143,40 @@ def test_a_near_tie_is_one_shaded_band_with_one_label(qtbot: QtBot) -> None:
     qtbot.waitExposed(chart)
     chart.set_data(curves, evaluation)
     chart.grab()
-    assert chart.crossover_labels() == [
-        "Fine-tuning, RAG, Hybrid effectively tied\n3.84M–5.8M queries/month"
-    ]
-    assert len(chart.label_rects()) == 1
+    labels = chart.crossover_labels()
+    # One label for the whole band, one for each crossing outside it (all are in view here).
+    assert len(labels) == len(clean) + 1
+    tied = [label for label in labels if "effectively tied" in label]
+    assert len(tied) == 1
+    (item,) = [i for i in chart._items if i.band is not None]
+    assert item.band == band and tied == ["\n".join(item.lines)]
+    assert tied[0].endswith(" queries/month") and "–" in tied[0]
+    if chart.labels_numbered():
+        assert len(chart.key_text().splitlines()) == len(labels)
+    assert len(chart.label_rects()) == len(labels)
     regions = [r for r in chart._ties if r.isVisible()]
     assert len(regions) == 1
     low, high = regions[0].getRegion()
-    assert 10**low == pytest.approx(evaluation.tie_bands[0].low, rel=1e-9)
-    assert 10**high == pytest.approx(evaluation.tie_bands[0].high, rel=1e-9)
+    assert 10**low == pytest.approx(band.low, rel=1e-9)
+    assert 10**high == pytest.approx(band.high, rel=1e-9)
     x, _ = chart._markers.getData()
-    assert x is None or len(x) == 0  # no marker for the crossings inside the band
+    x = [] if x is None else list(x)
+    # A marker for each crossing outside the band, none for those inside it.
+    assert len(x) == len(clean)
+    assert sorted(10**v for v in x) == pytest.approx(sorted(c.queries_per_month for c in clean))
+    assert not any(band.low <= 10**v <= band.high for v in x)
+
+
+def _key_lines(chart: CrossoverChart) -> list[str]:
+    return chart.key_text().splitlines()
 
 
 def test_clustered_crossovers_are_numbered_with_a_key(qtbot: QtBot) -> None:
-    project = clustered_crossovers_project()
+    # Crossings close together with a near-tie among them: too many words to place beside
+    # the markers, so the markers are numbered and the words go in a key.
+    project = clustered_crossovers_project(TIED_CLUSTER_GPU)
     evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    assert evaluation.tie_bands
     chart = CrossoverChart()
     qtbot.addWidget(chart)
     chart.resize(900, 500)
@@ -157,12 +185,17 @@ def test_clustered_crossovers_are_numbered_with_a_key(qtbot: QtBot) -> None:
     chart.set_data(curves, evaluation)
     chart.grab()
     assert chart.labels_numbered()
-    key = chart.key_text().splitlines()
-    assert len(key) == len(chart.crossover_labels()) == 13
-    assert key[0] == "1  Fine-tuning cheaper than Hybrid above 2.42M"
-    assert "effectively tied" in key[-1]
+    items = chart._items
+    key = _key_lines(chart)
+    count = len(chart.crossover_labels())
+    assert len(key) == count == len(items) and 2 <= count <= MAX_NUMBERED
+    clean = [c for c in evaluation.crossovers if not c.in_tie_band]
+    assert count == len(clean) + len(evaluation.tie_bands)  # all in view
+    assert key == [f"{i + 1}  {item.short}" for i, item in enumerate(items)]
+    assert key[0].startswith("1  ") and "cheaper than" in key[0]
+    assert sum("effectively tied" in line for line in key) == len(evaluation.tie_bands)
     assert [label.toPlainText() for label in chart._labels if label.isVisible()] == [
-        str(i) for i in range(1, 14)
+        str(i) for i in range(1, count + 1)
     ]
 
 
@@ -234,9 +267,19 @@ def test_report_labels_never_overlap(
 
 
 def test_report_numbers_a_cluster_and_keys_it_below(qapp: object) -> None:
-    layout = paint(clustered_crossovers_project(), 0, 1400, 160, False)
-    assert layout.numbered and len(layout.labels) == 13 and layout.key is not None
-    crowded = paint(clustered_crossovers_project("l40s"), 0, 1400, 160, False)
+    project = clustered_crossovers_project()
+    layout = paint(project, 0, 1400, 160, False)
+    assert layout.numbered and layout.key is not None
+    assert len(layout.labels) == len(layout.texts) <= MAX_NUMBERED
+    evaluation, _ = evaluate_with_curves(project, project.scenarios[0])
+    assert len(layout.labels) == len(evaluation.crossovers) - sum(
+        c.in_tie_band for c in evaluation.crossovers
+    ) + len(evaluation.tie_bands)
+    # More than can be numbered: no numbers on the plot, just the key below it.
+    project = clustered_crossovers_project(CROWDED_GPU)
+    evaluation, _ = evaluate_with_curves(project, project.scenarios[0])
+    assert len(chart_label_items(evaluation, 0, float("inf"))) > MAX_NUMBERED
+    crowded = paint(project, 0, 1400, 160, False)
     assert crowded.numbered and crowded.labels == [] and crowded.key is not None
 
 
@@ -252,11 +295,13 @@ def test_exports_carry_the_key_of_numbered_markers(qtbot: QtBot, tmp_path: Path)
     chart.grab()
     assert not chart.labels_numbered()
     chart.export_png(tmp_path / "words.png", width=1200)
-    project = clustered_crossovers_project()
+    project = clustered_crossovers_project(TIED_CLUSTER_GPU)
     evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
     chart.set_data(curves, evaluation)
     chart.grab()
     assert chart.labels_numbered()
+    key = _key_lines(chart)
+    (tied,) = [line for line in key if "effectively tied" in line]
     chart.export_png(tmp_path / "numbered.png", width=1200)
     words, numbered = QImage(str(tmp_path / "words.png")), QImage(str(tmp_path / "numbered.png"))
     assert numbered.width() == words.width() == 1200
@@ -264,5 +309,6 @@ def test_exports_carry_the_key_of_numbered_markers(qtbot: QtBot, tmp_path: Path)
     chart.export_svg(tmp_path / "numbered.svg")
     svg = (tmp_path / "numbered.svg").read_text(encoding="utf-8")
     ElementTree.fromstring(svg)  # still well-formed
-    assert "1  Fine-tuning cheaper than Hybrid above 2.42M" in svg
-    assert "13  Fine-tuning and Hybrid effectively tied" in svg
+    assert key[0].startswith("1  ") and key[0] in svg
+    assert key[-1].startswith(f"{len(key)}  ") and key[-1] in svg
+    assert tied.split(" effectively tied")[0] + " effectively tied" in svg
