@@ -43,23 +43,24 @@ MAX_DEPTH = 64
 #
 # * text: a character takes at most 6 bytes in the file (a control character is written
 #   \u0001; anything else takes at most 4 bytes of UTF-8 or 2 for \" and \\).
-# * one scenario at its maxima: description 20,000 chars → 120,000 B; name 200 + six catalog
-#   ids of ≤ 200 and three API model names of ≤ 300 = 2,300 chars → 13,800 B; 69 estimates, each
-#   with a low–high range of 24-character numbers, ≤ 170 B → 11,730 B; 25 cost overrides
-#   ≤ 80 B → 2,000 B; keys, enums, booleans and indentation ≈ 4,500 B.  Total ≤ 152,030 B;
-#   MAX_SCENARIO_BYTES rounds it up to 160,000 (tests/fileformat builds that scenario).
-# * 1,000 scenarios (the model's maximum) → 160,000,000 B.
+# * one scenario at its maxima (file format 2): description 20,000 chars → 120,000 B; name 200
+#   + eighteen catalog ids of ≤ 200 and three API model names of ≤ 300 = 4,700 chars
+#   → 28,200 B; 87 estimates, each with a low–high range of 24-character numbers, ≤ 170 B
+#   → 14,790 B; 33 cost overrides ≤ 80 B → 2,640 B; keys, enums, booleans and indentation
+#   ≈ 6,000 B.  Total ≤ 171,630 B; MAX_SCENARIO_BYTES rounds it up to 180,000
+#   (tests/fileformat builds that scenario: 163,423 B).
+# * 1,000 scenarios (the model's maximum) → 180,000,000 B.
 # * the project's own text: notes 20,000 + title, client, consultant 3 × 500 = 21,500 chars
 #   → 129,000 B, rounded up to MAX_PROJECT_TEXT_BYTES = 200,000.
 # * catalog overrides: the model sets no count, so they get a budget of 16 MiB (≈ 20,000
 #   ordinary entries of ~800 B); a project beyond the total is refused at save, never lost.
-# Sum: 160,000,000 + 200,000 + 16,777,216 = 176,977,216 B → MAX_FILE_BYTES = 169 MiB (177.2 MB).
-# Loading a file of that size takes ≈ 0.5 GB of memory and a few seconds (measured: a 146 MB
-# file of 1,000 maximal scenarios, 450 MB peak).  The counts below bound what the JSON parser
-# builds from hostile input of that size (a file of "[[],[],…" would otherwise cost GBs):
-# the largest project has ≈ 100 objects and ≈ 400 values per scenario (≈ 120,000 and 400,000
+# Sum: 180,000,000 + 200,000 + 16,777,216 = 196,977,216 B → MAX_FILE_BYTES = 188 MiB (197.1 MB).
+# Loading a file of that size takes ≈ 0.5 GB of memory and a few seconds (measured: a 163 MB
+# file of 1,000 maximal scenarios, 4 s and 462 MB peak).  The counts below bound what the JSON
+# parser builds from hostile input of that size (a file of "[[],[],…" would otherwise cost GBs):
+# the largest project has ≈ 100 objects and ≈ 450 values per scenario (≈ 100,000 and 450,000
 # for 1,000 scenarios, plus ≈ 15 per catalog override).
-MAX_SCENARIO_BYTES = 160_000
+MAX_SCENARIO_BYTES = 180_000
 MAX_SCENARIOS = 1_000
 MAX_PROJECT_TEXT_BYTES = 200_000
 CATALOG_OVERRIDES_BUDGET_BYTES = 16 * 1024**2

@@ -399,10 +399,12 @@ class MainWindow(QMainWindow):
             self._set_default_split()
 
     def _set_default_split(self) -> None:
-        # The inputs get what their widest page needs without scrolling sideways (catalog
-        # names, units in any currency) from 1280 px up; the chart and results get the rest.
+        # The inputs get what their widest page needs without scrolling sideways or cutting a
+        # picked catalog name (the longest, such as "Azure OpenAI gpt-4o-mini — EU Data Zone",
+        # need about 610 px with the page list beside them) from 1280 px up; the chart and
+        # results get the rest.
         width = max(self.width(), 800)
-        left = max(550, min(640, int(width * 0.42)))
+        left = max(610, min(640, int(width * 0.42)))
         self.splitter.setSizes([left, width - left])
         height = max(self.right.height(), 400)
         self.right.setSizes([int(height * 0.52), height - int(height * 0.52)])

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 
+from engine.catalog import shipped_catalogs
 from gui.forms.fields import OptionalNumberField
 from gui.mainwindow import MainWindow
 from tests.gui.test_mainwindow import type_into
@@ -128,9 +129,12 @@ def test_catalog_hints_show_the_project_currency_with_the_usd_figure_beside(
     window: MainWindow,
 ) -> None:
     doc = window.document
-    assert doc.set_fields([(("usd_exchange_rate",), 0.5), (("currency",), "EUR")], "EUR") is None
+    rate = 0.5
+    assert doc.set_fields([(("usd_exchange_rate",), rate), (("currency",), "EUR")], "EUR") is None
     picker = window.inputs.widget_for("serving", "rag", "gpu")
     picker.reload()  # type: ignore[attr-defined]
     texts = [picker.itemText(i) for i in range(picker.count())]  # type: ignore[attr-defined]
     h100 = next(t for t in texts if "H100 SXM" in t)
-    assert "EUR 2.00/h ($3.99/h)" in h100
+    # the catalog's price, not a copy of it: the hint follows the catalog when prices change
+    usd = shipped_catalogs().gpus.get("h100-sxm").on_demand_usd_per_hour
+    assert f"EUR {usd * rate:.2f}/h (${usd:.2f}/h)" in h100
