@@ -139,7 +139,11 @@ def next_steps(report: ScenarioReport) -> list[str]:
     evaluation = report.evaluation
     key = evaluation.recommendation.strategy
     if key is None:
-        return ["Revisit the hard requirements or the strategies' settings, then re-run."]
+        return [
+            "Look for a set-up of each strategy that meets every must-have (another model, GPU "
+            "offering or hosting region — the tool searches its catalogs for the cheapest), or "
+            "revisit which requirements are must-haves; then re-run this analysis."
+        ]
     name = STRATEGY_NAMES[key]
     steps: list[str] = []
     for verdict in evaluation.strategies[key].compliance:
