@@ -102,7 +102,7 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 
-# --- Packaging (issue 10): the PyInstaller one-folder app, its archive, the frozen smoke test.
+# --- Packaging: the PyInstaller one-folder app, its archive, the frozen smoke test.
 .PHONY: package smoke-frozen install-desktop
 PKG_STAMP := $(VENV)/.installed-package
 

@@ -1,4 +1,4 @@
-"""The largest valid project we promise to handle (issue 9): 200 scenarios, 10¹² queries/month,
+"""The largest valid project we promise to handle: 200 scenarios, 10¹² queries/month,
 a 600-month horizon, a million training examples, 5,000-character notes."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Edit → scores + chart redrawn, in the real event loop, while a Monte Carlo run is in flight
-(issue 6: the analysis must never block the UI; the edit must stay within the app's 16 ms).
+(the analysis must never block the UI; the edit must stay within the app's 16 ms).
 
 Runs in a fresh interpreter (``python -m benchmarks.uncertainty_gui_bench``), like
 benchmarks.gui_bench: the real main window on the example project, off-screen, 1366×768.  A

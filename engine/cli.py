@@ -1,4 +1,4 @@
-"""The ``ftrag`` command line (SPEC §2): same engine as the app, for scripting and tests.
+"""The ``ftrag`` command line: same engine as the app, for scripting and tests.
 
 The console script is ``gui.launcher:main``: with a sub-command it lands here; without one
 (``ftrag`` or ``ftrag FILE``) it opens the desktop app.  This module never imports Qt.

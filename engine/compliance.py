@@ -1,4 +1,4 @@
-"""The compliance checklist (SPEC §3.5): a verdict per ticked item for each strategy.
+"""The compliance checklist: a verdict per ticked item for each strategy.
 
 Every rule looks at the parts a strategy uses *in this scenario*: who trains the model (own GPUs or
 a managed fine-tuning API), who serves it (an API or our own GPUs), and where the embeddings and

@@ -1,4 +1,4 @@
-"""Cost of each strategy, every component separately (SPEC §3.2).
+"""Cost of each strategy, every component separately.
 
     TCO_s(Q) = one_time_s + Σ_month [ monthly_s(Q_m) + Q_m × per_query_s ] + retrains_s × retrain_s
 

@@ -1,4 +1,4 @@
-"""Crossovers and payback (SPEC §3.2).
+"""Crossovers and payback.
 
 Self-hosted serving makes cost a step function of volume, so crossovers are found numerically,
 all of them: the TCO difference of each pair is sampled on a fine log grid of monthly volumes

@@ -1,4 +1,4 @@
-"""The ``.ftrag`` file: one JSON envelope around a project (SPEC §5).
+"""The ``.ftrag`` file: one JSON envelope around a project.
 
     {"format": "ftrag", "schema_version": 1, "app_version": "0.1.0",
      "saved_at": "2026-11-25T10:00:00+00:00", "project": {...}}

@@ -1,4 +1,4 @@
-"""How well each strategy fits the problem (SPEC §3.6): six indicators, each 0–100 with a reason.
+"""How well each strategy fits the problem: six indicators, each 0–100 with a reason.
 
 The indicators follow the seed article's "fine-tune when / RAG wins when" lists and its rules of
 thumb, and the literature:

@@ -1,4 +1,4 @@
-"""How stale an answer's facts can be (SPEC §3.4).
+"""How stale an answer's facts can be.
 
 Fine-tuning: average staleness = retrain interval ÷ 2 + lead time; worst = interval + lead time.
 RAG: re-index interval ÷ 2 + ingestion lag (worst: interval + lag).  Hybrid: facts come through

@@ -1,4 +1,4 @@
-"""Criterion scores, the weighted total, the recommendation and what would change it (SPEC §3.6).
+"""Criterion scores, the weighted total, the recommendation and what would change it.
 
 Scores are 0–100 per strategy and criterion, each with its reason:
 - cost: cheapest TCO scores 100; others 100 × cheapest ÷ their TCO;

@@ -1,4 +1,4 @@
-"""Uncertainty (SPEC §3.6): Monte Carlo over the ranges a consultant gives, a tornado of what
+"""Uncertainty: Monte Carlo over the ranges a consultant gives, a tornado of what
 moves the decision, and flip points of key inputs.
 
 How it stays fast and consistent: the cost, latency and freshness code is written with numpy

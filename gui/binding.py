@@ -330,7 +330,7 @@ class Binding:
 class UndoShortcutFilter(QObject):
     """Make Ctrl+Z / Ctrl+Shift+Z in a field undo the *document* (the form edit is already
     committed on every keystroke), instead of the field's private text undo
-    (reliability.md §6: the field's ShortcutOverride would otherwise win)."""
+    (the field's ShortcutOverride would otherwise win)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):

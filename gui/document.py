@@ -1,6 +1,6 @@
 """The open project: the current snapshot, its file, the undo stack and the live evaluation.
 
-Data flows one way (STYLE.md): a form edit calls :meth:`ProjectDocument.set_field`; the edit is
+Data flows one way: a form edit calls :meth:`ProjectDocument.set_field`; the edit is
 validated by the pydantic models, pushed on the :class:`QUndoStack` as a command holding the
 project before and after (projects are immutable, so a snapshot is one reference), and the
 current scenario is re-evaluated synchronously (≈6 ms).  An edit the models refuse changes

@@ -1,5 +1,5 @@
 """Unexpected exceptions: logged with their traceback, shown in a dialog, never fatal, never
-silent (reliability.md §6).
+silent.
 
 PySide6 hands an exception raised in a slot to ``sys.excepthook`` and carries on; a worker
 thread's goes to ``threading.excepthook``.  Both land in :func:`report_exception`, which logs it

@@ -1,4 +1,4 @@
-"""Autosave and crash recovery (reliability.md §2).
+"""Autosave and crash recovery.
 
 Every window has a :class:`RecoveryManager` with its own *session* (a random id).  While the
 project has unsaved changes, the manager writes a copy of it every few minutes (QSettings

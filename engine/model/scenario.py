@@ -1,4 +1,4 @@
-"""The inputs of one scenario, grouped the way a consultant thinks (SPEC §3.1).
+"""The inputs of one scenario, grouped the way a consultant thinks.
 
 Units are in the field names or in the ``unit`` metadata; every field has a description that the
 forms show as a tooltip, saying what it means and where the default comes from.

@@ -78,7 +78,7 @@ class NumberField(QDoubleSpinBox):
         self.setDecimals(0 if integer else FRACTION_DECIMALS)
         self.setRange(minimum, maximum)
         self.setGroupSeparatorShown(True)
-        self.setKeyboardTracking(True)  # every keystroke is a live edit (SPEC §2)
+        self.setKeyboardTracking(True)  # every keystroke is a live edit
         self.setAccelerated(True)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         if step is not None:

@@ -1,5 +1,5 @@
 """The input side of the main window: one tab per group of inputs, as a consultant thinks
-(SPEC §2), each in a scroll area so every field is reachable on a 1366×768 screen."""
+each in a scroll area so every field is reachable on a 1366×768 screen."""
 
 from __future__ import annotations
 

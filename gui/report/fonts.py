@@ -2,7 +2,7 @@
 first page is laid out.
 
 Off-screen and frozen builds can find no system fonts at all, and a PDF laid out without a font
-silently loses its text (research/qt-codebases-and-packaging.md §4, pitfall 5); the bundled TTF
+silently loses its text (Qt then writes pages without glyphs, and says nothing); the bundled TTF
 also makes a report look the same on every machine.
 """
 

@@ -1,2 +1,2 @@
-"""Uncertainty in the desktop app (issue 6): ranges in the forms, the Monte Carlo run off the
+"""Uncertainty in the desktop app: ranges in the forms, the Monte Carlo run off the
 GUI thread, and the views of its results (bands, P(recommended), tornado, flip points)."""

@@ -109,7 +109,7 @@ def test_managed_api_training_cost() -> None:
 
 
 def test_decode_speed_of_70b_on_two_h100s_matches_spec() -> None:
-    # SPEC §3.3: 140 GB of 16-bit weights on 2 × 3.35 TB/s decode at most ≈ 48 tokens/s.
+    # 140 GB of 16-bit weights on 2 × 3.35 TB/s decode at most ≈ 48 tokens/s.
     weights = L70B.parameters_billion * 1e9 * 2
     bound = 2 * H100.memory_bandwidth_tb_s * 1e12 / weights
     assert bound == pytest.approx(47.5, rel=0.02)

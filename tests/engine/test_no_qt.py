@@ -1,4 +1,5 @@
-"""engine/ must never import Qt or pyqtgraph (STYLE.md): checked in the source and at run time."""
+"""engine/ must never import Qt or pyqtgraph (it runs and is tested without Qt): checked in
+the source and at run time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The seed article's two scenarios, computed from its own inputs (SPEC §6).
+"""The seed article's two scenarios, computed from its own inputs.
 
 Hand arithmetic (12 months, flat figures exactly as the article states them):
 

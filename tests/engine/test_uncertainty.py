@@ -1,4 +1,4 @@
-"""Monte Carlo, tornado and input flip points (issue 6)."""
+"""Monte Carlo, tornado and input flip points."""
 
 from __future__ import annotations
 

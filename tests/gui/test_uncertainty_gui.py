@@ -1,4 +1,4 @@
-"""Uncertainty in the app (issue 6): ranges edited in the forms through the document (undoable,
+"""Uncertainty in the app: ranges edited in the forms through the document (undoable,
 refused values marked at the field, a likely value outside its range widens it), the Monte Carlo
 run off the GUI thread (results shown as bands, P(recommended) and a tornado; stale runs
 dropped; edits processed while a long run is in flight), and the report's Uncertainty section."""

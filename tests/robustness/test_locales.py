@@ -1,6 +1,6 @@
 """The same numbers in eight locales: typed the locale's way they mean the same value; shown the
 locale's way on screen and in the engine's own sentences; the file and the CLI are the same bytes
-whatever the locale (issue 9 §2)."""
+whatever the locale."""
 
 from __future__ import annotations
 

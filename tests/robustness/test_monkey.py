@@ -1,4 +1,4 @@
-"""A monkey on the real window (issue 9 §1): random sequences of what people do — hostile, huge,
+"""A monkey on the real window: random sequences of what people do — hostile, huge,
 empty and locale-formatted text typed into every kind of field, spin-box steps, combos, check
 boxes, scenario add/duplicate/delete/switch, chart toggles, resizes, undo/redo from the
 keyboard, save and reopen, and menu-bar commands (Scenario menu, Save, Save As) with their

@@ -1,4 +1,4 @@
-"""Strings from a project file are text, never markup, wherever they appear (issue 9 §3)."""
+"""Strings from a project file are text, never markup, wherever they appear."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """An exception in a slot or a worker thread: logged with its traceback, shown in a dialog with
-copyable details, and the dialog's recovery save writes the open project (issue 9 §4)."""
+copyable details, and the dialog's recovery save writes the open project."""
 
 from __future__ import annotations
 
