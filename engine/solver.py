@@ -668,7 +668,7 @@ def _solve_strategy(
     return StrategySolution(
         key,
         name,
-        _with_trades(verified, ctx.money, scenario, key),
+        _with_trades(verified, ctx, scenario, key),
         searched,
         current_tco,
         current_ok,
@@ -714,7 +714,18 @@ def _hosted_words(serving: str | None, retrieval: str | None) -> str:
     return ", ".join(words) or "as the inputs say"
 
 
-def _model_trade(candidate: Candidate, scenario: Scenario, key: str) -> list[str]:
+def _model_name(ctx: Context, ref: str | None) -> str:
+    """A model as the client reads it: the catalog's or the price list's name, not its id."""
+    if not ref:
+        return "none"
+    if ":" in ref:
+        price = api_models().get(ref)
+        return f"{price.provider} {price.name}" if price is not None else ref
+    entry = ctx.catalogs.base_models.entries.get(ref)
+    return entry.name if entry is not None else ref
+
+
+def _model_trade(candidate: Candidate, scenario: Scenario, key: str, ctx: Context) -> list[str]:
     """A different model than the scenario's: quality is not scored, so say so."""
     option = scenario.serving.for_strategy(key)
     if option.mode is ServingMode.api:
@@ -729,12 +740,15 @@ def _model_trade(candidate: Candidate, scenario: Scenario, key: str) -> list[str
         or candidate.changes.get("fine_tuning.base_model")
     )
     if new and new != now:
-        return [f"model {new} instead of {now}: answer quality is not scored — check it"]
+        return [
+            f"model {_model_name(ctx, new)} instead of {_model_name(ctx, now)}: "
+            "answer quality is not scored — check it"
+        ]
     return []
 
 
 def _with_trades(
-    candidates: list[Candidate], money: str, scenario: Scenario, key: str
+    candidates: list[Candidate], ctx: Context, scenario: Scenario, key: str
 ) -> list[Candidate]:
     """What each candidate gives up or gains against the cheapest."""
     if not candidates:
@@ -743,12 +757,14 @@ def _with_trades(
     out = [
         dataclasses.replace(
             best,
-            trades=["cheapest that meets every must", *_model_trade(best, scenario, key)],
+            trades=["cheapest that meets every must", *_model_trade(best, scenario, key, ctx)],
         )
     ]
     for c in candidates[1:]:
-        trades = [f"+{nf.money(c.tco - best.tco, money)} over the horizon"]
-        trades += _model_trade(c, scenario, key)
+        extra = nf.money(c.tco - best.tco, ctx.money)
+        same = extra == nf.money(0.0, ctx.money)
+        trades = ["same cost" if same else f"+{extra} over the horizon"]
+        trades += _model_trade(c, scenario, key, ctx)
         if c.latency_p95 < best.latency_p95 - 0.05:
             trades.append(
                 f"faster: p95 {nf.fixed(c.latency_p95, 2)} s against "

@@ -77,3 +77,22 @@ def test_json_has_every_strategy_with_candidates_and_reasons() -> None:
     first = doc["strategies"]["rag"]["candidates"][0]
     for field in ("summary", "tco", "latency_p95_s", "hosted_in", "trades", "changes"):
         assert field in first
+
+
+def test_trades_name_models_as_the_client_reads_them() -> None:
+    """The trade-offs say "Llama 3.2 3B instead of OpenAI gpt 4o mini", never catalog ids,
+    and a candidate that costs the same as the cheapest says so instead of "+EUR 0.00"."""
+    import re
+
+    solution = solve(load_template("eu-insurer-claims"))
+    trades = [
+        t for k in ("rag", "hybrid") for c in solution.strategies[k].candidates for t in c.trades
+    ]
+    model_trades = [t for t in trades if t.startswith("model ")]
+    assert model_trades, trades
+    for text in model_trades:
+        named = re.match(r"model (.+) instead of (.+):", text)
+        assert named, text
+        for name in named.groups():
+            assert ":" not in name and not re.fullmatch(r"[a-z0-9.\-]+", name), text
+    assert not any(re.search(r"\+\D+ 0\.00 over", t) for t in trades), trades
