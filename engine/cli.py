@@ -98,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument(
         "--keep", type=_samples, default=3, help="setups to show per strategy (default 3)"
     )
+    solve.add_argument(
+        "--any-model-size",
+        action="store_true",
+        help="search self-hosted models smaller than the scenario's own (answer quality is "
+        "not scored; by default the search keeps the model size)",
+    )
+    solve.add_argument(
+        "--min-params",
+        type=_billions,
+        metavar="B",
+        help="search only self-hosted models of at least B billion parameters",
+    )
 
     new = sub.add_parser("new", help="write a new project file from a template")
     new.add_argument("--template", default="support-assistant", help="template name")
@@ -127,6 +139,16 @@ def _samples(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if not 0 <= n <= 1_000_000:
         raise argparse.ArgumentTypeError("must be between 0 and 1,000,000")
+    return n
+
+
+def _billions(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < n <= 100_000:
+        raise argparse.ArgumentTypeError("must be between 0 and 100,000 (billions)")
     return n
 
 
@@ -371,7 +393,13 @@ def _solve(args: argparse.Namespace) -> int:
     except KeyError as exc:
         raise CliError(f"{args.file}: {exc.args[0]}") from None
     try:
-        solution = solve(project, scenario, keep=args.keep)
+        solution = solve(
+            project,
+            scenario,
+            keep=args.keep,
+            keep_model_size=not args.any_model_size,
+            min_parameters_billion=args.min_params,
+        )
     except (EvaluationError, ArithmeticError, ValueError) as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if args.json:

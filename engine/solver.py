@@ -121,6 +121,7 @@ class StrategySolution:
     current_meets: bool
     unmet: list[str]  # when nothing qualifies: which must no catalog entry meets, and why
     notes: list[str] = field(default_factory=list)
+    smallest_model_billion: float = 0.0  # self-hosted models below this size were not searched
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def apply_candidate(scenario: Scenario, candidate: Candidate) -> Scenario:
 
 def _serving_options(
     ctx: Context, key: str, q: Array, prompt: float, allowed: Callable[[str | None], bool],
-    stop: StopFn,
+    stop: StopFn, floor: float,
 ) -> _Part:  # fmt: skip
     s = ctx.scenario
     option = s.serving.for_strategy(key)
@@ -287,6 +288,8 @@ def _serving_options(
         }
     )
     for model in ctx.catalogs.base_models:
+        if model.parameters_billion < floor:
+            continue  # smaller than the model size the search keeps
         for gpu in ctx.catalogs.gpus:
             offers: list[tuple[str, str | None, str]] = [("", None, "catalog price")]
             offers += [
@@ -446,8 +449,17 @@ def solve(
     *,
     keep: int = 3,
     should_stop: StopFn | None = None,
+    keep_model_size: bool = True,
+    min_parameters_billion: float | None = None,
 ) -> Solution:
-    """The cheapest setups meeting every must, per strategy (see the module docstring)."""
+    """The cheapest setups meeting every must, per strategy (see the module docstring).
+
+    Answer quality is not scored, so by default a self-hosted model is never smaller than the
+    one the scenario has for that strategy (``keep_model_size``): the search changes the GPU,
+    the offering, the precision and the streams, not the model class the consultant chose.
+    ``min_parameters_billion`` sets a floor of its own; with ``keep_model_size=False`` and no
+    floor, any model in the catalog is a candidate (a smaller one is flagged in the trades).
+    """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
         scenario = project.scenario(scenario)
@@ -463,8 +475,21 @@ def solve(
     allowed, region = _region_rule(scenario)
     out: dict[str, StrategySolution] = {}
     for key in STRATEGIES:
+        floor, floor_words = _model_floor(ctx, key, keep_model_size, min_parameters_billion)
         out[key] = _solve_strategy(
-            project, scenario, ctx, key, models[key], q, allowed, region, keep, stop, current
+            project,
+            scenario,
+            ctx,
+            key,
+            models[key],
+            q,
+            allowed,
+            region,
+            keep,
+            stop,
+            current,
+            floor,
+            floor_words,
         )
     return Solution(
         scenario=scenario.name,
@@ -472,6 +497,27 @@ def solve(
         strategies=out,
         seconds=time.perf_counter() - started,
     )
+
+
+def _model_floor(
+    ctx: Context, key: str, keep_model_size: bool, min_parameters_billion: float | None
+) -> tuple[float, str]:
+    """The smallest self-hosted model searched (billions of parameters) and why, in words:
+    the scenario's own model for this strategy (RAG's self-hosted model, the fine-tuned base
+    model otherwise) when the size is kept, and/or the floor asked for."""
+    floor, words = 0.0, ""
+    if min_parameters_billion:
+        floor, words = (
+            min_parameters_billion,
+            f"of at least {nf.number(min_parameters_billion)}B parameters",
+        )
+    if keep_model_size:
+        s = ctx.scenario
+        ref = s.serving.rag.self_hosted_model if key == "rag" else s.fine_tuning.base_model
+        entry = ctx.catalogs.base_models.entries.get(ref or "")
+        if entry is not None and entry.parameters_billion > floor:
+            floor, words = entry.parameters_billion, f"no smaller than the scenario's {entry.name}"
+    return floor, words
 
 
 def _musts(scenario: Scenario) -> list[tuple[str, str, float]]:
@@ -497,6 +543,8 @@ def _solve_strategy(
     keep: int,
     stop: StopFn,
     current: Any,
+    floor: float = 0.0,
+    floor_words: str = "",
 ) -> StrategySolution:
     name = STRATEGY_NAMES[key]
     prompt = _prompt_tokens(ctx, key)
@@ -521,7 +569,7 @@ def _solve_strategy(
         for c in model.components
         if c.key in variable and not c.overridden
     )
-    serving = _serving_options(ctx, key, q, prompt, allowed, stop)
+    serving = _serving_options(ctx, key, q, prompt, allowed, stop, floor)
     # Operations effort (its default depends on API vs self-hosted) per serving mode.
     ops: dict[str, float] = {}
     for mode in ("api", "self_hosted"):
@@ -542,6 +590,8 @@ def _solve_strategy(
             else effective_retrain_interval(ctx)[0]
         )
         for base in ctx.catalogs.base_models:
+            if base.parameters_billion < floor:
+                continue
             trial = dataclasses.replace(
                 ctx, scenario=_with(ctx.scenario, "fine_tuning.base_model", base.id)
             )
@@ -665,6 +715,11 @@ def _solve_strategy(
         for c in model.components
         if c.overridden and c.key in variable
     ]
+    if floor > 0:
+        notes.append(
+            f"self-hosted models {floor_words} only (answer quality is not scored, so the "
+            "search keeps the model size; allow smaller models to search every size)"
+        )
     return StrategySolution(
         key,
         name,
@@ -674,6 +729,7 @@ def _solve_strategy(
         current_ok,
         unmet,
         notes,
+        floor,
     )
 
 
@@ -792,6 +848,7 @@ def solution_json(solution: Solution) -> dict[str, Any]:
                 "current_meets_every_must": s.current_meets,
                 "unmet": s.unmet,
                 "notes": s.notes,
+                "smallest_model_billion": s.smallest_model_billion,
                 "candidates": [
                     {
                         "summary": c.summary,

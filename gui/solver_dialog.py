@@ -15,8 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -33,6 +35,16 @@ from engine.solver import Candidate, Solution, SolverCancelled, apply_candidate,
 from gui.document import ProjectDocument
 
 log = logging.getLogger(__name__)
+
+# The smallest self-hosted model searched: (words, keep the scenario's size, floor in billions).
+MODEL_SIZES: tuple[tuple[str, bool, float | None], ...] = (
+    ("No smaller than the scenario's model", True, None),
+    ("Any size (answer quality is not scored)", False, None),
+    ("At least 7B parameters", False, 7.0),
+    ("At least 13B parameters", False, 13.0),
+    ("At least 30B parameters", False, 30.0),
+    ("At least 70B parameters", False, 70.0),
+)
 
 _POOL: QThreadPool | None = None
 
@@ -58,11 +70,18 @@ class _Relay(QObject):
 
 class _Run(QRunnable):
     def __init__(
-        self, relay: _Relay, generation: int, project: Project, scenario: Scenario, live: Any
+        self,
+        relay: _Relay,
+        generation: int,
+        project: Project,
+        scenario: Scenario,
+        live: Any,
+        model_size: tuple[bool, float | None] = (True, None),
     ) -> None:
         super().__init__()
         self.relay, self.generation = relay, generation
         self.project, self.scenario, self.live = project, scenario, live
+        self.keep_model_size, self.min_parameters_billion = model_size
 
     def run(self) -> None:
         if self.live() != self.generation:
@@ -72,6 +91,8 @@ class _Run(QRunnable):
                 self.project,
                 self.scenario,
                 should_stop=lambda: self.live() != self.generation,
+                keep_model_size=self.keep_model_size,
+                min_parameters_billion=self.min_parameters_billion,
             )
         except SolverCancelled:
             return
@@ -105,6 +126,21 @@ class SolverDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        sizes = QHBoxLayout()
+        self.model_size = QComboBox()
+        for words, _keep, _floor in MODEL_SIZES:
+            self.model_size.addItem(words)
+        self.model_size.setToolTip(
+            "Which self-hosted models the search may propose. Answer quality is not scored, "
+            "so by default a model is never smaller than the one the scenario has."
+        )
+        size_label = QLabel("Self-hosted &models:")
+        size_label.setBuddy(self.model_size)
+        sizes.addWidget(size_label)
+        sizes.addWidget(self.model_size)
+        sizes.addStretch(1)
+        layout.addLayout(sizes)
+        self.model_size.currentIndexChanged.connect(lambda _i: self.start())
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -145,8 +181,16 @@ class SolverDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.status.setText(f"Searching the catalogs for scenario '{self.document.scenario.name}'…")
         live = self._live_generation
+        _words, keep, floor = MODEL_SIZES[self.model_size.currentIndex()]
         _pool().start(
-            _Run(self._relay, self._live, self.document.project, self.document.scenario, live)
+            _Run(
+                self._relay,
+                self._live,
+                self.document.project,
+                self.document.scenario,
+                live,
+                (keep, floor),
+            )
         )
 
     def _live_generation(self) -> int:

@@ -115,3 +115,17 @@ def test_solve_prints_setups_and_json() -> None:
     assert text.returncode == 0 and "Cheapest setups that meet every must" in text.stdout
     missing = ftrag("solve", "no-such-file.ftrag")
     assert missing.returncode != 0 and "no such file" in missing.stderr
+
+
+def test_solve_model_size_floor_from_the_command_line() -> None:
+    path = str(template_path("eu-insurer-claims"))
+    kept = json.loads(ftrag("solve", path, "--json").stdout)["strategies"]["rag"]
+    assert kept["smallest_model_billion"] > 0
+    wide = json.loads(ftrag("solve", path, "--json", "--any-model-size").stdout)
+    assert wide["strategies"]["rag"]["smallest_model_billion"] == 0
+    assert wide["strategies"]["rag"]["candidates"][0]["tco"] <= kept["candidates"][0]["tco"]
+    big = json.loads(ftrag("solve", path, "--json", "--min-params", "60").stdout)
+    assert big["strategies"]["rag"]["smallest_model_billion"] == 60
+    bad = ftrag("solve", path, "--min-params", "-1")
+    assert bad.returncode == 2 and "--min-params" in bad.stderr
+    assert "Traceback" not in bad.stderr

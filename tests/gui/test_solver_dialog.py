@@ -60,3 +60,38 @@ def test_an_edit_restarts_the_search_and_drops_the_stale_one(
     shown = dialog.solution.strategies["rag"].current_tco
     assert shown == pytest.approx(doc.evaluation.strategies["rag"].tco.value)
     dialog.close()
+
+
+def test_the_search_keeps_the_model_size_unless_the_consultant_widens_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Answer quality is not scored: by default no self-hosted model smaller than the
+    scenario's is proposed; "Any size" in the dialog lets the smaller ones in, and says so."""
+    doc = window.document
+    doc.load(load_template("eu-insurer-claims"))
+    _menu_action(window, "Scenario", "Find Cheapest Setup…").trigger()
+    dialog = window.solver_dialog
+    qtbot.waitUntil(lambda: dialog.solution is not None, timeout=30_000)
+
+    def models(solution) -> set[str]:  # type: ignore[no-untyped-def]
+        return {
+            c.changes.get("serving.rag.self_hosted_model") or ""
+            for c in solution.strategies["rag"].candidates
+        } - {""}
+
+    from engine.catalog import shipped_catalogs
+
+    sizes = {m.id: m.parameters_billion for m in shipped_catalogs().base_models}
+    floor = sizes[doc.scenario.serving.rag.self_hosted_model]
+    kept = dialog.solution
+    assert kept is not None and models(kept)
+    assert all(sizes[m] >= floor for m in models(kept)), models(kept)
+    assert any("no smaller than the scenario's" in n for n in kept.strategies["rag"].notes)
+    dialog.model_size.setCurrentIndex(1)  # "Any size"
+    qtbot.waitUntil(lambda: dialog.solution is not None and dialog.solution is not kept,
+                    timeout=30_000)  # fmt: skip
+    widened = dialog.solution
+    assert widened is not None
+    assert any(sizes[m] < floor for m in models(widened)), models(widened)
+    assert widened.strategies["rag"].candidates[0].tco <= kept.strategies["rag"].candidates[0].tco
+    dialog.close()
