@@ -121,8 +121,10 @@ class SolverDialog(QDialog):
         intro = QLabel(
             "For each strategy, the cheapest setups in the catalogs that meet every must of "
             "this scenario (hard compliance items, the data region, latency targets marked "
-            "must), verified by the full evaluation. Model quality is not scored: a smaller "
-            "model is flagged in 'trades'. Apply replaces the setup in one undoable step."
+            "must), verified by the full evaluation. Answer quality is not scored: no "
+            "self-hosted model smaller than the scenario's is proposed unless you widen the "
+            "choice below, and another model is flagged in 'trades'. Apply replaces the setup "
+            "in one undoable step."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
