@@ -13,6 +13,7 @@ from engine.latency import erlang_c, p95_wait_seconds
 from engine.model import Project
 from engine.model.base import Estimate
 from engine.model.scenario import Requirements, Scenario, TargetNeed
+from engine.regions import shipped_offerings
 from engine.templates import load_template
 from engine.uncertainty import outcomes, uncertain_inputs
 
@@ -234,13 +235,19 @@ def test_self_hosting_meets_eu_residency_only_on_gpus_said_to_be_in_the_eu() -> 
     ev = evaluate(project, eu)
     serving = next(c for c in ev.strategies["rag"].components if c.key == "serving")
     price = next(i for i in serving.figure.inputs if i.name == "price")
-    assert price.value == pytest.approx(1.4 * 1.08 * project.usd_exchange_rate)
+    # The offer is priced in EUR; a USD project converts it at the catalog's reference rate.
+    offerings = shipped_offerings()
+    eur_price = offerings.gpu_offer("scaleway-l40s").price_per_gpu_hour
+    assert offerings.gpu_offer("scaleway-l40s").currency == "EUR"
+    assert price.value == pytest.approx(
+        eur_price * offerings.usd_per_eur * project.usd_exchange_rate
+    )
     # A project in EUR uses the EUR price as it is.
     data = {name: getattr(project, name) for name in Project.model_fields}
     data.update(currency="EUR", usd_exchange_rate=0.92, scenarios=[eu])
     eur = Project.model_validate(data)
     serving = next(c for c in evaluate(eur).strategies["rag"].components if c.key == "serving")
-    assert next(i for i in serving.figure.inputs if i.name == "price").value == 1.4
+    assert next(i for i in serving.figure.inputs if i.name == "price").value == eur_price
 
 
 def test_own_infrastructure_keeps_the_old_meaning() -> None:
