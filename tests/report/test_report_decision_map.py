@@ -131,6 +131,11 @@ def test_a_line_within_a_quarter_of_today_puts_the_map_in_the_summary(tmp_path: 
     assert "Where the answer changes" in text and "Map 1." in text
     assert "would win if queries per month fell below" in text
     assert "plausible range of queries per month" in text
+    # The full report prints it once: the appendix refers to the summary's map.
+    full = tmp_path / "near-full.pdf"
+    render_report(near_project, full, mode="full", report_date=DAY)
+    text = " ".join(pdf_pages(full))
+    assert text.count("Map 1.") == 1 and "Map 1, in the summary." in text
     pdf = tmp_path / "far.pdf"
     render_report(template, pdf, report_date=DAY)
     text = " ".join(pdf_pages(pdf))
