@@ -950,3 +950,69 @@ def decision_map_text(m: DecisionMap) -> str:
     if m.unpriced_reason:
         lines.append(m.unpriced_reason)
     return "\n".join(lines) + "\n"
+
+
+# --- the map's default axes, and when it changes the story ------------------------------------
+
+DEFAULT_X = "workload.queries_per_month"
+DEFAULT_Y = "knowledge.corpus_change_pct_per_month"
+
+
+def default_fields(fields: Sequence[MapField]) -> tuple[MapField, MapField]:
+    """The inputs a map starts with (the Decision map tab and the report): monthly volume
+    across and document churn up.  An input left empty cannot be an axis; the first numeric
+    input that holds a value stands in for it."""
+    usable = [f for f in fields if f.today is not None]
+    chosen: list[MapField] = []
+    for wanted in (DEFAULT_X, DEFAULT_Y):
+        field = next((f for f in usable if f.path == wanted and f not in chosen), None)
+        if field is None:
+            field = next((f for f in usable if f not in chosen), None)
+        if field is None:
+            raise DecisionMapError("this scenario has fewer than two numeric inputs for a map")
+        chosen.append(field)
+    return chosen[0], chosen[1]
+
+
+def default_axes(scenario: Scenario) -> tuple[Axis, Axis]:
+    """:func:`default_fields` of the scenario, each over its :func:`default_span`."""
+    x, y = default_fields(map_fields(scenario))
+    return Axis(x.path, *default_span(x)), Axis(y.path, *default_span(y))
+
+
+# Without a range of its own, an input is taken to be known within ±25 %: the width of a
+# typical planning estimate of volume or churn, well inside a map's ÷10 … ×10 span.
+PLAUSIBLE_SHARE = 0.25
+
+
+def _estimate_at(scenario: Scenario, path: str) -> Estimate | None:
+    value: Any = scenario
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return value if isinstance(value, Estimate) else None
+
+
+def plausible_range(scenario: Scenario, field: MapField) -> tuple[float, float]:
+    """The values an input may plausibly take: its own low–high range when the scenario gives
+    one (a missing end is today's value), else today ± :data:`PLAUSIBLE_SHARE`."""
+    today = field.today if field.today is not None else 0.0
+    estimate = _estimate_at(scenario, field.path)
+    if estimate is not None and estimate.has_range:
+        low = estimate.low if estimate.low is not None else today
+        high = estimate.high if estimate.high is not None else today
+        return float(low), float(high)
+    spread = abs(today) * PLAUSIBLE_SHARE
+    return today - spread, today + spread
+
+
+def story_changes(m: DecisionMap, scenario: Scenario) -> list[Change]:
+    """The lines that change the story: moving one input at a time from today (the nearest
+    line on each side, along each axis: :func:`changes_from_today`), those that lie within the
+    input's :func:`plausible_range`.  When there is one, the recommendation depends on a
+    figure the client does not know exactly, and the client summary shows the map."""
+    found = []
+    for change in changes_from_today(m):
+        low, high = plausible_range(scenario, change.field)
+        if low <= change.value <= high:
+            found.append(change)
+    return found

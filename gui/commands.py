@@ -258,6 +258,16 @@ COMMANDS: tuple[Command, ...] = (
         attr="act_export_map_png",
     ),
     Command(
+        "file.export_map_svg",
+        "E&xport Decision Map as SVG…",
+        "file",
+        _export_map("svg"),
+        status_tip="Save the decision map as a vector image (SVG), hatched for grey-scale print",
+        enabled_when=_has_result,
+        group="chart",
+        attr="act_export_map_svg",
+    ),
+    Command(
         "file.export_map_csv",
         "Export Decision Map Da&ta as CSV…",
         "file",

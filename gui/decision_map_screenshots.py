@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.act_decision_map.trigger()
             controller = window.decision_map
             controller.view.choose(x, y)
-            controller.runner.set_resolution(160)
+            controller.view.set_resolution(200)  # Detail: Fine, as a user would choose it
             started = time.monotonic()
             while not controller.runner.is_current() and time.monotonic() - started < 120:
                 app.processEvents()

@@ -244,13 +244,15 @@ def export_chart(window: MainWindow, kind: str) -> Path | None:
 
 MAP_FORMATS = {
     "png": ("Export decision map as PNG", "PNG images (*.png)", "the decision map"),
+    "svg": ("Export decision map as SVG", "SVG images (*.svg)", "the decision map"),
     "csv": ("Export decision map data as CSV", "CSV files (*.csv)", "the decision map data"),
 }
 
 
 def export_decision_map(window: MainWindow, kind: str) -> Path | None:
-    """File → Export Decision Map as PNG / Data as CSV: the map on screen (PNG as drawn,
-    patterns and all; CSV one row per grid point, as ``ftrag map --csv``)."""
+    """File → Export Decision Map as PNG / as SVG / Data as CSV: the map on screen (PNG as
+    drawn, patterns and all; SVG as the report prints it, vector and hatched; CSV one row per
+    grid point, as ``ftrag map --csv``)."""
     view = window.decision_map.drawn_view()
     if view is None:
         window.show_message(

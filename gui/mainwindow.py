@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
     act_methodology: QAction
     act_about: QAction
     act_export_map_png: QAction
+    act_export_map_svg: QAction
     act_export_map_csv: QAction
     act_decision_map: QAction
     act_import_prices: QAction

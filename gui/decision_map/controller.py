@@ -49,6 +49,7 @@ class DecisionMapController(QObject):
             self.runner.scheduled.connect(view.show_pending)
             self.runner.failed.connect(view.show_failure)
             view.axesChosen.connect(self._axes_chosen)
+            view.resolutionChosen.connect(self.runner.set_resolution)
             self._view = view
             view.set_fields(map_fields(self.window.document.scenario))
         return self._view

@@ -37,6 +37,7 @@ from engine.decision_map import (
     MapField,
     changes_from_today,
     decision_map_csv,
+    default_fields,
     default_span,
     describe_cell,
     describe_strategies,
@@ -45,10 +46,10 @@ from engine.decision_map import (
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES, is_dark
+from gui.decision_map.worker import RESOLUTION
+from gui.forms.fields import mark_invalid
 from gui.views.common import muted_label, plain_label
 
-DEFAULT_X = "workload.queries_per_month"
-DEFAULT_Y = "knowledge.corpus_change_pct_per_month"
 FULL_SHADE_MARGIN = 20.0  # points: a lead this large is drawn in the full colour
 PATTERNS: dict[str, Qt.BrushStyle] = {
     "fine_tuning": Qt.BrushStyle.BDiagPattern,
@@ -56,6 +57,18 @@ PATTERNS: dict[str, Qt.BrushStyle] = {
     "hybrid": Qt.BrushStyle.DiagCrossPattern,
 }
 NONE_COLOR = "#9A9A9A"
+#: The scale of an axis: as the crossover chart would choose it, or set.
+SCALES: tuple[tuple[str, bool | None], ...] = (
+    ("Auto scale", None),
+    ("Linear", False),
+    ("Logarithmic", True),
+)
+#: Grid points per axis: coarse is quick on a slow machine, fine shows a line's small turns.
+RESOLUTIONS: tuple[tuple[str, int], ...] = (
+    ("Coarse (60 × 60)", 60),
+    ("Normal (120 × 120)", RESOLUTION),
+    ("Fine (200 × 200)", 200),
+)
 NONE_PATTERN = Qt.BrushStyle.CrossPattern
 
 
@@ -110,6 +123,7 @@ class DecisionMapView(QWidget):
     """See the module docstring.  ``axesChosen(Axis, Axis)`` whenever the axes change."""
 
     axesChosen = Signal(object, object)
+    resolutionChosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,14 +131,28 @@ class DecisionMapView(QWidget):
         self.map: DecisionMap | None = None
         self._fields: dict[str, MapField] = {}
         self._ranges: dict[str, tuple[float, float]] = {}  # per input: the range last chosen
+        self._scales: dict[str, bool | None] = {}  # per input: the scale last chosen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
-        self.x_combo, self.x_lo, self.x_hi = self._axis_row(grid, 0, "&Across:")
-        self.y_combo, self.y_lo, self.y_hi = self._axis_row(grid, 1, "&Up:")
+        self.x_combo, self.x_lo, self.x_hi, self.x_scale = self._axis_row(grid, 0, "&Across:")
+        self.y_combo, self.y_lo, self.y_hi, self.y_scale = self._axis_row(grid, 1, "&Up:")
+        detail = QLabel("&Detail:")
+        self.resolution = QComboBox()
+        self.resolution.setAccessibleName("Map detail")
+        self.resolution.setToolTip("Grid points per axis: finer shows more, coarser is quicker")
+        for text, n in RESOLUTIONS:
+            self.resolution.addItem(text, n)
+        self.resolution.setCurrentIndex(self.resolution.findData(RESOLUTION))
+        self.resolution.currentIndexChanged.connect(
+            lambda _i: self.resolutionChosen.emit(int(self.resolution.currentData()))
+        )
+        detail.setBuddy(self.resolution)
+        grid.addWidget(detail, 0, 7)
+        grid.addWidget(self.resolution, 0, 8)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
@@ -177,7 +205,7 @@ class DecisionMapView(QWidget):
 
     def _axis_row(
         self, grid: QGridLayout, row: int, title: str
-    ) -> tuple[QComboBox, QLineEdit, QLineEdit]:
+    ) -> tuple[QComboBox, QLineEdit, QLineEdit, QComboBox]:
         label = QLabel(title)
         combo = QComboBox()
         combo.setAccessibleName("Input " + ("across" if row == 0 else "up"))
@@ -190,13 +218,19 @@ class DecisionMapView(QWidget):
             edit.setMaximumWidth(110)
             edit.editingFinished.connect(self._ranges_edited)
         combo.currentIndexChanged.connect(self._field_chosen)
+        scale = QComboBox()
+        scale.setAccessibleName(f"{'Across' if row == 0 else 'Up'} scale")
+        for text, log in SCALES:
+            scale.addItem(text, log)
+        scale.currentIndexChanged.connect(self._scale_chosen)
         grid.addWidget(label, row, 0)
         grid.addWidget(combo, row, 1)
         grid.addWidget(QLabel("from"), row, 2)
         grid.addWidget(lo, row, 3)
         grid.addWidget(QLabel("to"), row, 4)
         grid.addWidget(hi, row, 5)
-        return combo, lo, hi
+        grid.addWidget(scale, row, 6)
+        return combo, lo, hi, scale
 
     def set_fields(self, fields: list[MapField]) -> None:
         """The inputs that can be an axis (the scenario's numeric inputs that hold a value)."""
@@ -206,7 +240,11 @@ class DecisionMapView(QWidget):
             self._fields = {f.path: f for f in usable}  # today's values may have changed
             return
         self._fields = {f.path: f for f in usable}
-        chosen = (self.x_combo.currentData() or DEFAULT_X, self.y_combo.currentData() or DEFAULT_Y)
+        first, second = default_fields(usable) if len(usable) >= 2 else (None, None)
+        chosen = (
+            self.x_combo.currentData() or (first.path if first else None),
+            self.y_combo.currentData() or (second.path if second else None),
+        )
         for combo, path in zip((self.x_combo, self.y_combo), chosen, strict=True):
             combo.blockSignals(True)
             combo.clear()
@@ -225,12 +263,17 @@ class DecisionMapView(QWidget):
         """Set both axes (tests, screenshots) as a user would."""
         for combo, axis in ((self.x_combo, x), (self.y_combo, y)):
             self._ranges[axis.field] = (axis.lo, axis.hi)
+            self._scales[axis.field] = axis.log
             combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(axis.field))
             combo.blockSignals(False)
         self._show_range(self.x_combo, self.x_lo, self.x_hi)
         self._show_range(self.y_combo, self.y_lo, self.y_hi)
         self._emit_axes()
+
+    def set_resolution(self, resolution: int) -> None:
+        """Choose the detail (tests, screenshots) as a user would: one of RESOLUTIONS."""
+        self.resolution.setCurrentIndex(self.resolution.findData(resolution))
 
     def _range_for(self, path: str) -> tuple[float, float]:
         if path not in self._ranges:
@@ -244,6 +287,12 @@ class DecisionMapView(QWidget):
         a, b = self._range_for(path)
         lo.setText(fmt.number(a))
         hi.setText(fmt.number(b))
+        mark_invalid(lo, None)
+        mark_invalid(hi, None)
+        scale = self.x_scale if combo is self.x_combo else self.y_scale
+        scale.blockSignals(True)
+        scale.setCurrentIndex(max(0, scale.findData(self._scales.get(path))))
+        scale.blockSignals(False)
 
     def _field_chosen(self) -> None:
         self._show_range(self.x_combo, self.x_lo, self.x_hi)
@@ -260,26 +309,61 @@ class DecisionMapView(QWidget):
         except ValueError:
             return None
 
-    def _ranges_edited(self) -> None:
-        for combo, lo, hi in (
-            (self.x_combo, self.x_lo, self.x_hi),
-            (self.y_combo, self.y_lo, self.y_hi),
+    def _scale_chosen(self) -> None:
+        for combo, scale in ((self.x_combo, self.x_scale), (self.y_combo, self.y_scale)):
+            path = combo.currentData()
+            if path is not None:
+                self._scales[path] = scale.currentData()
+        self._ranges_edited()
+
+    def range_problems(self) -> list[tuple[QLineEdit, str]]:
+        """What is wrong with the ranges typed (the field, one line each); marks the fields."""
+        problems: list[tuple[QLineEdit, str]] = []
+        for combo, lo, hi, scale in (
+            (self.x_combo, self.x_lo, self.x_hi, self.x_scale),
+            (self.y_combo, self.y_lo, self.y_hi, self.y_scale),
         ):
             path = combo.currentData()
-            if path is None:
+            if path is None or path not in self._fields:
                 continue
+            field = self._fields[path]
             a, b = self._parse(lo.text()), self._parse(hi.text())
-            if a is None or b is None:
-                self.status.setText(f"Not a number: {lo.text() if a is None else hi.text()}")
-                return
-            self._ranges[path] = (a, b)
+            found: dict[QLineEdit, str] = {}
+            for edit, value in ((lo, a), (hi, b)):
+                if value is None or not math.isfinite(value):
+                    found[edit] = f"Not a number: {edit.text().strip() or '(empty)'}"
+                elif not field.minimum <= value <= field.maximum:
+                    found[edit] = (
+                        f"{fmt.number(value)} is outside the allowed "
+                        f"{fmt.number(field.minimum)} – {fmt.number(field.maximum)}"
+                    )
+            if a is not None and b is not None and not found and b <= a:
+                found[hi] = f"The high end ({fmt.number(b)}) must be above the low end"
+            if a is not None and lo not in found and scale.currentData() is True and a <= 0:
+                found[lo] = "A logarithmic axis needs a low end above zero"
+            for edit in (lo, hi):
+                mark_invalid(edit, found.get(edit))
+            problems += list(found.items())
+            if not found and a is not None and b is not None:
+                self._ranges[path] = (a, b)
+        return problems
+
+    def _ranges_edited(self) -> None:
+        problems = self.range_problems()
+        if problems:
+            edit, message = problems[0]
+            self.status.setText(f"{edit.accessibleName()}: {message}")
+            return
         self._emit_axes()
 
     def axes(self) -> tuple[Axis, Axis] | None:
         x, y = self.x_combo.currentData(), self.y_combo.currentData()
         if x is None or y is None:
             return None
-        return Axis(x, *self._range_for(x)), Axis(y, *self._range_for(y))
+        return (
+            Axis(x, *self._range_for(x), self._scales.get(x)),
+            Axis(y, *self._range_for(y), self._scales.get(y)),
+        )
 
     def _emit_axes(self) -> None:
         axes = self.axes()
@@ -453,10 +537,17 @@ class DecisionMapView(QWidget):
     # --- export ----------------------------------------------------------------------------------
 
     def export(self, path: str, kind: str) -> None:
-        """Write the map on screen: "png" (as drawn) or "csv" (one row per grid point)."""
+        """Write the map on screen: "png" (as drawn), "svg" (vector, as the report prints
+        it: gui.report.decision_map) or "csv" (one row per grid point)."""
         m = self.map
         if m is None:
             raise OSError("no map has been drawn yet")
+        if kind == "svg":
+            from gui.report.decision_map import decision_map_svg
+
+            with open(path, "wb") as out:
+                out.write(decision_map_svg(m))
+            return
         if kind == "csv":
             with open(path, "w", encoding="utf-8", newline="") as out:
                 out.write(decision_map_csv(m))

@@ -24,6 +24,7 @@ from gui.report.flow import CondPageBreak, Flowable, PageBreak
 from gui.report.model import ReportData, ScenarioReport, long_date
 from gui.report.sections.assumptions import assumptions_section
 from gui.report.sections.cover import cover
+from gui.report.sections.decision_map import appendix_maps, summary_maps
 from gui.report.sections.glance import compliance_summary, scenario_glance
 from gui.report.sections.methodology import methodology
 from gui.report.sections.notes import notes_section
@@ -59,6 +60,10 @@ def _glances(data: ReportData, number: Numbering) -> list[Flowable]:
 
 def _compliance(data: ReportData, number: Numbering) -> list[Flowable]:
     return compliance_summary(data)
+
+
+def _summary_maps(data: ReportData, number: Numbering) -> list[Flowable]:
+    return summary_maps(data)
 
 
 def _risks(data: ReportData, number: Numbering) -> list[Flowable]:
@@ -102,6 +107,12 @@ def _scenarios(data: ReportData, number: Numbering) -> list[Flowable]:
     return story
 
 
+def _decision_maps(data: ReportData, number: Numbering) -> list[Flowable]:
+    if not any(r.decision_map for r in data.scenarios):
+        return []
+    return [PageBreak(), *appendix_maps(data, number())]
+
+
 def _assumptions(data: ReportData, number: Numbering) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), heading("A", "Assumptions")]
     first = data.scenarios[0]
@@ -123,6 +134,7 @@ SUMMARY_SECTIONS: tuple[SectionBuilder, ...] = (
     _recommendation,
     _compliance,
     _glances,
+    _summary_maps,
     _risks,
     _key_assumptions,
 )
@@ -130,6 +142,7 @@ APPENDIX_SECTIONS: tuple[SectionBuilder, ...] = (
     _appendix_title,
     _notes,
     _scenarios,
+    _decision_maps,
     _assumptions,
     _methodology,
 )

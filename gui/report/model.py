@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
 
+from engine.decision_map import DecisionMap
 from engine.evaluate import Curves
 from engine.model.project import Project
 from engine.model.results import Evaluation
@@ -23,6 +24,8 @@ class ScenarioReport:
     curves: Curves
     #: The Monte Carlo analysis (seed 0), when the scenario has ranges.
     uncertainty: Uncertainty | None = None
+    #: The decision map over the default axes (gui.report.decision_map), when it can be drawn.
+    decision_map: DecisionMap | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from engine.version import APP_VERSION
 from gui import format as fmt
 from gui.report.branding import REPORT_MODE_NAMES, Branding, ReportMode
 from gui.report.content import ReportData, ScenarioReport, build_story
+from gui.report.decision_map import scenario_decision_map
 from gui.report.flow import (
     INK,
     MUTED,
@@ -145,7 +146,11 @@ def report_data(
             raise ReportError(str(exc)) from None
         reports.append(
             ScenarioReport(
-                scenario, evaluation, curves, scenario_uncertainty(project, scenario, evaluation)
+                scenario,
+                evaluation,
+                curves,
+                scenario_uncertainty(project, scenario, evaluation),
+                scenario_decision_map(project, scenario, evaluation),
             )
         )
     return ReportData(

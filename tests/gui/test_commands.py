@@ -205,6 +205,7 @@ def test_the_file_menu_in_order(window: MainWindow) -> None:
         "Export Chart as SVG…",
         "Export Curve Data as CSV…",
         "Export Decision Map as PNG…",
+        "Export Decision Map as SVG…",
         "Export Decision Map Data as CSV…",
         "—",
         "Import Price Data…",
@@ -384,7 +385,7 @@ def test_every_command_through_the_menu_bar(
     assert zipfile.ZipFile(out / "client.docx").read("word/document.xml")
     run("file.export_xlsx")
     assert zipfile.ZipFile(out / "client.xlsx").read("xl/workbook.xml")
-    for kind in ("png", "svg", "csv", "map_png", "map_csv"):
+    for kind in ("png", "svg", "csv", "map_png", "map_svg", "map_csv"):
         run(f"file.export_{kind}")
         written = answers.saved[-1]
         assert written.suffix == f".{kind[-3:]}" and written.stat().st_size > 0
