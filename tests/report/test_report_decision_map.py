@@ -158,8 +158,11 @@ def test_an_entered_range_reaching_the_line_puts_the_map_in_the_summary() -> Non
 def test_the_full_report_has_a_map_per_scenario_with_axes_and_the_distance(
     tmp_path: Path,
 ) -> None:
-    project = load_template("support-assistant")
-    assert len(project.scenarios) == 2
+    # Two scenarios whose maps both have a line (the support assistant's are one strategy
+    # everywhere, which the appendix says in a sentence instead: see the test below).
+    template = load_template("seed-enterprise")
+    second = template.scenarios[0].model_copy(update={"name": "Second look"})
+    project = template.model_copy(update={"scenarios": [template.scenarios[0], second]})
     pdf = tmp_path / "full.pdf"
     render_report(project, pdf, mode="full", report_date=DAY)
     pages = pdf_pages(pdf)
@@ -262,3 +265,19 @@ def test_the_drawing_marks_today_and_hatches_each_region_its_own_way() -> None:
         y = layout.plot.bottom() - share_y * layout.plot.height()
         seen = [QColor(image.pixel(int(x) + dx, int(y) + dy)) for dx in range(4) for dy in range(4)]
         assert any(s.rgb() == tint(key).rgb() for s in seen), key
+
+
+def test_a_map_with_one_strategy_everywhere_is_a_sentence_not_a_page(tmp_path: Path) -> None:
+    """The support assistant's maps are RAG from corner to corner: the appendix says so in a
+    sentence with the ranges searched, and draws no figure (a page of one hatching is noise)."""
+    project = load_template("support-assistant")
+    data = report_data(project, report_date=DAY)
+    maps = [r.decision_map for r in data.scenarios]
+    assert maps and all(m is not None and len({int(w) for w in m.winner.ravel()}) == 1
+                        for m in maps)  # fmt: skip
+    pdf = tmp_path / "full.pdf"
+    render_report(project, pdf, mode="full", report_date=DAY)
+    text = " ".join(pdf_pages(pdf))
+    assert text.count("so no map is drawn") == len(maps)
+    assert "Over queries per month" in text
+    assert "Map 1." not in text and "Map 2." not in text

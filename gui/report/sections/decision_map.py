@@ -17,6 +17,7 @@ from __future__ import annotations
 from engine.decision_map import (
     Change,
     DecisionMap,
+    MapAxis,
     changes_from_today,
     plausible_range,
     story_changes,
@@ -93,6 +94,26 @@ def distance_lines(m: DecisionMap) -> list[str]:
     ]
 
 
+def _uniform(m: DecisionMap) -> bool:
+    """One strategy (or none qualifying) over the whole map: a sentence says it, no figure."""
+    return len({int(w) for w in m.winner.ravel()}) == 1
+
+
+def _span(axis: MapAxis) -> str:
+    label = axis.field.label[0].lower() + axis.field.label[1:]
+    unit = f" {axis.field.unit}" if axis.field.unit else ""
+    return f"{label} {fmt.number(axis.lo)} – {fmt.number(axis.hi)}{unit}"
+
+
+def _same_everywhere(m: DecisionMap) -> str:
+    key = m.today_strategy
+    who = STRATEGY_NAMES[key] if key else "that no strategy qualifies"
+    return (
+        f"Over {_span(m.x)} and {_span(m.y)}, every other input as entered, the recommendation "
+        f"stays {who}: neither input alone changes it in this range, so no map is drawn."
+    )
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -149,8 +170,14 @@ def appendix_maps(data: ReportData, number: str) -> list[Flowable]:
     for index, report in reports:
         m = report.decision_map
         assert m is not None
+        drawn = not _uniform(m) and not (in_summary(report) and data.mode == "full")
         if len(data.scenarios) > 1:
+            # The scenario's heading never ends a page apart from its map.
+            story.append(CondPageBreak(380.0 if drawn else 60.0))
             story.append(heading("", f"Scenario “{one_line(report.scenario.name)}”", 2))
+        if _uniform(m):
+            story.append(para(_today(m) + " " + _same_everywhere(m), BODY))
+            continue
         if in_summary(report) and data.mode == "full":
             story.append(para(f"Map {index}, in the summary. " + _today(m), BODY))
         else:
