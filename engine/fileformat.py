@@ -32,7 +32,7 @@ from engine.text import normalised_name
 from engine.version import APP_VERSION
 
 FORMAT_NAME = "ftrag"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_SUFFIX = ".ftrag"
 MAX_DEPTH = 64
 
@@ -121,10 +121,35 @@ def _v1_to_v2(envelope: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v2_to_v3(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 stores the client's brief a project was started from (none for older files)
+    and whether the client runs ML operations in-house (people.ml_ops_in_house, assumed yes
+    for older files, so their totals are what they were)."""
+    out = dict(envelope)
+    project = envelope.get("project")
+    if isinstance(project, dict):
+        project = dict(project)
+        project.setdefault("brief", None)
+        scenarios = project.get("scenarios")
+        if isinstance(scenarios, list):
+            migrated = []
+            for scenario in scenarios:
+                if isinstance(scenario, dict) and isinstance(scenario.get("people"), dict):
+                    scenario = {
+                        **scenario,
+                        "people": {**scenario["people"], "ml_ops_in_house": True},
+                    }
+                migrated.append(scenario)
+            project["scenarios"] = migrated
+        out["project"] = project
+    out["schema_version"] = 3
+    return out
+
+
 # Migrations: MIGRATIONS[n] turns a schema-n envelope into a schema-(n+1) one (plain dicts).
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 # The app version that introduced each schema version (named when refusing a newer file).
-SCHEMA_INTRODUCED_IN: dict[int, str] = {1: "0.1.0", 2: "0.2.0"}
+SCHEMA_INTRODUCED_IN: dict[int, str] = {1: "0.1.0", 2: "0.2.0", 3: "0.3.0"}
 
 
 class ProjectFileError(ValueError):
