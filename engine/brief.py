@@ -527,6 +527,7 @@ def apply_brief(
         scenario=project.scenarios[index].name,
         applied=applied,
         assumptions=assumptions,
+        notes=[_short(n) for n in notes[:10]],
     )
     project = project.model_copy(update={"brief": stored})
     return BriefResult(

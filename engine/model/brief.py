@@ -145,6 +145,11 @@ class ProjectBrief(Strict):
         "brief is applied again.",
     )
     assumptions: list[BriefAssumption] = Field(default_factory=list, max_length=60)
+    notes: list[Annotated[str, Field(max_length=600)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="What applying it could not do (e.g. a strategy no setup qualifies for).",
+    )
 
     @field_validator("applied")
     @classmethod
