@@ -54,7 +54,11 @@ MAX_DEPTH = 64
 #   → 129,000 B, rounded up to MAX_PROJECT_TEXT_BYTES = 200,000.
 # * catalog overrides: the model sets no count, so they get a budget of 16 MiB (≈ 20,000
 #   ordinary entries of ~800 B); a project beyond the total is refused at save, never lost.
-# Sum: 180,000,000 + 200,000 + 16,777,216 = 196,977,216 B → MAX_FILE_BYTES = 188 MiB (197.1 MB).
+# * the client's brief (file format 3): its answers, ≤ 150 recorded fields, ≤ 60 assumption
+#   lines and ≤ 10 notes, at most ≈ 680,000 B written out (tests/fileformat builds it) →
+#   MAX_BRIEF_BYTES = 1 MiB.
+# Sum: 180,000,000 + 200,000 + 16,777,216 + 1,048,576 = 198,025,792 B → MAX_FILE_BYTES =
+# 189 MiB (198.2 MB).
 # Loading a file of that size takes ≈ 0.5 GB of memory and a few seconds (measured: a 163 MB
 # file of 1,000 maximal scenarios, 4 s and 462 MB peak).  The counts below bound what the JSON
 # parser builds from hostile input of that size (a file of "[[],[],…" would otherwise cost GBs):
@@ -64,12 +68,14 @@ MAX_SCENARIO_BYTES = 180_000
 MAX_SCENARIOS = 1_000
 MAX_PROJECT_TEXT_BYTES = 200_000
 CATALOG_OVERRIDES_BUDGET_BYTES = 16 * 1024**2
+MAX_BRIEF_BYTES = 1024**2
 MAX_FILE_BYTES = (
     -(
         -(
             MAX_SCENARIOS * MAX_SCENARIO_BYTES
             + MAX_PROJECT_TEXT_BYTES
             + CATALOG_OVERRIDES_BUDGET_BYTES
+            + MAX_BRIEF_BYTES
         )
         // 1024**2
     )

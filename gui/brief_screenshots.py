@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _without_offscreen_noise():
         window = MainWindow()
         window.show_message = (  # type: ignore[method-assign]
-            lambda icon, title, text: print(f"message: {title}: {text}")
+            lambda icon, title, text: sys.stdout.write(f"message: {title}: {text}\n")
         )
         window.open_template()
         window.resize(*SIZE)
@@ -121,9 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.grab().save(str(out / "brief-7-field.png"))
         evaluation = window.document.evaluation
         chosen = evaluation.recommendation.strategy if evaluation is not None else None
-        print(
+        sys.stdout.write(
             f"fields typed: {counts['typed']}, choices clicked: {counts['clicked']}, "
-            f"buttons: {counts['buttons']}; recommended: {chosen}"
+            f"buttons: {counts['buttons']}; recommended: {chosen}\n"
         )
         window.close()
     return 0
