@@ -227,3 +227,17 @@ def test_next_waits_for_an_answer_or_dont_know(qtbot: QtBot) -> None:
     assert not next_button.isEnabled()  # the others are still unanswered
     answer_page(wizard, INSURER)
     assert next_button.isEnabled()
+
+
+def test_the_scripted_walkthrough_writes_every_step(
+    qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """python -m gui.brief_screenshots: the docs' walkthrough still runs end to end."""
+    from gui.brief_screenshots import main
+
+    assert main([str(tmp_path)]) == 0
+    shots = sorted(p.name for p in tmp_path.glob("brief-*.png"))
+    assert len(shots) == 7 and all((tmp_path / s).stat().st_size > 5_000 for s in shots)
+    out = capsys.readouterr().out
+    assert "fields typed: 11, choices clicked: 6, buttons: 7; recommended: rag" in out
+    assert "message:" not in out
