@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         dialog.list.setCurrentItem(item)
         dialog.list.itemActivated.emit(item)
-        counts["buttons"] += 1  # a double-click on one line
+        counts["buttons"] += 1  # a click on one line
         for _ in range(20):
             app.processEvents()
         window.grab().save(str(out / "brief-7-field.png"))

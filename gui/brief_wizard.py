@@ -4,7 +4,7 @@ One short page per group of questions, in the words a client understands; every 
 "Don't know" choice, and no question counts as answered until the person chooses (a value or
 "Don't know"), so a default is never taken for an answer.  Finishing fills a scenario with
 :func:`engine.brief.apply_brief` and shows *what we assumed*, each line linked to its field:
-activating a line brings that field into view in the form and focuses it.
+clicking a line brings that field into view in the form and focuses it.
 """
 
 from __future__ import annotations
@@ -313,13 +313,13 @@ class AssumptionsDialog(QDialog):
             item = QListWidgetItem(f"Note: {note}")
             self.list.addItem(item)
         layout.addWidget(self.list, 1)
-        hint = QLabel("Double-click a line (or press Enter) to go to its field in the form.")
+        hint = QLabel("Click a line (or press Enter on it) to go to its field in the form.")
         layout.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.list.itemActivated.connect(self._go)
-        self.list.itemDoubleClicked.connect(self._go)
+        self.list.itemClicked.connect(self._go)
 
     def _go(self, item: QListWidgetItem) -> None:
         path = item.data(Qt.ItemDataRole.UserRole)

@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
@@ -139,7 +140,13 @@ def test_new_from_a_brief_through_the_menu_bar(
     by_path = {item.data(0x0100): item for item in lines if item.data(0x0100)}
     assert "requirements.latency_p95_need" in by_path
     assert any("don't know" in item.text().lower() for item in lines)
-    dialog.list.itemActivated.emit(by_path["requirements.latency_p95_need"])
+    line = by_path["requirements.latency_p95_need"]
+    dialog.list.scrollToItem(line)
+    QTest.mouseClick(
+        dialog.list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=dialog.list.visualItemRect(line).center(),
+    )
     focused = window.inputs.widget_for("requirements", "latency_p95_need")
     qtbot.waitUntil(lambda: focused.hasFocus() or QApplication.focusWidget() is focused)
     dialog.list.itemActivated.emit(by_path["serving.rag.mode"])
