@@ -7,8 +7,9 @@ The console script is ``gui.launcher:main``: with a sub-command it lands here; w
     ftrag export FILE -o OUT.xlsx [--scenario NAME]
     ftrag map FILE --x FIELD:LO:HI --y FIELD:LO:HI [--scenario NAME] [--resolution N] [--json|--csv]
     ftrag new --template NAME -o FILE
+    ftrag new --brief BRIEF.json -o FILE
     ftrag templates
-    ftrag schema
+    ftrag schema [--brief]
     ftrag prices [show | import FILE | remove]
     ftrag --version
 
@@ -111,13 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="search only self-hosted models of at least B billion parameters",
     )
 
-    new = sub.add_parser("new", help="write a new project file from a template")
-    new.add_argument("--template", default="support-assistant", help="template name")
+    new = sub.add_parser(
+        "new", help="write a new project file from a template or from a client's brief"
+    )
+    start = new.add_mutually_exclusive_group()
+    start.add_argument("--template", default=None, help="template name")
+    start.add_argument(
+        "--brief",
+        metavar="BRIEF.json",
+        help="a client's brief (JSON; its schema: ftrag schema --brief): fills one scenario, "
+        "with the cheapest setup per strategy that meets every must",
+    )
     new.add_argument("-o", "--output", required=True, help="file to write")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     sub.add_parser("templates", help="list the built-in templates")
-    sub.add_parser("schema", help="print the JSON Schema of .ftrag files")
+    schema = sub.add_parser("schema", help="print the JSON Schema of .ftrag files")
+    schema.add_argument(
+        "--brief", action="store_true", help="print the JSON Schema of a client's brief instead"
+    )
 
     prices = sub.add_parser(
         "prices", help="show, import or remove price data (offline: from a file you downloaded)"
@@ -243,7 +256,7 @@ def _run(args: argparse.Namespace) -> int:
             return _templates()
         if args.command == "prices":
             return _prices(args)
-        return _schema()
+        return _schema(args)
     except ProjectFileError as exc:
         raise CliError(str(exc)) from None
 
@@ -424,12 +437,60 @@ def _new(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: already exists (use --force to overwrite)")
     if out.exists() and not out.is_file():
         raise CliError(f"{out}: is not a regular file")
+    if args.brief is not None:
+        return _new_from_brief(args.brief, out)
+    template = args.template or "support-assistant"
     try:
-        project = load_template(args.template)
+        project = load_template(template)
     except KeyError as exc:
         raise CliError(str(exc.args[0])) from None
     save_project(project, out, keep_backup=False)
-    print(terminal_safe(f"wrote {out} from template {args.template!r}"))
+    print(terminal_safe(f"wrote {out} from template {template!r}"))
+    return 0
+
+
+def _new_from_brief(brief_file: str, out: Path) -> int:
+    from engine.brief import BriefError, apply_brief, parse_brief
+    from engine.evaluate import EvaluationError, evaluate
+    from engine.fileformat import save_project
+    from engine.model.scenario import STRATEGY_NAMES
+
+    source = Path(brief_file)
+    try:
+        if not source.is_file():
+            raise CliError(f"{source}: no such brief file")
+        if source.stat().st_size > 1_000_000:
+            raise CliError(f"{source}: larger than 1 MB; a brief is a few hundred bytes")
+        data = source.read_bytes()
+    except OSError as exc:
+        raise CliError(f"{source}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        result = apply_brief(parse_brief(text, str(source)))
+    except BriefError as exc:
+        raise CliError(str(exc)) from None
+    save_project(result.project, out, keep_backup=False)
+    print(terminal_safe(f"wrote {out} from the brief {str(source)!r}"))
+    try:
+        recommendation = evaluate(result.project).recommendation
+        chosen = recommendation.strategy
+        print(
+            terminal_safe(
+                "recommended: "
+                + (STRATEGY_NAMES[chosen] if chosen else "none (no strategy meets every must)")
+            )
+        )
+    except EvaluationError as exc:
+        print(terminal_safe(f"not evaluated: {exc}"))
+    print("what we assumed:")
+    for assumption in result.assumptions:
+        mark = " (don't know)" if assumption.dont_know else ""
+        print(terminal_safe(f"  {assumption.path}{mark}: {assumption.text}"))
+    for note in result.notes:
+        print(terminal_safe(f"  note: {note}"))
     return 0
 
 
@@ -460,7 +521,12 @@ def _prices(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema() -> int:
+def _schema(args: argparse.Namespace) -> int:
+    if getattr(args, "brief", False):
+        from engine.brief import brief_schema
+
+        sys.stdout.write(json.dumps(brief_schema(), indent=2, ensure_ascii=False) + "\n")
+        return 0
     from engine.schema import project_file_schema
 
     sys.stdout.write(json.dumps(project_file_schema(), indent=2, ensure_ascii=False) + "\n")

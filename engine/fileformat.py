@@ -32,7 +32,7 @@ from engine.text import normalised_name
 from engine.version import APP_VERSION
 
 FORMAT_NAME = "ftrag"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_SUFFIX = ".ftrag"
 MAX_DEPTH = 64
 
@@ -54,7 +54,11 @@ MAX_DEPTH = 64
 #   → 129,000 B, rounded up to MAX_PROJECT_TEXT_BYTES = 200,000.
 # * catalog overrides: the model sets no count, so they get a budget of 16 MiB (≈ 20,000
 #   ordinary entries of ~800 B); a project beyond the total is refused at save, never lost.
-# Sum: 180,000,000 + 200,000 + 16,777,216 = 196,977,216 B → MAX_FILE_BYTES = 188 MiB (197.1 MB).
+# * the client's brief (file format 3): its answers, ≤ 150 recorded fields, ≤ 60 assumption
+#   lines and ≤ 10 notes, at most ≈ 680,000 B written out (tests/fileformat builds it) →
+#   MAX_BRIEF_BYTES = 1 MiB.
+# Sum: 180,000,000 + 200,000 + 16,777,216 + 1,048,576 = 198,025,792 B → MAX_FILE_BYTES =
+# 189 MiB (198.2 MB).
 # Loading a file of that size takes ≈ 0.5 GB of memory and a few seconds (measured: a 163 MB
 # file of 1,000 maximal scenarios, 4 s and 462 MB peak).  The counts below bound what the JSON
 # parser builds from hostile input of that size (a file of "[[],[],…" would otherwise cost GBs):
@@ -64,12 +68,14 @@ MAX_SCENARIO_BYTES = 180_000
 MAX_SCENARIOS = 1_000
 MAX_PROJECT_TEXT_BYTES = 200_000
 CATALOG_OVERRIDES_BUDGET_BYTES = 16 * 1024**2
+MAX_BRIEF_BYTES = 1024**2
 MAX_FILE_BYTES = (
     -(
         -(
             MAX_SCENARIOS * MAX_SCENARIO_BYTES
             + MAX_PROJECT_TEXT_BYTES
             + CATALOG_OVERRIDES_BUDGET_BYTES
+            + MAX_BRIEF_BYTES
         )
         // 1024**2
     )
@@ -121,10 +127,35 @@ def _v1_to_v2(envelope: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v2_to_v3(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 stores the client's brief a project was started from (none for older files)
+    and whether the client runs ML operations in-house (people.ml_ops_in_house, assumed yes
+    for older files, so their totals are what they were)."""
+    out = dict(envelope)
+    project = envelope.get("project")
+    if isinstance(project, dict):
+        project = dict(project)
+        project.setdefault("brief", None)
+        scenarios = project.get("scenarios")
+        if isinstance(scenarios, list):
+            migrated = []
+            for scenario in scenarios:
+                if isinstance(scenario, dict) and isinstance(scenario.get("people"), dict):
+                    scenario = {
+                        **scenario,
+                        "people": {**scenario["people"], "ml_ops_in_house": True},
+                    }
+                migrated.append(scenario)
+            project["scenarios"] = migrated
+        out["project"] = project
+    out["schema_version"] = 3
+    return out
+
+
 # Migrations: MIGRATIONS[n] turns a schema-n envelope into a schema-(n+1) one (plain dicts).
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 # The app version that introduced each schema version (named when refusing a newer file).
-SCHEMA_INTRODUCED_IN: dict[int, str] = {1: "0.1.0", 2: "0.2.0"}
+SCHEMA_INTRODUCED_IN: dict[int, str] = {1: "0.1.0", 2: "0.2.0", 3: "0.3.0"}
 
 
 class ProjectFileError(ValueError):

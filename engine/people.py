@@ -34,6 +34,10 @@ SRC_EVAL = (
 )
 SRC_DPIA = "GDPR Art. 35 (data protection impact assessment); the hours are an assumption"
 
+# Running effort added to self-hosted operations when the client has no in-house ML operations
+# team: a new hire's or a managed-service contract's share (an assumption, like the others).
+NO_ML_OPS_EXTRA_FTE = 0.25
+
 # Items whose review adds security/privacy work (each ticked one adds to the review).
 _REVIEW_ITEMS = ("data_residency", "right_to_erasure", "access_control", "regulated_training_data")
 
@@ -90,6 +94,9 @@ def default_effort(ctx: Context, strategy: str, field: str) -> Default:
     if field == "operations_fte":
         base = 0.25 if self_hosted else 0.1
         why = "on-call for own GPUs" if self_hosted else "a provider API runs the model"
+        if self_hosted and not s.people.ml_ops_in_house:
+            base += NO_ML_OPS_EXTRA_FTE
+            why += " + no in-house ML operations team (a hire or a managed-service contract)"
         return Default(base, SRC_OPS, why)
     if field == "monitoring_fte":
         hard = any(getattr(s.requirements.compliance, i) is Need.hard for i in ticked)
@@ -105,6 +112,9 @@ def default_effort(ctx: Context, strategy: str, field: str) -> Default:
     if field == "retraining_fte":
         base = {"fine_tuning": 0.1, "rag": 0.0, "hybrid": 0.05}[strategy]
         why = "no model is retrained" if not trains else "preparing and validating retrains"
+        if trains and not s.people.ml_ops_in_house:
+            base *= 2.0
+            why += " (twice the usual: no in-house ML operations team)"
         return Default(base, ASSUMPTION, why)
     raise KeyError(field)
 

@@ -110,6 +110,18 @@ def _export(name: str) -> Callable[[MainWindow], object]:
     return run
 
 
+def _brief(name: str) -> Callable[[MainWindow], object]:
+    """A handler in gui.brief_wizard (imported when first used)."""
+
+    def run(window: MainWindow) -> object:
+        from gui import brief_wizard
+
+        handler: Callable[[MainWindow], object] = getattr(brief_wizard, name)
+        return handler(window)
+
+    return run
+
+
 COMMANDS: tuple[Command, ...] = (
     # --- File ----------------------------------------------------------------------------
     Command(
@@ -121,6 +133,16 @@ COMMANDS: tuple[Command, ...] = (
         "Start from a built-in example",
         group="open",
         attr="act_new",
+    ),
+    Command(
+        "file.new_brief",
+        "New from a &Brief…",
+        "file",
+        _brief("new_from_brief"),
+        "Ctrl+Shift+N",
+        "Start a project from the client's answers to a dozen plain questions",
+        group="open",
+        attr="act_new_brief",
     ),
     Command(
         "file.open",
@@ -289,7 +311,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "file.remove_prices",
-        "Revert to &Bundled Price Data",
+        "Revert to Bund&led Price Data",
         "file",
         lambda w: w.remove_price_data(),
         status_tip="Go back to the price data bundled with the app",
@@ -388,6 +410,27 @@ COMMANDS: tuple[Command, ...] = (
         status_tip="Search the catalogs for each strategy's cheapest setup that meets every must",
         group="solver",
         attr="act_find_cheapest",
+    ),
+    Command(
+        "scenario.revise_brief",
+        "Revise &Brief…",
+        "scenario",
+        _brief("revise_brief"),
+        status_tip="Reopen the client's brief and apply the revised answers (fields edited by "
+        "hand are left alone)",
+        enabled_when=lambda w: w.document.project.brief is not None,
+        group="brief",
+        attr="act_revise_brief",
+    ),
+    Command(
+        "scenario.brief_assumptions",
+        "&What the Brief Assumed…",
+        "scenario",
+        _brief("show_assumptions"),
+        status_tip="The inputs the brief set, each linked to its field",
+        enabled_when=lambda w: w.document.project.brief is not None,
+        group="brief",
+        attr="act_brief_assumptions",
     ),
     # --- View ----------------------------------------------------------------------------
     Command(

@@ -317,6 +317,13 @@ class ProjectDocument(QObject):
             )
         return None
 
+    def replace_project(self, project: Project, text: str, index: int | None = None) -> None:
+        """Replace the whole project as one undo step (e.g. a revised brief applied again)."""
+        if project == self._project:
+            return
+        target = self._index if index is None else index
+        self._push(_SnapshotCommand(self, text, self._project, project, self._index, target))
+
     def end_edit_burst(self) -> None:
         """The current typing burst / drag is over: the next edit starts a new undo step."""
         self._burst += 1

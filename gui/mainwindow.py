@@ -195,6 +195,9 @@ class MainWindow(QMainWindow):
     act_import_prices: QAction
     act_remove_prices: QAction
     act_find_cheapest: QAction
+    act_new_brief: QAction
+    act_revise_brief: QAction
+    act_brief_assumptions: QAction
 
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()

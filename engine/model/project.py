@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from engine.model.base import Strict
+from engine.model.brief import ProjectBrief
 from engine.model.catalog_entries import CatalogOverrides
 from engine.model.scenario import Requirements, Scenario, Weights
 
@@ -64,6 +65,11 @@ class Project(Strict):
         default_factory=lambda: [Scenario()], min_length=1, max_length=1_000
     )
     catalog_overrides: CatalogOverrides = Field(default_factory=CatalogOverrides)
+    brief: ProjectBrief | None = Field(
+        default=None,
+        description="The client's brief the project was started from (File → New from a "
+        "Brief…, ftrag new --brief), with what applying it set; none for other projects.",
+    )
 
     @model_validator(mode="wrap")
     @classmethod

@@ -612,6 +612,12 @@ class People(Section):
         "article's scenarios (its figures have no people in them) and for projects saved "
         "before this section existed.",
     )
+    ml_ops_in_house: bool = Field(
+        default=True,
+        description="The client already runs ML systems in production (on-call, deployments, "
+        "GPU capacity). Without such a team, self-hosted serving and retraining need more "
+        "running effort (a new hire or a managed-service contract), and the defaults say so.",
+    )
     loaded_annual_cost: Estimate = quantity(
         150_000,
         unit="money/year",

@@ -59,6 +59,7 @@ FIELD_LABELS: dict[str, str] = {
     "own_weights": "Override",
     # People
     "include": "People costs",
+    "ml_ops_in_house": "ML operations in-house",
     **COMPLIANCE_ITEMS,
 }
 
@@ -68,6 +69,7 @@ CHECKBOX_TEXT: dict[str, str] = {
     "activation_recomputation": "On (+2·N FLOPs/token)",
     "retrain_to_meet_freshness": "Shorten the interval",
     "include": "Counted in the cost",
+    "ml_ops_in_house": "The client runs ML systems in production",
     "own_requirements": "Own for this scenario",
     "own_weights": "Own for this scenario",
 }

@@ -314,6 +314,7 @@ class InputPanel(QWidget):
         )
         self.builder.add_model_fields(form, People, ("people",), only=("include",))
         self.builder.add_model_fields(form, People, ("people",), only=("loaded_annual_cost",))
+        self.builder.add_model_fields(form, People, ("people",), only=("ml_ops_in_house",))
         page.add(box)
         for key in STRATEGIES:
             box, form = group(STRATEGY_NAMES[key])
@@ -322,6 +323,7 @@ class InputPanel(QWidget):
             for name in StrategyEffort.model_fields:
                 self._rule(("people", key, name), lambda s: s.people.include)
         self._rule(("people", "loaded_annual_cost"), lambda s: s.people.include)
+        self._rule(("people", "ml_ops_in_house"), lambda s: s.people.include)
         page.finish()
         return page
 

@@ -23,6 +23,7 @@ from gui.report.finish import finish_story
 from gui.report.flow import CondPageBreak, Flowable, PageBreak
 from gui.report.model import ReportData, ScenarioReport, long_date
 from gui.report.sections.assumptions import assumptions_section
+from gui.report.sections.brief import brief_section, brief_unknowns
 from gui.report.sections.cover import cover
 from gui.report.sections.decision_map import appendix_maps, summary_maps
 from gui.report.sections.glance import compliance_summary, scenario_glance
@@ -72,6 +73,14 @@ def _risks(data: ReportData, number: Numbering) -> list[Flowable]:
 
 def _key_assumptions(data: ReportData, number: Numbering) -> list[Flowable]:
     return [CondPageBreak(160.0), *key_assumptions(data)]
+
+
+def _brief(data: ReportData, number: Numbering) -> list[Flowable]:
+    return brief_section(data)
+
+
+def _brief_unknowns(data: ReportData, number: Numbering) -> list[Flowable]:
+    return brief_unknowns(data)
 
 
 # --- the technical appendix -------------------------------------------------------------------
@@ -137,6 +146,7 @@ SUMMARY_SECTIONS: tuple[SectionBuilder, ...] = (
     _summary_maps,
     _risks,
     _key_assumptions,
+    _brief_unknowns,
 )
 APPENDIX_SECTIONS: tuple[SectionBuilder, ...] = (
     _appendix_title,
@@ -149,8 +159,8 @@ APPENDIX_SECTIONS: tuple[SectionBuilder, ...] = (
 
 
 def sections_for(data: ReportData) -> tuple[SectionBuilder, ...]:
-    if data.mode == "full":
-        return SUMMARY_SECTIONS + APPENDIX_SECTIONS
+    if data.mode == "full":  # the client's brief, when there is one, right after the cover
+        return (SUMMARY_SECTIONS[0], _brief, *SUMMARY_SECTIONS[1:], *APPENDIX_SECTIONS)
     return SUMMARY_SECTIONS
 
 

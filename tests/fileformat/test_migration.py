@@ -114,3 +114,54 @@ def test_a_project_built_in_code_lifts_the_first_scenarios_requirements() -> Non
     assert project.requirements.freshness_target_days.likely == 3
     assert not project.scenarios[0].own_requirements
     assert project.scenarios[1].own_requirements  # it differs, so it is kept as its own
+
+
+# --- format 2 → 3: the client's brief --------------------------------------------------------
+
+V2 = GOLDEN / "v2-eu-insurer-claims.ftrag"
+V3 = GOLDEN / "v3-eu-insurer-brief.ftrag"
+
+
+def test_v2_files_open_without_a_brief_and_with_the_same_totals() -> None:
+    raw = json.loads(V2.read_text(encoding="utf-8"))
+    assert raw["schema_version"] == 2
+    assert "brief" not in raw["project"]
+    assert "ml_ops_in_house" not in raw["project"]["scenarios"][0]["people"]
+    project = parse_project(V2.read_bytes())
+    assert project.brief is None
+    assert all(s.people.ml_ops_in_house for s in project.scenarios)
+    # Migrating adds nothing that changes a figure: the migrated scenario costs what the same
+    # scenario built fresh (the new field at its default) costs.
+    scenario = project.scenarios[0]
+    fresh = Scenario.model_validate(scenario.model_dump())
+    before = evaluate(project, fresh).strategies
+    after = evaluate(project, scenario).strategies
+    for key, result in after.items():
+        assert result.tco.value == before[key].tco.value
+    saved = json.loads(dump_project(project))
+    assert saved["schema_version"] == SCHEMA_VERSION == 3
+    assert saved["project"]["brief"] is None
+
+
+def test_v3_golden_file_keeps_its_brief() -> None:
+    raw = json.loads(V3.read_text(encoding="utf-8"))
+    assert raw["schema_version"] == 3
+    project = parse_project(V3.read_bytes())
+    assert project.brief is not None
+    assert project.brief.answers.data_must_stay_in == "EU"
+    assert project.brief.applied["requirements.latency_p95_need"] == "must"
+    assert any(a.dont_know for a in project.brief.assumptions)
+    assert json.loads(dump_project(project))["project"] == raw["project"]
+
+
+def test_v3_brief_from_an_older_app_with_unknown_keys_is_refused_clearly() -> None:
+    raw = json.loads(V3.read_text(encoding="utf-8"))
+    raw["project"]["brief"]["answers"]["favourite_colour"] = "blue"
+    from engine.fileformat import ProjectFileError
+
+    try:
+        parse_project(json.dumps(raw).encode(), "x.ftrag")
+    except ProjectFileError as exc:
+        assert "brief.answers.favourite_colour" in str(exc)
+    else:  # pragma: no cover - the assertion below explains
+        raise AssertionError("an unknown answer in a stored brief was accepted")

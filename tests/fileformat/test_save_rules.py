@@ -403,3 +403,35 @@ def test_old_files_with_invisible_or_decomposed_names_are_normalised_on_load() -
     ]
     project = parse_project(json.dumps(data).encode())
     assert [s.name for s in project.scenarios] == ["Café", "Café (2)", "Café (3)", "line break"]
+
+
+def test_the_largest_brief_fits_its_budget() -> None:
+    """A stored brief at every maximum the models allow (the costliest characters, written
+    \\u0001) fits MAX_BRIEF_BYTES, which the file limit includes."""
+    from engine.model.brief import QUESTIONS, Brief, BriefAssumption, ProjectBrief
+
+    answers = Brief.model_validate(
+        {
+            "title": "\x01" * 500,
+            "client": "\x01" * 500,
+            "assistant_does": "x" + "\x01" * 1_999,
+            **{name: "dont_know" for name in QUESTIONS if name != "assistant_does"},
+        }
+    )
+    brief = ProjectBrief(
+        answers=answers,
+        scenario="\U0001f600" * 200,
+        applied={f"{i:03d}" + "\x01" * 97: "\x01" * 300 for i in range(150)},
+        assumptions=[BriefAssumption(path="\x01" * 100, text="\x01" * 600)] * 60,
+        notes=["\x01" * 600] * 10,
+    )
+    without = len(dump_project(Project()))
+    size = len(dump_project(Project(brief=brief))) - without
+    assert size <= ff.MAX_BRIEF_BYTES, size
+    assert (
+        1_000 * MAX_SCENARIO_BYTES
+        + ff.MAX_PROJECT_TEXT_BYTES
+        + ff.CATALOG_OVERRIDES_BUDGET_BYTES
+        + ff.MAX_BRIEF_BYTES
+        <= MAX_FILE_BYTES
+    )

@@ -188,6 +188,7 @@ def test_the_file_menu_in_order(window: MainWindow) -> None:
     entries = ["—" if a.isSeparator() else plain(a.text()) for a in window.file_menu.actions()]
     assert entries == [
         "New from Template…",
+        "New from a Brief…",
         "Open…",
         "Open Recent",
         "—",
@@ -407,6 +408,24 @@ def test_every_command_through_the_menu_bar(
     monkeypatch.setattr(MainWindow, "ask_template", lambda _self: "seed-enterprise")
     run("file.new")
     assert doc.path is None and doc.project.title == load_template("seed-enterprise").title
+
+    # New from a Brief, then what it assumed and a revision (the wizard answered page by page)
+    from engine.model.brief import DONT_KNOW
+    from tests.gui.test_brief_wizard import INSURER, WizardAnswers
+
+    assert not menu_action(window, "scenario.revise_brief").isEnabled()  # no brief yet
+    wizard = WizardAnswers(monkeypatch, INSURER)
+    run("file.new_brief")
+    assert doc.path is None and doc.project.brief is not None
+    assert doc.project.title == INSURER.title
+    run("scenario.brief_assumptions")
+    assert window.brief_assumptions.isVisible()  # type: ignore[attr-defined]
+    window.brief_assumptions.close()  # type: ignore[attr-defined]
+    wizard.brief = INSURER.model_copy(update={"horizon_months": DONT_KNOW})
+    run("scenario.revise_brief")
+    assert doc.project.brief.answers.horizon_months == DONT_KNOW
+    assert window.brief_assumptions.isVisible()  # type: ignore[attr-defined]
+    window.brief_assumptions.close()  # type: ignore[attr-defined]
 
     # Quit (unsaved changes are discarded by the fixture's answer)
     run("file.quit")
