@@ -394,7 +394,11 @@ def _headline(result: BriefResult) -> str:
         else "No strategy meets every must (the scorecard names each miss)."
     )
     more = (
-        f' {unknown} answer(s) were "don\'t know": their ranges are in the uncertainty.'
+        (
+            f' {unknown} answers were "don\'t know": their ranges are in the uncertainty.'
+            if unknown > 1
+            else ' One answer was "don\'t know": its range is in the uncertainty.'
+        )
         if unknown
         else ""
     )
