@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from engine import numbers as nf
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context
+from engine.display import AUTO_LOG_RATIO
 from engine.evaluate import (
     MAX_TCO,
     EvaluationError,
@@ -58,8 +59,7 @@ Array = NDArray[np.float64]
 Path = tuple[str, ...]
 
 # The crossover chart's rules: its volume axis is always logarithmic, and its "Auto" cost axis
-# turns logarithmic when the values span more than this ratio (gui.charts.crossover_chart).
-AUTO_LOG_RATIO = 100.0
+# turns logarithmic when the values span more than AUTO_LOG_RATIO (engine.display).
 ALWAYS_LOG: frozenset[str] = frozenset({"workload.queries_per_month"})
 DEFAULT_RESOLUTION = 100
 # Grid points × months priced in one pass: a 200 × 200 map over a two-year horizon is one pass;

@@ -15,6 +15,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from engine import numbers as nf
+from engine.display import (
+    CRITERION_NAMES,
+    SERVING_MODE_FIELDS,
+    TRAINING_VENUE_FIELDS,
+    VERDICT_NAMES,
+)
 from engine.model.base import Estimate, field_meta
 from engine.model.catalog_entries import (
     BaseModelEntry,
@@ -30,8 +36,6 @@ from engine.model.scenario import (
     COST_COMPONENTS,
     CRITERIA,
     OWNED_OFFER,
-    SERVING_API_FIELDS,
-    SERVING_SELF_HOSTED_FIELDS,
     STRATEGIES,
     STRATEGY_NAMES,
     FineTuningSetup,
@@ -245,7 +249,10 @@ def evaluation_text(e: Evaluation) -> str:
         [f"{s.staleness_average.value:,.1f}/{s.staleness_worst.value:,.1f} d" for s in strategies],
     )
     for criterion in CRITERIA:
-        row(f"Score: {criterion}", [f"{s.scores[criterion].value:.0f}" for s in strategies])
+        row(
+            f"Score: {CRITERION_NAMES[criterion].lower()}",
+            [f"{s.scores[criterion].value:.0f}" for s in strategies],
+        )
     row(
         "Weighted total",
         [f"{s.total_score:.1f}" + (" (excl.)" if s.excluded else "") for s in strategies],
@@ -268,7 +275,7 @@ def evaluation_text(e: Evaluation) -> str:
             if c.verdict != "meets":
                 lines.append(
                     f"Compliance ({s.name}, {c.need}): {c.requirement}: "
-                    f"{c.verdict.replace('_', ' ')} — {c.reason}"
+                    f"{VERDICT_NAMES[c.verdict].lower()} — {c.reason}"
                 )
     for warning in e.warnings:
         lines.append(f"Note: {warning}")
@@ -337,19 +344,10 @@ class ReferenceEntry:
 
 # Inputs that only apply to one training venue or one serving mode: the report lists what the
 # scenario actually uses and says that the rest was left out.
-_MANAGED_ONLY = frozenset({"managed_price_per_million_training_tokens"})
-_GPUS_ONLY = frozenset(
-    {
-        "training_gpu",
-        "training_gpu_count",
-        "training_gpu_hour_price",
-        "mfu",
-        "overhead_gpu_hours_per_run",
-        "activation_recomputation",
-    }
-)
-_API_ONLY = frozenset(SERVING_API_FIELDS)
-_SELF_HOSTED_ONLY = frozenset(SERVING_SELF_HOSTED_FIELDS)
+_MANAGED_ONLY = frozenset(TRAINING_VENUE_FIELDS["managed_api"])
+_GPUS_ONLY = frozenset(TRAINING_VENUE_FIELDS["gpus"])
+_API_ONLY = frozenset(SERVING_MODE_FIELDS["api"])
+_SELF_HOSTED_ONLY = frozenset(SERVING_MODE_FIELDS["self_hosted"])
 
 
 def _catalog_source(entry: CatalogEntry, overridden: bool) -> str:

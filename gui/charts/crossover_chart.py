@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.display import AUTO_LOG_RATIO, EXCLUDED_ALPHA_SCREEN, spans_log_range
 from engine.evaluate import Curves
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
@@ -57,15 +58,11 @@ Array = NDArray[np.float64]
 
 MODES: tuple[str, ...] = ("total", "per_month")
 Y_SCALES: tuple[str, ...] = ("auto", "linear", "log")
-# "Auto" switches the cost axis to log when the curves span more than this ratio: a linear axis
-# then squeezes the crossovers into a line along the bottom.
-AUTO_LOG_RATIO = 100.0
 LINE_WIDTH = 2.5
 # While the curves change faster than this, they are drawn without antialiasing (a wide,
 # dashed, antialiased stroke is the dearest thing on screen: ~1 ms a curve); this long after
 # the last change they are drawn smooth again.
 SETTLE_MS = 200
-EXCLUDED_ALPHA = 80
 KEY_COLUMNS = 3
 TODAY_LABEL_POSITION = 0.97  # along the "today" line, from the bottom of the plot
 KEY_COLUMN_WIDTH = 330  # pixels a key line takes, about (for how many columns fit)
@@ -648,10 +645,7 @@ class CrossoverChart(QWidget):
     def _update_log_y(self) -> None:
         if self._y_scale == "auto":
             stacked = np.concatenate(list(self._y.values())) if self._y else np.zeros(0)
-            positive = stacked[stacked > 0]
-            log_y = bool(
-                positive.size and positive.max() / max(positive.min(), 1e-300) > AUTO_LOG_RATIO
-            )
+            log_y = spans_log_range(stacked)
         else:
             log_y = self._y_scale == "log"
         if log_y != self._log_y:
@@ -1061,7 +1055,7 @@ class CrossoverChart(QWidget):
         style = STRATEGY_STYLES[key]
         color = style.color(self._dark_look())
         if self._excluded.get(key):
-            color.setAlpha(EXCLUDED_ALPHA)
+            color.setAlpha(EXCLUDED_ALPHA_SCREEN)
         pen = QPen(color, LINE_WIDTH * self._pen_scale, style.line)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)

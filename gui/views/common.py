@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.display import lowest_is_best
 from engine.model.results import Figure
 from gui.charts.style import is_dark, score_color
 
@@ -198,9 +199,7 @@ def set_text(item: QTableWidgetItem, text: str) -> None:
 def bold_lowest(items: Iterable[QTableWidgetItem], values: list[float]) -> None:
     """The item(s) with the lowest value in bold, the others plain; none bold when all are
     equal (nothing stands out)."""
-    best = min(values)
-    for item, value in zip(items, values, strict=True):
-        is_best = value == best and values.count(best) < len(values)
+    for item, is_best in zip(items, lowest_is_best(values), strict=True):
         if item.font().bold() != is_best:
             font = QFont(item.font())
             font.setBold(is_best)
