@@ -165,3 +165,15 @@ class Context:
                     f"{offering.as_of})"
                 )
         return inp, out, source
+
+
+def prompt_tokens(ctx: Context, key: str) -> float:
+    """Input tokens of one query for strategy ``key``: the prompt, plus the retrieved chunks
+    for RAG and the hybrid."""
+    s = ctx.scenario
+    prompt = v(s.workload.prompt_tokens_per_query)
+    if key == "rag":
+        return prompt + v(s.rag.top_k) * v(s.rag.chunk_tokens)
+    if key == "hybrid":
+        return prompt + v(s.hybrid.top_k) * v(s.rag.chunk_tokens)
+    return prompt

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -30,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.fileformat import write_bytes_atomically
 from engine.model.catalog_entries import (
     BaseModelEntry,
     EmbeddingModelEntry,
@@ -195,22 +195,13 @@ def import_file(path: str | os.PathLike[str]) -> ImportedData:
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / target, json.dumps(data, ensure_ascii=False))
+        write_bytes_atomically(
+            folder / target, json.dumps(data, ensure_ascii=False).encode("utf-8")
+        )
     except OSError as exc:
         raise PriceImportError(f"cannot store the imported data in {folder}: {exc}") from None
     refresh()
     return _summary(data)
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def remove_imports() -> list[str]:

@@ -23,9 +23,9 @@ from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from engine import numbers as nf
-from engine.context import v
+from engine.context import prompt_tokens, v
 from engine.costs import CostModel, cost_models, effective_retrain_interval
-from engine.evaluate import _prompt_tokens, context_for, default_volume_range
+from engine.evaluate import context_for, default_volume_range
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure
 from engine.model.base import Estimate, field_meta
@@ -187,7 +187,7 @@ def outcomes(
         weight_sum = np.where(zero, sum(likely.values()), weight_sum)
     totals: dict[str, Array] = {}
     for key in STRATEGIES:
-        ttft, total = latency_figures(ctx, key, _prompt_tokens(ctx, key), models[key].serving)
+        ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), models[key].serving)
         p95 = p95_figure(ctx, key, total, models[key].serving)
         _, worst = staleness_figures(ctx, key, interval)
         fixed = base.strategies[key].scores

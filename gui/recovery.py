@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,6 +61,7 @@ from engine.fileformat import (
     load_project,
     save_project,
     sweep_temp_files,
+    write_bytes_atomically,
 )
 from engine.model.project import Project
 from engine.version import APP_VERSION
@@ -100,21 +100,6 @@ def _new_lock(path: Path) -> QLockFile:
     lock = QLockFile(str(path))
     lock.setStaleLockTime(0)  # stale only when its process is gone: never judged by age
     return lock
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file beside ``path`` → fsync → replace (the same order as project saves)."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
 
 
 def _unlink(*paths: Path) -> None:
@@ -264,7 +249,7 @@ class RecoveryManager(QObject):
             "app_version": APP_VERSION,
         }
         data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
-        _write_atomic(self.manifest_path, data)
+        write_bytes_atomically(self.manifest_path, data)
 
     def _ensure_lock(self) -> None:
         if self._lock is not None and self._lock.isLocked():
