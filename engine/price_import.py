@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.api_prices import read_genai_prices
 from engine.fileformat import write_bytes_atomically
 from engine.model.catalog_entries import (
     BaseModelEntry,
@@ -108,8 +109,6 @@ def _refuse_constant(name: str) -> float:
 
 def validate_api_data(raw: Any, file_name: str) -> dict[str, Any]:
     """A genai-prices provider array → our flat price extract (raises PriceImportError)."""
-    from engine.catalog import read_genai_prices
-
     if not isinstance(raw, list):
         raise PriceImportError(
             f"{file_name}: neither a genai-prices data file (a JSON array of providers) nor a "
@@ -216,13 +215,19 @@ def remove_imports() -> list[str]:
     return removed
 
 
+_generation = 0
+
+
+def generation() -> int:
+    """How many times the imported data may have changed: price data derived from it
+    elsewhere (engine.catalog) is cached per generation."""
+    return _generation
+
+
 def refresh() -> None:
     """Forget cached price data so the next look-up reads the current files."""
-    from engine import catalog
-
-    catalog.api_models.cache_clear()
-    catalog.shipped_catalogs.cache_clear()
-    catalog.price_data_version.cache_clear()
+    global _generation
+    _generation += 1
     imported_api.cache_clear()
     imported_pack.cache_clear()
 
