@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from engine.assumptions import assumptions
 from engine.catalog import price_data_version
 from engine.context import v
 from engine.display import CRITERION_NAMES
@@ -38,7 +39,7 @@ from engine.evaluate import Curves, EvaluationError, default_volume_range, evalu
 from engine.model.project import Project
 from engine.model.results import Evaluation
 from engine.model.scenario import COST_COMPONENTS, CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
-from engine.report import assumptions, crossover_sentences
+from engine.report import crossover_sentences
 from engine.version import APP_VERSION
 
 CURVE_POINTS_PER_DECADE = 10
