@@ -158,7 +158,19 @@ def api_models() -> dict[str, ApiPrice]:
     data (5 ms instead of the 0.3–0.4 s its data module takes to import); when the installed
     genai-prices is another version than the extract's, its data is read directly.
     """
-    return _api_models(price_import.generation())
+    global _api_models_read_for
+    generation = price_import.generation()
+    models = _api_models(generation)
+    _api_models_read_for = generation
+    return models
+
+
+_api_models_read_for: int | None = None
+
+
+def api_models_loaded() -> bool:
+    """Whether the API prices in use are in memory already (a look-up costs nothing)."""
+    return _api_models_read_for == price_import.generation()
 
 
 @lru_cache(maxsize=1)
