@@ -108,12 +108,21 @@ def with_samples(scenario: Scenario, values: Mapping[Path, Array]) -> Scenario:
     Built with model_construct / model_copy (no validation: the values come from ranges that
     were validated against the field bounds).  Only the Monte Carlo pass sees such a scenario.
     """
+    columns = {
+        path: Estimate.model_construct(likely=np.reshape(column, (-1, 1)))  # type: ignore[arg-type]
+        for path, column in values.items()
+    }
+    return with_estimates(scenario, columns)
+
+
+def with_estimates(scenario: Scenario, values: Mapping[Path, Estimate]) -> Scenario:
+    """The scenario with the estimate at each path replaced (model_copy, no validation)."""
     updates: dict[str, Any] = {}
-    for path, column in values.items():
+    for path, estimate in values.items():
         node = updates
         for name in path[:-1]:
             node = node.setdefault(name, {})
-        node[path[-1]] = Estimate.model_construct(likely=np.reshape(column, (-1, 1)))  # type: ignore[arg-type]
+        node[path[-1]] = estimate
     return _apply(scenario, updates)  # type: ignore[return-value]
 
 
