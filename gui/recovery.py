@@ -58,6 +58,7 @@ from gui.recovery_store import MANIFEST_FORMAT as MANIFEST_FORMAT  # re-exported
 from gui.recovery_store import (
     Orphan,
     RecoveryError,
+    SessionFiles,
     new_lock,
     recovery_folder,
     unlink_quietly,
@@ -105,7 +106,7 @@ def set_autosave_minutes(minutes: int) -> None:
 # --- one window's copies ------------------------------------------------------------------
 
 
-class RecoveryManager(QObject):
+class RecoveryManager(QObject, SessionFiles):
     """Autosaves one document's unsaved changes; see the module docstring."""
 
     #: An autosave failed (the message names the folder and the reason).
@@ -140,18 +141,6 @@ class RecoveryManager(QObject):
     @property
     def folder(self) -> Path:
         return self._folder if self._folder is not None else recovery_folder()
-
-    @property
-    def copy_path(self) -> Path:
-        return self.folder / f"{self.session}.ftrag"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / f"{self.session}.json"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.folder / f"{self.session}.lock"
 
     @property
     def has_copy(self) -> bool:

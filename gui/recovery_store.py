@@ -41,6 +41,12 @@ log = logging.getLogger(__name__)
 MANIFEST_FORMAT = "ftrag-recovery"
 MANIFEST_MAX_BYTES = 64 * 1024
 _SESSION = re.compile(r"^[0-9a-f]{32}$")
+COPY, MANIFEST, LOCK = ".ftrag", ".json", ".lock"  # a session's files
+
+
+def session_file(folder: Path, session: str, kind: str) -> Path:
+    """A session's copy, manifest or lock (``kind``: COPY, MANIFEST or LOCK)."""
+    return folder / f"{session}{kind}"
 
 
 class RecoveryError(OSError):
@@ -82,8 +88,27 @@ def write_manifest(path: Path, session: str, project: Project, original: Path | 
     write_bytes_atomically(path, data)
 
 
+class SessionFiles:
+    """A session's files in its folder (a live window's, or a dead run's)."""
+
+    folder: Path
+    session: str
+
+    @property
+    def copy_path(self) -> Path:
+        return session_file(self.folder, self.session, COPY)
+
+    @property
+    def manifest_path(self) -> Path:
+        return session_file(self.folder, self.session, MANIFEST)
+
+    @property
+    def lock_path(self) -> Path:
+        return session_file(self.folder, self.session, LOCK)
+
+
 @dataclass
-class Orphan:
+class Orphan(SessionFiles):
     """A recovery copy whose run died; this process holds its (claimed) lock."""
 
     session: str
@@ -93,14 +118,6 @@ class Orphan:
     problem: str | None  # why the copy cannot be read (then project is None)
     original_path: Path | None
     saved_at: datetime | None
-
-    @property
-    def copy_path(self) -> Path:
-        return self.folder / f"{self.session}.ftrag"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / f"{self.session}.json"
 
     @property
     def title(self) -> str:
@@ -196,11 +213,11 @@ def find_orphans(folder: Path) -> list[Orphan]:
     for session in sessions:
         if not _SESSION.match(session):
             continue
-        lock = new_lock(folder / f"{session}.lock")
+        lock = new_lock(session_file(folder, session, LOCK))
         if not lock.tryLock(0):
             continue  # its window is alive (here or in another process)
-        copy = folder / f"{session}.ftrag"
-        manifest_path = folder / f"{session}.json"
+        copy = session_file(folder, session, COPY)
+        manifest_path = session_file(folder, session, MANIFEST)
         if not copy.is_file():
             unlink_quietly(manifest_path)
             lock.unlock()

@@ -20,10 +20,8 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QHeaderView,
-    QScrollArea,
     QTabBar,
     QTableWidgetItem,
     QVBoxLayout,
@@ -47,6 +45,7 @@ from gui.views.common import (
     fit_height,
     follow_palette,
     plain_label,
+    scrolling_page,
     section_heading,
     set_text,
     set_tooltip,
@@ -136,15 +135,7 @@ class BreakdownView(QWidget):
         tab_row.addStretch(1)
         outer.addLayout(tab_row)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll, 1)
-        page = QWidget()
-        scroll.setWidget(page)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 8, 14, 14)
-        layout.setSpacing(8)
+        _, layout = scrolling_page(outer, top=8, stretch=1)
 
         self._status = plain_label()
         self._status.setAccessibleName("Strategy status")

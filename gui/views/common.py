@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -443,3 +445,20 @@ class WrapDelegate(QStyledItemDelegate):
         opt.rect = opt.rect.adjusted(0, 0, -2 * self.PAD_X, 0)
         size = super().sizeHint(opt, index)
         return QSize(size.width() + 2 * self.PAD_X, size.height() + 2 * self.PAD_Y)
+
+
+def scrolling_page(
+    outer: QVBoxLayout, *, top: int = 12, stretch: int = 0
+) -> tuple[QWidget, QVBoxLayout]:
+    """A result view's content: a frameless, vertically scrolling page added to ``outer``.
+    Returns the page and its layout (the result views' margins and spacing)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll, stretch)
+    page = QWidget()
+    scroll.setWidget(page)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(14, top, 14, 14)
+    layout.setSpacing(8)
+    return page, layout

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -46,6 +45,7 @@ from gui.views.common import (
     follow_palette,
     muted_label,
     plain_label,
+    scrolling_page,
     section_heading,
     set_text,
     set_tooltip,
@@ -91,16 +91,8 @@ class Scorecard(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        page = QWidget()
+        page, layout = scrolling_page(outer)
         page.setObjectName("scorecardPage")
-        scroll.setWidget(page)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 12, 14, 14)
-        layout.setSpacing(8)
 
         layout.addWidget(self._build_banner())
 
