@@ -1,22 +1,23 @@
 """Reference data: the curated catalogs in resources/catalogs and API prices from genai-prices.
 
-genai-prices ships its price data compiled into the wheel; we read that bundled snapshot and
-never call its network updater (``UpdatePrices``), so the app stays offline.  Its data module
-takes ~0.4 s to import, so it is loaded lazily, on the first API price look-up.
+API prices come from engine.api_prices (the bundled genai-prices data, read offline), or from
+a price file the user imported (engine.price_import); the caches here are kept per import
+generation, so an import or its removal is seen on the next look-up.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from functools import cache
-from importlib import metadata
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from engine import price_import
+from engine.api_prices import ApiPrice as ApiPrice  # re-exported: the catalog's API prices
+from engine.api_prices import genai_prices_version, read_genai_prices
 from engine.model.catalog_entries import (
     BaseModelEntry,
     CatalogEntry,
@@ -95,23 +96,25 @@ class Catalogs:
         )
 
 
-@cache
 def shipped_catalogs() -> Catalogs:
     """The catalogs that ship with this version of the app (read once), with the entries of a
     catalog pack the user imported laid over them."""
+    return _shipped_catalogs(price_import.generation())
+
+
+@lru_cache(maxsize=1)
+def _shipped_catalogs(generation: int) -> Catalogs:
     catalogs = Catalogs(
         _load("gpus.json", GpuEntry),
         _load("base_models.json", BaseModelEntry),
         _load("vector_stores.json", VectorStoreEntry),
         _load("embedding_models.json", EmbeddingModelEntry),
     )
-    from engine.price_import import PACK_CATALOGS, imported_pack
-
-    pack = imported_pack()
+    pack = price_import.imported_pack()
     if pack is None:
         return catalogs
     layered: dict[str, Catalog[Any]] = {}
-    for name, entry_type in PACK_CATALOGS.items():
+    for name, entry_type in price_import.PACK_CATALOGS.items():
         base: Catalog[Any] = getattr(catalogs, name)
         entries = {item["id"]: entry_type.model_validate(item) for item in pack.get(name, [])}
         layered[name] = Catalog(base.name, pack["data_as_of"], {**base.entries, **entries})
@@ -125,36 +128,17 @@ def catalogs_for(overrides: CatalogOverrides) -> Catalogs:
 # --- API prices (genai-prices) -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ApiPrice:
-    """Per-million-token USD prices of one API model, as the bundled genai-prices data has them."""
-
-    ref: str
-    provider: str
-    model: str
-    name: str
-    input_per_million_usd: float
-    output_per_million_usd: float
-    context_window: int | None
-    checked: str
-
-
 API_PRICE_SNAPSHOT = CATALOG_DIR / "api_prices.json"
 
 
-def genai_prices_version() -> str:
-    try:
-        return metadata.version("genai-prices")
-    except metadata.PackageNotFoundError:  # pragma: no cover - frozen app without metadata
-        return "unknown"
-
-
-@cache
 def price_data_version() -> str:
     """Which price data is in use, as reports and the About box print it."""
-    from engine.price_import import current_imports
+    return _price_data_version(price_import.generation())
 
-    imports = current_imports()
+
+@lru_cache(maxsize=1)
+def _price_data_version(generation: int) -> str:
+    imports = price_import.current_imports()
     api = next((i for i in imports if i.kind == "genai-prices"), None)
     text = (
         api.describe()
@@ -167,7 +151,6 @@ def price_data_version() -> str:
     return text
 
 
-@cache
 def api_models() -> dict[str, ApiPrice]:
     """Every API model with plain input/output token prices, keyed 'provider:model'.
 
@@ -175,9 +158,24 @@ def api_models() -> dict[str, ApiPrice]:
     data (5 ms instead of the 0.3–0.4 s its data module takes to import); when the installed
     genai-prices is another version than the extract's, its data is read directly.
     """
-    from engine.price_import import imported_api
+    global _api_models_read_for
+    generation = price_import.generation()
+    models = _api_models(generation)
+    _api_models_read_for = generation
+    return models
 
-    imported = imported_api()
+
+_api_models_read_for: int | None = None
+
+
+def api_models_loaded() -> bool:
+    """Whether the API prices in use are in memory already (a look-up costs nothing)."""
+    return _api_models_read_for == price_import.generation()
+
+
+@lru_cache(maxsize=1)
+def _api_models(generation: int) -> dict[str, ApiPrice]:
+    imported = price_import.imported_api()
     if imported is not None:
         try:
             return {m["ref"]: ApiPrice(**m) for m in imported["models"]}
@@ -211,40 +209,6 @@ def price_snapshot(as_of: date) -> dict[str, Any]:
     }
 
 
-def read_genai_prices(as_of: date, providers: Any = None) -> dict[str, ApiPrice]:
-    """Every model's plain input/output token prices from genai-prices' bundled data.
-
-    Models priced only per request, per image, or with long-context tiers are kept at their
-    base tier.  Models with no token price on ``as_of`` are left out.
-    """
-    if providers is None:
-        from genai_prices.data import providers  # ~0.4 s import: keep it off the start-up path
-
-    now = datetime.combine(as_of, datetime.min.time(), tzinfo=UTC)
-    out: dict[str, ApiPrice] = {}
-    for provider in providers:
-        for model in provider.models:
-            prices = _current_prices(model.prices, now)
-            if prices is None:
-                continue
-            inp = _as_float(getattr(prices, "input_mtok", None))
-            outp = _as_float(getattr(prices, "output_mtok", None))
-            if inp is None or outp is None:
-                continue
-            ref = f"{provider.id}:{model.id}"
-            out[ref] = ApiPrice(
-                ref=ref,
-                provider=provider.name,
-                model=model.id,
-                name=model.name or model.id,
-                input_per_million_usd=inp,
-                output_per_million_usd=outp,
-                context_window=model.context_window,
-                checked=_checked_date(model.price_comments),
-            )
-    return out
-
-
 def api_price(ref: str) -> ApiPrice:
     try:
         return api_models()[ref]
@@ -253,33 +217,6 @@ def api_price(ref: str) -> ApiPrice:
             f"API model {ref!r} is not in the bundled price data ({price_data_version()}); "
             "type its prices instead"
         ) from None
-
-
-def _current_prices(prices: Any, now: datetime) -> Any:
-    if not isinstance(prices, list):
-        return prices
-    chosen = None
-    for conditional in prices:  # ConditionalPrice, ordered oldest first
-        constraint = conditional.constraint
-        start = getattr(constraint, "start_date", None)
-        if start is None or start <= now.date():
-            chosen = conditional.prices
-    return chosen
-
-
-def _as_float(value: Any) -> float | None:
-    if value is None:
-        return None
-    base = getattr(value, "base", value)  # TieredPrices → its base tier
-    try:
-        return float(base)
-    except (TypeError, ValueError):
-        return None
-
-
-def _checked_date(comment: str | None) -> str:
-    found: list[str] = re.findall(r"\d{4}-\d{2}-\d{2}", comment or "")
-    return max(found, default="")
 
 
 if __name__ == "__main__":  # python -m engine.catalog: refresh the API price extract

@@ -25,10 +25,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from engine.text import terminal_safe
 from engine.version import APP_VERSION
+
+if TYPE_CHECKING:
+    from engine.model.project import Project
+    from engine.model.scenario import Scenario
 
 COMMANDS = ("eval", "export", "map", "solve", "new", "templates", "schema", "prices")
 EXIT_BAD_INPUT = 2
@@ -341,16 +345,21 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scenario(project: Project, args: argparse.Namespace) -> Scenario:
+    """The scenario ``--scenario`` names (CliError when the file has none of that name)."""
+    try:
+        return project.scenario(args.scenario)
+    except KeyError as exc:
+        raise CliError(f"{args.file}: {exc.args[0]}") from None
+
+
 def _map(args: argparse.Namespace) -> int:
     from engine.decision_map import DecisionMapError, decision_map
     from engine.evaluate import EvaluationError
     from engine.fileformat import load_project
 
     project = load_project(args.file)
-    try:
-        scenario = project.scenario(args.scenario)
-    except KeyError as exc:
-        raise CliError(f"{args.file}: {exc.args[0]}") from None
+    scenario = _scenario(project, args)
     try:
         m = decision_map(project, scenario, args.x, args.y, args.resolution)
     except (DecisionMapError, EvaluationError) as exc:
@@ -401,10 +410,7 @@ def _solve(args: argparse.Namespace) -> int:
     from engine.solver import solution_json, solution_text, solve
 
     project = load_project(args.file)
-    try:
-        scenario = project.scenario(args.scenario)
-    except KeyError as exc:
-        raise CliError(f"{args.file}: {exc.args[0]}") from None
+    scenario = _scenario(project, args)
     try:
         solution = solve(
             project,

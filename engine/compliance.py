@@ -30,7 +30,7 @@ from engine.model.scenario import (
     ServingMode,
     TrainingVenue,
 )
-from engine.regions import default_api_hosting
+from engine.regions import Offerings, default_api_hosting
 
 VERDICT_POINTS: dict[str, float] = {"meets": 100.0, "needs_mitigation": 60.0, "fails": 0.0}
 NEED_WEIGHT: dict[str, float] = {"preferred": 1.0, "hard": 2.0}
@@ -85,6 +85,17 @@ class Parts:
     hosting: tuple[Hosted, ...] = ()
 
 
+def _on_gpus(offers: Offerings, offering: str, doing: str, at_catalog: str, fix: str) -> Hosted:
+    """Where GPU work (``doing``: serving or training) runs: the client's own servers, a GPU
+    offer's region, or, at catalog prices, nowhere in particular (``at_catalog`` says so)."""
+    if offering == OWNED_OFFER:
+        return Hosted(f"{doing} on your own servers", "own")
+    if offering:
+        offer = offers.gpu_offer(offering)
+        return Hosted(f"{doing} on {offer.name}", offer.region)
+    return Hosted(at_catalog, None, fix=fix)
+
+
 def _hosting(ctx: Context, strategy: str, trains: bool, retrieves: bool) -> tuple[Hosted, ...]:
     """Where each part that handles data runs, for the 'data stays in region' rule."""
     s = ctx.scenario
@@ -99,17 +110,14 @@ def _hosting(ctx: Context, strategy: str, trains: bool, retrieves: bool) -> tupl
             region, keeps = default_api_hosting(serving.api_model)
             where = f"the {serving.api_model} API (provider's default endpoint)"
         out.append(Hosted(where, region, keeps, "pick an offering hosted in the region"))
-    elif serving.gpu_offering == OWNED_OFFER:
-        out.append(Hosted("serving on your own servers", "own"))
-    elif serving.gpu_offering:
-        offer = offers.gpu_offer(serving.gpu_offering)
-        out.append(Hosted(f"serving on {offer.name}", offer.region))
     else:
         out.append(
-            Hosted(
+            _on_gpus(
+                offers,
+                serving.gpu_offering,
+                "serving",
                 "serving on GPUs at catalog prices (a US cloud's)",
-                None,
-                fix="rent the serving GPUs in the region (pick a GPU offer there) or run them "
+                "rent the serving GPUs in the region (pick a GPU offer there) or run them "
                 "on your own servers",
             )
         )
@@ -124,17 +132,14 @@ def _hosting(ctx: Context, strategy: str, trains: bool, retrieves: bool) -> tupl
                     "use a fine-tuning service in the region, or train on GPUs there",
                 )
             )
-        elif ft.training_gpu_offering == OWNED_OFFER:
-            out.append(Hosted("training on your own servers", "own"))
-        elif ft.training_gpu_offering:
-            offer = offers.gpu_offer(ft.training_gpu_offering)
-            out.append(Hosted(f"training on {offer.name}", offer.region))
         else:
             out.append(
-                Hosted(
+                _on_gpus(
+                    offers,
+                    ft.training_gpu_offering,
+                    "training",
                     "training on GPUs at catalog prices",
-                    None,
-                    fix="rent the training GPUs in the region (pick a GPU offer there)",
+                    "rent the training GPUs in the region (pick a GPU offer there)",
                 )
             )
     if retrieves:

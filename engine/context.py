@@ -14,7 +14,7 @@ from engine.catalog import ApiPrice, Catalogs, api_price
 from engine.model.base import Estimate
 from engine.model.catalog_entries import BaseModelEntry, GpuEntry
 from engine.model.results import Figure, FigureInput
-from engine.model.scenario import OWNED_OFFER, Scenario, ServingOption
+from engine.model.scenario import OWNED_OFFER, OwnedHardware, Scenario, ServingOption
 from engine.regions import Offerings, gpu_offer_price, shipped_offerings
 
 DAYS_PER_MONTH = 365.0 / 12.0  # 30.4167: a month is a twelfth of a year throughout
@@ -68,6 +68,27 @@ def figure(
     )
 
 
+# Owned hardware (engine.owned has the figures): a server's monthly cost and the effective price
+# of one of its GPU-hours, which the context uses when a GPU offer is "own servers".
+
+
+def server_monthly_cost(hw: OwnedHardware) -> float:
+    """Running cost of one owned server per month (amortisation included)."""
+    power = v(hw.power_kw) * v(hw.pue) * HOURS_ALWAYS_ON * v(hw.price_per_kwh)
+    amortised: float = (
+        v(hw.server_price) / np.round(v(hw.amortisation_months))
+        + power
+        + v(hw.hosting_per_month)
+        + v(hw.support_per_month)
+    )
+    return amortised
+
+
+def owned_gpu_hour_price(hw: OwnedHardware) -> float:
+    price: float = server_monthly_cost(hw) / (np.round(v(hw.gpus_per_server)) * HOURS_ALWAYS_ON)
+    return price
+
+
 @dataclass(frozen=True)
 class Context:
     scenario: Scenario
@@ -98,8 +119,6 @@ class Context:
         if typed is not None:
             return typed.likely, "typed"
         if offer_id == OWNED_OFFER:
-            from engine.owned import owned_gpu_hour_price  # here: engine.owned imports this module
-
             hw = self.scenario.owned_hardware
             if hw.gpu != gpu.id:
                 raise ValueError(
@@ -165,3 +184,15 @@ class Context:
                     f"{offering.as_of})"
                 )
         return inp, out, source
+
+
+def prompt_tokens(ctx: Context, key: str) -> float:
+    """Input tokens of one query for strategy ``key``: the prompt, plus the retrieved chunks
+    for RAG and the hybrid."""
+    s = ctx.scenario
+    prompt = v(s.workload.prompt_tokens_per_query)
+    if key == "rag":
+        return prompt + v(s.rag.top_k) * v(s.rag.chunk_tokens)
+    if key == "hybrid":
+        return prompt + v(s.hybrid.top_k) * v(s.rag.chunk_tokens)
+    return prompt

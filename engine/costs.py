@@ -26,6 +26,7 @@ from engine.context import (
     Context,
     figure,
     opt,
+    prompt_tokens,
     scalar,
     v,
 )
@@ -918,7 +919,7 @@ def fine_tuning_cost(ctx: Context) -> CostModel:
 def rag_cost(ctx: Context) -> CostModel:
     s = ctx.scenario
     retrieval, figures = _retrieval_components(ctx, "rag")
-    context = v(s.workload.prompt_tokens_per_query) + v(s.rag.top_k) * v(s.rag.chunk_tokens)
+    context = prompt_tokens(ctx, "rag")
     serve, serve_figs, plan = _serving_components(
         ctx, "rag", s.serving.rag.self_hosted_model, context
     )
@@ -965,7 +966,7 @@ def hybrid_cost(ctx: Context) -> CostModel:
         training[2] = Component("engineering", "one_time", fig, amount=total)
     retrieval, rfigs = _retrieval_components(ctx, "hybrid")
     figures.update(rfigs)
-    context = v(s.workload.prompt_tokens_per_query) + v(s.hybrid.top_k) * v(s.rag.chunk_tokens)
+    context = prompt_tokens(ctx, "hybrid")
     serve, serve_figs, plan = _serving_components(ctx, "hybrid", s.fine_tuning.base_model, context)
     figures.update(serve_figs)
     figures["prompt_tokens"] = figure(

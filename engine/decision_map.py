@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from engine import numbers as nf
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context
+from engine.display import AUTO_LOG_RATIO
 from engine.evaluate import (
     MAX_TCO,
     EvaluationError,
@@ -52,14 +53,13 @@ from engine.model.base import Estimate, field_meta
 from engine.model.project import Project
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
-from engine.uncertainty import NEVER_SAMPLED, Outcomes, outcomes
+from engine.uncertainty import NEVER_SAMPLED, Outcomes, outcomes, with_estimates
 
 Array = NDArray[np.float64]
 Path = tuple[str, ...]
 
 # The crossover chart's rules: its volume axis is always logarithmic, and its "Auto" cost axis
-# turns logarithmic when the values span more than this ratio (gui.charts.crossover_chart).
-AUTO_LOG_RATIO = 100.0
+# turns logarithmic when the values span more than AUTO_LOG_RATIO (engine.display).
 ALWAYS_LOG: frozenset[str] = frozenset({"workload.queries_per_month"})
 DEFAULT_RESOLUTION = 100
 # Grid points × months priced in one pass: a 200 × 200 map over a two-year horizon is one pass;
@@ -289,7 +289,7 @@ def _judge(
     """One part of the judgement at (xv, yv), and which of "x" / "y" it read."""
     px = _Probe.model_construct(likely=float(xv))
     py = _Probe.model_construct(likely=float(yv))
-    scenario = _set_values(ctx.scenario, {x.field.parts: px, y.field.parts: py})
+    scenario = with_estimates(ctx.scenario, {x.field.parts: px, y.field.parts: py})
     _probe_state.watched = {id(px): "x", id(py): "y"}
     _probe_state.seen = set()
     try:
@@ -298,24 +298,6 @@ def _judge(
     finally:
         _probe_state.watched = None
     return part, seen
-
-
-def _set_values(scenario: Scenario, values: Mapping[Path, Estimate]) -> Scenario:
-    updates: dict[str, Any] = {}
-    for path, estimate in values.items():
-        node = updates
-        for name in path[:-1]:
-            node = node.setdefault(name, {})
-        node[path[-1]] = estimate
-    return _apply(scenario, updates)  # type: ignore[return-value]
-
-
-def _apply(model: BaseModel, updates: Mapping[str, Any]) -> BaseModel:
-    changes = {
-        name: _apply(getattr(model, name), change) if isinstance(change, dict) else change
-        for name, change in updates.items()
-    }
-    return model.model_copy(update=changes)
 
 
 def _part_grid(
@@ -581,7 +563,7 @@ def _totals(
     grid = xs if axis is x else ys
     for value in np.unique(axis.values):
         check()
-        at = _set_values(scenario, {axis.field.parts: Estimate.model_construct(likely=value)})
+        at = with_estimates(scenario, {axis.field.parts: Estimate.model_construct(likely=value)})
         mask = grid == value
         result = _outcomes(project, at, {other.field.parts: (ys if axis is x else xs)[mask]}, base)
         for k in STRATEGIES:

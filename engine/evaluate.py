@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from engine.catalog import CatalogError, catalogs_for, price_data_version
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
-from engine.context import Context, v
+from engine.context import Context, prompt_tokens, v
 from engine.costs import (
     CostModel,
     cost_models,
@@ -104,7 +104,7 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
     excluded: dict[str, list[str]] = {}
     for key in STRATEGIES:
         model = models[key]
-        prompt = _prompt_tokens(ctx, key)
+        prompt = prompt_tokens(ctx, key)
         ttft, total = latency_figures(ctx, key, prompt, model.serving)
         p95 = p95_figure(ctx, key, total, model.serving)
         targets = latency_targets(total.value, ttft.value, p95.value, req)
@@ -192,16 +192,6 @@ def _prices_used(ctx: Context, models: dict[str, CostModel]) -> list[PriceUsed]:
             for price in prices_of(component.figure, ctx.price_date):
                 seen.setdefault((price.source, price.as_of), price)
     return list(seen.values())
-
-
-def _prompt_tokens(ctx: Context, key: str) -> float:
-    s = ctx.scenario
-    prompt = v(s.workload.prompt_tokens_per_query)
-    if key == "rag":
-        return prompt + v(s.rag.top_k) * v(s.rag.chunk_tokens)
-    if key == "hybrid":
-        return prompt + v(s.hybrid.top_k) * v(s.rag.chunk_tokens)
-    return prompt
 
 
 @dataclass(frozen=True)

@@ -218,12 +218,37 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
+_FRIENDLY = {
+    "float_parsing": "enter a number",
+    "finite_number": "enter a finite number",
+    "string_pattern_mismatch": "not in the expected form",
+    "extra_forbidden": "unknown field (misspelt, or from another program)",
+}
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """The first problem pydantic found, in words a consultant can act on (an edit refused,
+    a file that does not load)."""
+    first = error.errors()[0]
+    message = str(first.get("msg", "invalid value"))
+    kind = str(first.get("type"))
+    if kind == "string_too_short" and first.get("ctx", {}).get("min_length") == 1:
+        message = "cannot be empty"
+    elif kind in _FRIENDLY:
+        message = _FRIENDLY[kind]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return message[:1].upper() + message[1:]
+
+
 def _describe(error: ValidationError) -> str:
+    """Where in the file, what, and how many more problems there are."""
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"])[:200] or "(top level)"
-    message = first["msg"]
+    message = describe_validation_error(error)
     if first["type"] == "extra_forbidden":
-        message = "unknown field (misspelt, or from another program)"
+        message = message[:1].lower() + message[1:]
     more = error.error_count() - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
     return f"{where}: {message}{tail}"
@@ -682,6 +707,20 @@ def sweep_temp_files(
             continue
         removed.append(Path(entry.path))
     return removed
+
+
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes, mode: int = 0o600) -> None:
+    """``data`` into ``path`` as a whole or not at all: a fsynced temporary file beside it
+    replaces it (retried while another program briefly holds the file) and the folder is
+    synced, as project saves do.  Raises OSError."""
+    target = Path(path)
+    tmp = _write_new_file(target.parent, f".{target.name}.", data, mode, None)
+    try:
+        _replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
 
 
 REPLACE_ATTEMPTS = 6  # antivirus, indexers and sync clients hold files open for a moment

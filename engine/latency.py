@@ -28,6 +28,17 @@ from engine.model.results import Figure
 from engine.model.scenario import ServingMode
 
 
+def retrieval_ms(ctx: Context) -> tuple[float, float]:
+    """(query embedding, vector search) milliseconds of one retrieval at the median: the
+    catalog's typical latencies, the search time as typed where it is."""
+    s = ctx.scenario
+    emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
+    search_ms = opt(s.rag.retrieval_latency_ms)
+    if search_ms is None:
+        search_ms = ctx.catalogs.vector_stores.get(s.rag.vector_store).typical_query_latency_ms
+    return emb.typical_latency_ms, search_ms
+
+
 def latency_figures(
     ctx: Context, strategy: str, prompt_tokens: float, plan: ServingPlan | None
 ) -> tuple[Figure, Figure]:
@@ -37,13 +48,9 @@ def latency_figures(
     inputs: dict[str, tuple[float | str, str]] = {}
     retrieval_s = 0.0
     if strategy != "fine_tuning":
-        emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
-        store = ctx.catalogs.vector_stores.get(s.rag.vector_store)
-        search_ms = opt(s.rag.retrieval_latency_ms)
-        if search_ms is None:
-            search_ms = store.typical_query_latency_ms
-        retrieval_s = (emb.typical_latency_ms + search_ms) / 1000.0
-        inputs["query embedding"] = (emb.typical_latency_ms / 1000.0, "s")
+        embed_ms, search_ms = retrieval_ms(ctx)
+        retrieval_s = (embed_ms + search_ms) / 1000.0
+        inputs["query embedding"] = (embed_ms / 1000.0, "s")
         inputs["vector search"] = (search_ms / 1000.0, "s")
 
     if option.mode is ServingMode.api or plan is None:
@@ -159,12 +166,8 @@ def p95_figure(ctx: Context, strategy: str, total: Figure, plan: ServingPlan | N
     factor_r = v(s.rag.retrieval_p95_factor)
     inputs: dict[str, tuple[float | str, str]] = {}
     if strategy != "fine_tuning":
-        emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
-        store = ctx.catalogs.vector_stores.get(s.rag.vector_store)
-        search_ms = opt(s.rag.retrieval_latency_ms)
-        if search_ms is None:
-            search_ms = store.typical_query_latency_ms
-        retrieval_p50 = (emb.typical_latency_ms + search_ms) / 1000.0
+        embed_ms, search_ms = retrieval_ms(ctx)
+        retrieval_p50 = (embed_ms + search_ms) / 1000.0
         inputs["retrieval p50"] = (retrieval_p50, "s")
         inputs["retrieval p95 ÷ p50"] = (factor_r, "×")
     retrieval_p95 = retrieval_p50 * factor_r

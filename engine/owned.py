@@ -13,26 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.context import HOURS_ALWAYS_ON, Context, figure, v
+from engine.context import (  # the GPU-hour price lives there: the context prices GPU offers
+    HOURS_ALWAYS_ON,
+    Context,
+    figure,
+    owned_gpu_hour_price,
+    v,
+)
 from engine.model.results import Figure
-from engine.model.scenario import OwnedHardware
-
-
-def server_monthly_cost(hw: OwnedHardware) -> float:
-    """Running cost of one owned server per month (amortisation included)."""
-    power = v(hw.power_kw) * v(hw.pue) * HOURS_ALWAYS_ON * v(hw.price_per_kwh)
-    amortised: float = (
-        v(hw.server_price) / np.round(v(hw.amortisation_months))
-        + power
-        + v(hw.hosting_per_month)
-        + v(hw.support_per_month)
-    )
-    return amortised
-
-
-def owned_gpu_hour_price(hw: OwnedHardware) -> float:
-    price: float = server_monthly_cost(hw) / (np.round(v(hw.gpus_per_server)) * HOURS_ALWAYS_ON)
-    return price
 
 
 def owned_price_figure(ctx: Context, strategy: str) -> Figure:

@@ -128,6 +128,22 @@ def effort_value(ctx: Context, strategy: str, field: str) -> tuple[float, str]:
     return default.value, f"default ({default.why}): {default.source}"
 
 
+def _summed_effort(
+    ctx: Context, strategy: str, fields: dict[str, str], unit: str
+) -> tuple[float, dict[str, tuple[float | str, str]], list[str]]:
+    """The total of a strategy's activities or roles (``fields``: field → label), each as a
+    formula input in ``unit``, and where each value came from."""
+    inputs: dict[str, tuple[float | str, str]] = {}
+    total = 0.0
+    sources = []
+    for field, label in fields.items():
+        amount, source = effort_value(ctx, strategy, field)
+        total = total + amount
+        inputs[label] = (amount, unit)
+        sources.append(f"{label}: {source}")
+    return total, inputs, sources
+
+
 def people_figures(ctx: Context, strategy: str) -> tuple[Figure, Figure]:
     """(build effort, one-time money; operations, money per month)."""
     s = ctx.scenario
@@ -141,14 +157,7 @@ def people_figures(ctx: Context, strategy: str) -> tuple[Figure, Figure]:
             ),
         )
     rate = v(s.workload.engineering_rate_per_hour)
-    hours_in: dict[str, tuple[float | str, str]] = {}
-    total_hours = 0.0
-    sources = []
-    for field, label in ONE_TIME_ACTIVITIES.items():
-        hours, source = effort_value(ctx, strategy, field)
-        total_hours = total_hours + hours
-        hours_in[label] = (hours, "h")
-        sources.append(f"{label}: {source}")
+    total_hours, hours_in, sources = _summed_effort(ctx, strategy, ONE_TIME_ACTIVITIES, "h")
     hours_in["rate"] = (rate, f"{money}/h")
     build = figure(
         f"{strategy}.build_effort",
@@ -160,14 +169,7 @@ def people_figures(ctx: Context, strategy: str) -> tuple[Figure, Figure]:
         note="" if ctx.sampled else "; ".join(sources),
     )
     annual = v(s.people.loaded_annual_cost)
-    fte_in: dict[str, tuple[float | str, str]] = {}
-    total_fte = 0.0
-    sources = []
-    for field, label in ONGOING_ROLES.items():
-        fte, source = effort_value(ctx, strategy, field)
-        total_fte = total_fte + fte
-        fte_in[label] = (fte, "FTE")
-        sources.append(f"{label}: {source}")
+    total_fte, fte_in, sources = _summed_effort(ctx, strategy, ONGOING_ROLES, "FTE")
     fte_in["loaded annual cost"] = (annual, f"{money}/FTE-year")
     ops = figure(
         f"{strategy}.operations",

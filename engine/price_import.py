@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -30,6 +29,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.api_prices import read_genai_prices
+from engine.fileformat import write_bytes_atomically
 from engine.model.catalog_entries import (
     BaseModelEntry,
     EmbeddingModelEntry,
@@ -108,8 +109,6 @@ def _refuse_constant(name: str) -> float:
 
 def validate_api_data(raw: Any, file_name: str) -> dict[str, Any]:
     """A genai-prices provider array → our flat price extract (raises PriceImportError)."""
-    from engine.catalog import read_genai_prices
-
     if not isinstance(raw, list):
         raise PriceImportError(
             f"{file_name}: neither a genai-prices data file (a JSON array of providers) nor a "
@@ -195,22 +194,13 @@ def import_file(path: str | os.PathLike[str]) -> ImportedData:
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / target, json.dumps(data, ensure_ascii=False))
+        write_bytes_atomically(
+            folder / target, json.dumps(data, ensure_ascii=False).encode("utf-8")
+        )
     except OSError as exc:
         raise PriceImportError(f"cannot store the imported data in {folder}: {exc}") from None
     refresh()
     return _summary(data)
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def remove_imports() -> list[str]:
@@ -225,13 +215,19 @@ def remove_imports() -> list[str]:
     return removed
 
 
+_generation = 0
+
+
+def generation() -> int:
+    """How many times the imported data may have changed: price data derived from it
+    elsewhere (engine.catalog) is cached per generation."""
+    return _generation
+
+
 def refresh() -> None:
     """Forget cached price data so the next look-up reads the current files."""
-    from engine import catalog
-
-    catalog.api_models.cache_clear()
-    catalog.shipped_catalogs.cache_clear()
-    catalog.price_data_version.cache_clear()
+    global _generation
+    _generation += 1
     imported_api.cache_clear()
     imported_pack.cache_clear()
 

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 from engine import numbers as nf
 from engine.catalog import CatalogError, api_models
 from engine.compliance import compliance_verdicts, excluded_by_compliance
-from engine.context import Context, v
+from engine.context import Context, prompt_tokens, v
 from engine.costs import (
     Component,
     _people_components,
@@ -55,7 +55,7 @@ from engine.costs import (
     rag_cost,
     tco_figure,
 )
-from engine.evaluate import EvaluationError, _prompt_tokens, context_for, evaluate
+from engine.evaluate import EvaluationError, context_for, evaluate
 from engine.latency import latency_figures, p95_figure
 from engine.model.base import Estimate
 from engine.model.project import Project
@@ -547,7 +547,7 @@ def _solve_strategy(
     floor_words: str = "",
 ) -> StrategySolution:
     name = STRATEGY_NAMES[key]
-    prompt = _prompt_tokens(ctx, key)
+    prompt = prompt_tokens(ctx, key)
     current_tco = float(model.tco(np.reshape(q[0], (-1, 1)))[0])
     current_ok = bool(current is not None and not current.strategies[key].excluded)
     # Structural exclusions (e.g. fine-tuning cannot cite sources): no setup lifts them.
@@ -744,7 +744,7 @@ def _verify(
     ctx = context_for(project, scenario)
     model = _COST_MODEL[key](ctx)
     tco = tco_figure(ctx, model).value
-    ttft, total = latency_figures(ctx, key, _prompt_tokens(ctx, key), model.serving)
+    ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), model.serving)
     p95 = p95_figure(ctx, key, total, model.serving)
     targets = latency_targets(total.value, ttft.value, p95.value, scenario.requirements)
     verdicts = compliance_verdicts(ctx, key)

@@ -31,13 +31,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from engine.assumptions import assumptions
 from engine.catalog import price_data_version
 from engine.context import v
+from engine.display import CRITERION_NAMES
 from engine.evaluate import Curves, EvaluationError, default_volume_range, evaluate_with_curves
 from engine.model.project import Project
 from engine.model.results import Evaluation
 from engine.model.scenario import COST_COMPONENTS, CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
-from engine.report import assumptions, crossover_sentences
+from engine.report import crossover_sentences
 from engine.version import APP_VERSION
 
 CURVE_POINTS_PER_DECADE = 10
@@ -307,7 +309,7 @@ def _results_sheet(sheet: Worksheet, scenario: Scenario, e: Evaluation) -> None:
     row += 1
     total_weight = sum(e.weights.values()) or 1.0
     for criterion in CRITERIA:
-        put(sheet, row, 1, criterion.capitalize())
+        put(sheet, row, 1, CRITERION_NAMES[criterion])
         put(sheet, row, 2, e.weights.get(criterion, 0.0), SCORE)
         for column, s in enumerate(strategies, start=3):
             put(sheet, row, column, s.scores[criterion].value, SCORE)

@@ -23,9 +23,9 @@ from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from engine import numbers as nf
-from engine.context import v
+from engine.context import prompt_tokens, v
 from engine.costs import CostModel, cost_models, effective_retrain_interval
-from engine.evaluate import _prompt_tokens, context_for, default_volume_range
+from engine.evaluate import context_for, default_volume_range
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure
 from engine.model.base import Estimate, field_meta
@@ -108,12 +108,21 @@ def with_samples(scenario: Scenario, values: Mapping[Path, Array]) -> Scenario:
     Built with model_construct / model_copy (no validation: the values come from ranges that
     were validated against the field bounds).  Only the Monte Carlo pass sees such a scenario.
     """
+    columns = {
+        path: Estimate.model_construct(likely=np.reshape(column, (-1, 1)))  # type: ignore[arg-type]
+        for path, column in values.items()
+    }
+    return with_estimates(scenario, columns)
+
+
+def with_estimates(scenario: Scenario, values: Mapping[Path, Estimate]) -> Scenario:
+    """The scenario with the estimate at each path replaced (model_copy, no validation)."""
     updates: dict[str, Any] = {}
-    for path, column in values.items():
+    for path, estimate in values.items():
         node = updates
         for name in path[:-1]:
             node = node.setdefault(name, {})
-        node[path[-1]] = Estimate.model_construct(likely=np.reshape(column, (-1, 1)))  # type: ignore[arg-type]
+        node[path[-1]] = estimate
     return _apply(scenario, updates)  # type: ignore[return-value]
 
 
@@ -187,7 +196,7 @@ def outcomes(
         weight_sum = np.where(zero, sum(likely.values()), weight_sum)
     totals: dict[str, Array] = {}
     for key in STRATEGIES:
-        ttft, total = latency_figures(ctx, key, _prompt_tokens(ctx, key), models[key].serving)
+        ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), models[key].serving)
         p95 = p95_figure(ctx, key, total, models[key].serving)
         _, worst = staleness_figures(ctx, key, interval)
         fixed = base.strategies[key].scores

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.evaluate import Curves, EvaluationError, evaluate, evaluate_with_curves
+from engine.fileformat import describe_validation_error
 from engine.model.base import Estimate
 from engine.model.project import SHARED_SECTIONS, Project
 from engine.model.results import Evaluation
@@ -98,28 +99,6 @@ def value_at(node: Any, path: FieldPath) -> Any:
         else:
             raise KeyError(f"cannot descend into {type(node).__name__} at {key!r}")
     return node
-
-
-_FRIENDLY = {
-    "float_parsing": "enter a number",
-    "finite_number": "enter a finite number",
-    "string_pattern_mismatch": "not in the expected form",
-}
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    """The first problem pydantic found, in words a consultant can act on."""
-    first = error.errors()[0]
-    message = str(first.get("msg", "invalid value"))
-    kind = str(first.get("type"))
-    if kind == "string_too_short" and first.get("ctx", {}).get("min_length") == 1:
-        message = "cannot be empty"
-    elif kind in _FRIENDLY:
-        message = _FRIENDLY[kind]
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-    return message[:1].upper() + message[1:]
 
 
 class _SnapshotCommand(QUndoCommand):

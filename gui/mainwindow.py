@@ -62,6 +62,7 @@ from gui.recovery import RecoveryManager
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from engine.uncertainty import Uncertainty
     from gui.charts.crossover_chart import CrossoverChart
     from gui.preferences import Preferences
     from gui.report.branding import ReportMode
@@ -289,14 +290,26 @@ class MainWindow(QMainWindow):
         if doc.evaluation is not None and doc.curves is not None:
             self._show_results(doc.evaluation, doc.curves)
         # Ranges → Monte Carlo off the GUI thread; its Sensitivity tab, bands and P(win).
-        from gui.uncertainty.controller import UncertaintyController
+        from gui.uncertainty.controller import TAB_TITLE, UncertaintyController
 
-        self.uncertainty = UncertaintyController(self)
+        self.uncertainty = UncertaintyController(doc, self)
+        self.results.addTab(self.uncertainty.view, TAB_TITLE)
+        self.uncertainty.uncertaintyChanged.connect(self._show_uncertainty)
+        self.uncertainty.failed.connect(self._uncertainty_failed)
+        self.uncertainty.start()
         # Which strategy wins where, over any two inputs; computed only while its tab shows.
         from gui.decision_map.controller import DecisionMapController
 
         self.decision_map = DecisionMapController(self)
         self._painted = False
+
+    def _show_uncertainty(
+        self, uncertainty: Uncertainty | None, evaluation: Evaluation | None, updating: bool
+    ) -> None:
+        self.scorecard.set_uncertainty(uncertainty, evaluation, updating=updating)
+
+    def _uncertainty_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"The uncertainty analysis failed: {message}", 10_000)
 
     def _clean_changed(self, clean: bool) -> None:
         # A bound method, not a lambda: Qt drops the connection when the window is destroyed.

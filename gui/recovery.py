@@ -21,25 +21,16 @@ A clean exit removes the window's own copy.  The unexpected-error dialog writes 
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
-import re
-import tempfile
 import weakref
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from PySide6.QtCore import (
-    QDateTime,
-    QLocale,
     QLockFile,
     QObject,
-    QStandardPaths,
     Qt,
     QTimer,
     Signal,
@@ -57,16 +48,22 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from engine.fileformat import (
-    TEMP_SWEEP_AGE_S,
     ProjectFileError,
-    load_project,
     save_project,
-    sweep_temp_files,
 )
 from engine.model.project import Project
-from engine.version import APP_VERSION
-from gui import files
-from gui.files import elided, plain, shown_path
+from gui import files, recovery_store
+from gui.files import plain, shown_path
+from gui.recovery_store import MANIFEST_FORMAT as MANIFEST_FORMAT  # re-exported
+from gui.recovery_store import (
+    Orphan,
+    RecoveryError,
+    SessionFiles,
+    new_lock,
+    recovery_folder,
+    unlink_quietly,
+    write_manifest,
+)
 
 if TYPE_CHECKING:
     from gui.document import ProjectDocument
@@ -77,52 +74,10 @@ log = logging.getLogger(__name__)
 AUTOSAVE_KEY = "autosave/minutes"
 DEFAULT_AUTOSAVE_MINUTES = 1
 MAX_AUTOSAVE_MINUTES = 120
-MANIFEST_FORMAT = "ftrag-recovery"
-MANIFEST_MAX_BYTES = 64 * 1024
-_SESSION = re.compile(r"^[0-9a-f]{32}$")
 
 RESTORE, DISCARD, LATER = "restore", "discard", "later"
 
 _managers: weakref.WeakSet[RecoveryManager] = weakref.WeakSet()
-
-
-class RecoveryError(OSError):
-    """The recovery folder or lock cannot be used (the message says why)."""
-
-
-def recovery_folder() -> Path:
-    """<AppDataLocation>/recovery (the application and organisation names must be set)."""
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".ftrag-advisor") / "recovery"
-
-
-def _new_lock(path: Path) -> QLockFile:
-    lock = QLockFile(str(path))
-    lock.setStaleLockTime(0)  # stale only when its process is gone: never judged by age
-    return lock
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file beside ``path`` → fsync → replace (the same order as project saves)."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-
-
-def _unlink(*paths: Path) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("cannot remove %s: %s", path, exc)
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -151,7 +106,7 @@ def set_autosave_minutes(minutes: int) -> None:
 # --- one window's copies ------------------------------------------------------------------
 
 
-class RecoveryManager(QObject):
+class RecoveryManager(QObject, SessionFiles):
     """Autosaves one document's unsaved changes; see the module docstring."""
 
     #: An autosave failed (the message names the folder and the reason).
@@ -186,18 +141,6 @@ class RecoveryManager(QObject):
     @property
     def folder(self) -> Path:
         return self._folder if self._folder is not None else recovery_folder()
-
-    @property
-    def copy_path(self) -> Path:
-        return self.folder / f"{self.session}.ftrag"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / f"{self.session}.json"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.folder / f"{self.session}.lock"
 
     @property
     def has_copy(self) -> bool:
@@ -248,23 +191,10 @@ class RecoveryManager(QObject):
         self._ensure_lock()
         project = doc.project
         save_project(project, self.copy_path, keep_backup=False, private=True)
-        self._write_manifest(project, doc.path)
+        write_manifest(self.manifest_path, self.session, project, doc.path)
         self._written = project
         self.autosaved.emit(self.copy_path)
         return self.copy_path
-
-    def _write_manifest(self, project: Project, original: Path | None) -> None:
-        manifest = {
-            "format": MANIFEST_FORMAT,
-            "session": self.session,
-            "original_path": None if original is None else str(Path(original).absolute()),
-            "title": project.title,
-            "saved_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
-            "pid": os.getpid(),
-            "app_version": APP_VERSION,
-        }
-        data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
-        _write_atomic(self.manifest_path, data)
 
     def _ensure_lock(self) -> None:
         if self._lock is not None and self._lock.isLocked():
@@ -276,7 +206,7 @@ class RecoveryManager(QObject):
             raise RecoveryError(
                 f"{self._folder}: cannot create the recovery folder ({exc.strerror or exc})"
             ) from None
-        lock = _new_lock(self.lock_path)
+        lock = new_lock(self.lock_path)
         if not lock.tryLock(0):
             raise RecoveryError(
                 f"{self.lock_path}: cannot take the recovery lock ({lock.error().name})"
@@ -287,7 +217,7 @@ class RecoveryManager(QObject):
         """Delete the copy (the document was saved or its changes discarded)."""
         if self._written is None and self._folder is None:
             return
-        _unlink(self.copy_path, self.manifest_path)
+        unlink_quietly(self.copy_path, self.manifest_path)
         self._written = None
 
     def _saved_or_replaced(self, _path: object) -> None:
@@ -312,7 +242,9 @@ class RecoveryManager(QObject):
         try:
             self._ensure_lock()
             os.replace(orphan.copy_path, self.copy_path)
-            self._write_manifest(self._document.project, self._document.path)
+            write_manifest(
+                self.manifest_path, self.session, self._document.project, self._document.path
+            )
             self._written = self._document.project
         except OSError as exc:  # the restored document is open and dirty: nothing is lost
             log.warning("cannot adopt recovery copy %s: %s", orphan.copy_path, exc)
@@ -365,152 +297,6 @@ def save_recovery_copies() -> tuple[list[Path], list[str]]:
 # --- copies left by runs that died --------------------------------------------------------
 
 
-@dataclass
-class Orphan:
-    """A recovery copy whose run died; this process holds its (claimed) lock."""
-
-    session: str
-    folder: Path
-    lock: QLockFile
-    project: Project | None
-    problem: str | None  # why the copy cannot be read (then project is None)
-    original_path: Path | None
-    saved_at: datetime | None
-
-    @property
-    def copy_path(self) -> Path:
-        return self.folder / f"{self.session}.ftrag"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / f"{self.session}.json"
-
-    @property
-    def title(self) -> str:
-        return self.project.title if self.project is not None else self.copy_path.name
-
-    def describe(self) -> str:
-        """One plain line for the restore dialog."""
-        title = elided(plain(" ".join(self.title.split())) or "Untitled project", 80)
-        where = (
-            f"from {elided(shown_path(self.original_path), 90)}"
-            if self.original_path
-            else "never saved"
-        )
-        when = ""
-        if self.saved_at is not None:
-            stamp = QDateTime.fromSecsSinceEpoch(int(self.saved_at.timestamp()))
-            when = f", autosaved {QLocale().toString(stamp, QLocale.FormatType.ShortFormat)}"
-        if self.problem:
-            return f"{title} — cannot be read: {self.problem}"
-        return f"{title} — {where}{when}"
-
-    def forget(self) -> None:
-        """The copy has been dealt with elsewhere: drop the manifest and let the lock go."""
-        _unlink(self.manifest_path)
-        self.lock.unlock()
-
-    def discard(self) -> None:
-        _unlink(self.copy_path, self.manifest_path)
-        self.lock.unlock()
-
-    def keep_for_later(self) -> None:
-        """Leave the copy; the lock file goes, so the next start offers it again."""
-        self.lock.unlock()
-
-    def set_aside(self) -> Path:
-        """An unreadable copy: renamed out of the way (kept for salvage), not offered again."""
-        target = self.folder / f"{self.session}.unreadable.ftrag"
-        try:
-            os.replace(self.copy_path, target)
-        except OSError as exc:
-            log.warning("cannot set aside %s: %s", self.copy_path, exc)
-        self.forget()
-        return target
-
-
-def _read_manifest(path: Path) -> dict[str, Any]:
-    """The manifest, or {} when it is missing, too big or not what we wrote (it is only
-    informative: the copy itself is what gets restored)."""
-    try:
-        if path.stat().st_size > MANIFEST_MAX_BYTES:
-            return {}
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    return data
-
-
-def _manifest_path(value: object) -> Path | None:
-    if not isinstance(value, str) or not value or "\0" in value or len(value) > 4096:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() else None
-
-
-def _manifest_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 64:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
-
-
-def find_orphans(folder: Path | None = None) -> list[Orphan]:
-    """Copies left by runs that are no longer running, their locks claimed by this process
-    (so a second instance starting at the same moment does not offer them too).  Leftover
-    locks and manifests of dead runs without a copy are cleaned up on the way."""
-    folder = folder if folder is not None else recovery_folder()
-    try:
-        names = [p.name for p in folder.iterdir()]
-    except OSError:
-        return []
-    sessions = sorted(
-        {
-            name.split(".", 1)[0]
-            for name in names
-            if name.endswith((".ftrag", ".json", ".lock")) and name.count(".") == 1
-        }
-    )
-    orphans: list[Orphan] = []
-    for session in sessions:
-        if not _SESSION.match(session):
-            continue
-        lock = _new_lock(folder / f"{session}.lock")
-        if not lock.tryLock(0):
-            continue  # its window is alive (here or in another process)
-        copy = folder / f"{session}.ftrag"
-        manifest_path = folder / f"{session}.json"
-        if not copy.is_file():
-            _unlink(manifest_path)
-            lock.unlock()
-            continue
-        manifest = _read_manifest(manifest_path)
-        project: Project | None = None
-        problem: str | None = None
-        try:
-            project = load_project(copy)
-        except ProjectFileError as exc:
-            problem = exc.reason
-        orphans.append(
-            Orphan(
-                session=session,
-                folder=folder,
-                lock=lock,
-                project=project,
-                problem=problem,
-                original_path=_manifest_path(manifest.get("original_path")),
-                saved_at=_manifest_time(manifest.get("saved_at")),
-            )
-        )
-    orphans.sort(key=lambda o: o.saved_at or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return orphans
-
-
 def _may_replace(window: MainWindow, orphan: Orphan) -> bool:
     """The start-up window may take a restored copy when it shows the example (no file) or
     the very file the copy was made from; a file opened from the command line stays."""
@@ -523,32 +309,15 @@ def _may_replace(window: MainWindow, orphan: Orphan) -> bool:
     )
 
 
-_MANIFEST_TEMP = re.compile(r"^\.[0-9a-f]{32}\.json\.[a-z0-9_]{8}\.tmp$")
+def find_orphans(folder: Path | None = None) -> list[Orphan]:
+    """:func:`gui.recovery_store.find_orphans` in ``folder`` (default: the recovery folder)."""
+    return recovery_store.find_orphans(folder if folder is not None else recovery_folder())
 
 
 def sweep_leftovers(folder: Path | None = None) -> list[Path]:
-    """At start-up: remove temporary files that saves killed mid-way left behind, in the
-    recovery folder and beside the recent files (engine.fileformat.sweep_temp_files: only our
-    own names, only older than an hour).  Never raises."""
-    folder = folder if folder is not None else recovery_folder()
-    removed = sweep_temp_files(folder)
-    now = datetime.now(tz=UTC).timestamp()
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if (
-                _MANIFEST_TEMP.match(entry.name)
-                and entry.is_file(follow_symlinks=False)
-                and now - entry.stat().st_mtime >= TEMP_SWEEP_AGE_S
-            ):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-    folders = {str(Path(p).parent) for p in files.RecentFiles().paths()}
-    for recent_folder in sorted(folders):
-        removed += sweep_temp_files(recent_folder)
-    if removed:
-        log.info("removed %d leftover temporary files", len(removed))
-    return removed
+    """:func:`gui.recovery_store.sweep_leftovers` in ``folder`` (default: the recovery
+    folder)."""
+    return recovery_store.sweep_leftovers(folder if folder is not None else recovery_folder())
 
 
 def offer_recovery(window: MainWindow, folder: Path | None = None) -> list[MainWindow]:

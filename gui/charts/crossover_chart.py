@@ -9,9 +9,7 @@ dark); exports are always drawn on white with the light colours and antialiasing
 
 from __future__ import annotations
 
-import csv
 import html
-import importlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,10 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.display import AUTO_LOG_RATIO, EXCLUDED_ALPHA_SCREEN, spans_log_range
 from engine.evaluate import Curves
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
+from gui.charts import export as chart_export
+from gui.charts.export import KEY_COLUMN_WIDTH, KEY_COLUMNS
 from gui.charts.label_layout import (
     MAX_LEADER_SHARE,
     MAX_NUMBERED,
@@ -57,54 +58,12 @@ Array = NDArray[np.float64]
 
 MODES: tuple[str, ...] = ("total", "per_month")
 Y_SCALES: tuple[str, ...] = ("auto", "linear", "log")
-# "Auto" switches the cost axis to log when the curves span more than this ratio: a linear axis
-# then squeezes the crossovers into a line along the bottom.
-AUTO_LOG_RATIO = 100.0
 LINE_WIDTH = 2.5
 # While the curves change faster than this, they are drawn without antialiasing (a wide,
 # dashed, antialiased stroke is the dearest thing on screen: ~1 ms a curve); this long after
 # the last change they are drawn smooth again.
 SETTLE_MS = 200
-EXCLUDED_ALPHA = 80
-KEY_COLUMNS = 3
 TODAY_LABEL_POSITION = 0.97  # along the "today" line, from the bottom of the plot
-KEY_COLUMN_WIDTH = 330  # pixels a key line takes, about (for how many columns fit)
-
-
-@contextmanager
-def _closed_paths_tolerated() -> Iterator[None]:
-    """Work around pyqtgraph issue #3495 while exporting SVG.
-
-    pyqtgraph 0.14.0's SVG exporter re-maps every path coordinate by splitting ``d`` on spaces
-    and expects "x,y" pairs; Qt ≥ 6.10 closes paths with a bare "Z", so every export raised
-    ValueError.  For the duration of one export, the "Z" tokens are taken out before pyqtgraph
-    transforms the coordinates (one output token per input token) and put back in place after.
-    """
-    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
-    original = getattr(module, "correctCoordinates")  # noqa: B009 - untyped module
-
-    def correct(node: Any, defs: Any, item: Any, options: Any) -> Any:
-        closed: list[tuple[Any, list[int]]] = []
-        for element in node.getElementsByTagName("path"):
-            tokens = element.getAttribute("d").split()
-            at = [i for i, token in enumerate(tokens) if token in ("Z", "z")]
-            if at:
-                kept = [token for token in tokens if token not in ("Z", "z")]
-                element.setAttribute("d", " ".join(kept))
-                closed.append((element, at))
-        result = original(node, defs, item, options)
-        for element, at in closed:
-            tokens = element.getAttribute("d").split()
-            for index in at:
-                tokens.insert(index, "Z")
-            element.setAttribute("d", " ".join(tokens))
-        return result
-
-    setattr(module, "correctCoordinates", correct)  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(module, "correctCoordinates", original)  # noqa: B010
 
 
 class _VolumeAxis(pg.AxisItem):  # type: ignore[misc]
@@ -409,105 +368,28 @@ class CrossoverChart(QWidget):
 
     def export_png(self, path: str | Path, width: int = 2400) -> None:
         """The chart as a PNG, ``width`` pixels wide, on white, antialiased."""
-        item = self._plot.getPlotItem()
-        with self._export_look(scale=width / max(item.sceneBoundingRect().width(), 1.0)):
-            exporter = pyqtgraph.exporters.ImageExporter(item)
-            params = exporter.parameters()
-            params["width"] = int(width)
-            params["antialias"] = True
-            params["background"] = QColor("white")
-            image = exporter.export(toBytes=True)
-        if image is not None and not image.isNull() and self.key_text():
-            image = self._png_with_key(image, width / max(item.sceneBoundingRect().width(), 1.0))
-        if image is None or image.isNull() or not image.save(str(path), "PNG"):
-            raise OSError(f"could not write the chart image to {path}")
+        chart_export.export_png(self, path, width)
 
     def export_svg(self, path: str | Path) -> None:
         """The chart as an SVG (vector), on white."""
-        with self._export_look(), _closed_paths_tolerated():
-            exporter = pyqtgraph.exporters.SVGExporter(self._plot.getPlotItem())
-            exporter.parameters()["background"] = QColor("white")
-            data = exporter.export(toBytes=True)
-        if not isinstance(data, bytes | bytearray):
-            data = str(data).encode("utf-8")
-        if self.key_text():
-            data = self._svg_with_key(bytes(data))
-        Path(path).write_bytes(bytes(data))
-
-    def _key_grid(self, width: float) -> tuple[list[list[str]], int]:
-        """The key's lines in columns for an export ``width`` scene pixels wide."""
-        lines = self._key_lines
-        columns = max(1, min(KEY_COLUMNS, int(width // KEY_COLUMN_WIDTH), len(lines)))
-        rows = math.ceil(len(lines) / columns)
-        return [lines[i * rows : (i + 1) * rows] for i in range(columns)], rows
-
-    def _png_with_key(self, image: Any, scale: float) -> Any:
-        """The exported chart with the numbered markers' key below it (the key is a widget
-        under the plot on screen, not part of the plot's scene)."""
-        from PySide6.QtGui import QImage, QPainter
-
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * scale)
-        metrics = QFontMetrics(font)
-        grid, rows = self._key_grid(image.width() / scale)
-        height = metrics.height() * rows + int(12 * scale)
-        out = QImage(image.width(), image.height() + height, QImage.Format.Format_ARGB32)
-        out.fill(QColor("white"))
-        painter = QPainter(out)
-        try:
-            painter.drawImage(0, 0, image)
-            painter.setFont(font)
-            painter.setPen(QColor("#202020"))
-            column_width = (image.width() - 12 * scale) / len(grid)
-            for column, lines in enumerate(grid):
-                for row, line in enumerate(lines):
-                    painter.drawText(
-                        QPointF(
-                            6 * scale + column * column_width,
-                            image.height() + 4 * scale + metrics.ascent() + row * metrics.height(),
-                        ),
-                        line,
-                    )
-        finally:
-            painter.end()
-        return out
-
-    def _svg_with_key(self, data: bytes) -> bytes:
-        """The SVG with the key below the plot: the view box grows by the key's height."""
-        import re
-        from xml.sax.saxutils import escape
-
-        text = data.decode("utf-8")
-        match = re.search(r'viewBox\s*=\s*"0 0 ([\d.]+) ([\d.]+)"', text)
-        if match is None:
-            return data
-        width, height = float(match.group(1)), float(match.group(2))
-        line_height = QFontMetrics(self.font()).height()
-        grid, rows = self._key_grid(width)
-        grown = height + line_height * rows + 12
-        text = (
-            text[: match.start()]
-            + f'viewBox="0 0 {match.group(1)} {grown:g}"'
-            + text[match.end() :]
-        )
-        column_width = (width - 12) / len(grid)
-        size = self.font().pointSizeF() * 96 / 72
-        parts = []
-        for column, lines in enumerate(grid):
-            for row, line in enumerate(lines):
-                y = height + 4 + line_height * (row + 0.8)
-                parts.append(
-                    f'<text x="{6 + column * column_width:g}" y="{y:g}" fill="#202020" '
-                    f'font-family="sans-serif" font-size="{size:g}">{escape(line)}</text>'
-                )
-        closing = text.rindex("</svg>")
-        return (text[:closing] + "\n".join(parts) + "\n" + text[closing:]).encode("utf-8")
+        chart_export.export_svg(self, path)
 
     def export_csv(self, path: str | Path) -> None:
-        """Volumes and the three curves (total over the horizon and per month), C-locale
-        numbers that read back exactly (Python's repr of a float), a header row.  While the
-        uncertainty bands are shown, each strategy's P10 and P90 follow (see ``_band_at``:
-        the band's ratio to the curve, interpolated in log volume); empty outside the band."""
+        """Volumes and the three curves (see :func:`gui.charts.export.export_csv`)."""
+        chart_export.export_csv(path, *self.csv_table())
+
+    def plot_item(self) -> pg.PlotItem:
+        return self._plot.getPlotItem()
+
+    def key_lines(self) -> list[str]:
+        """The numbered markers' key, a line each (shown under the plot, exported below it)."""
+        return list(self._key_lines)
+
+    def csv_table(self) -> tuple[list[str], list[Array]]:
+        """The CSV export's header and columns: volumes and the three curves (total over the
+        horizon and per month); while the uncertainty bands are shown, each strategy's P10
+        and P90 follow (see ``_band_at``: the band's ratio to the curve, interpolated in log
+        volume), NaN outside the band."""
         data = self._curves_data
         currency = self._evaluation.currency if self._evaluation else "money"
         unit = currency.lower()
@@ -532,11 +414,7 @@ class CrossoverChart(QWidget):
                 header += [f"{key}_total_{months}_months_{p}_{unit}" for p in ("p10", "p90")]
                 header += [f"{key}_per_month_{p}_{unit}" for p in ("p10", "p90")]
                 columns += [*total, total[0] / months, total[1] / months]
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for row in zip(*columns, strict=True):
-                writer.writerow(["" if math.isnan(value) else repr(float(value)) for value in row])
+        return header, columns
 
     # --- construction -----------------------------------------------------------------------
 
@@ -648,10 +526,7 @@ class CrossoverChart(QWidget):
     def _update_log_y(self) -> None:
         if self._y_scale == "auto":
             stacked = np.concatenate(list(self._y.values())) if self._y else np.zeros(0)
-            positive = stacked[stacked > 0]
-            log_y = bool(
-                positive.size and positive.max() / max(positive.min(), 1e-300) > AUTO_LOG_RATIO
-            )
+            log_y = spans_log_range(stacked)
         else:
             log_y = self._y_scale == "log"
         if log_y != self._log_y:
@@ -1061,7 +936,7 @@ class CrossoverChart(QWidget):
         style = STRATEGY_STYLES[key]
         color = style.color(self._dark_look())
         if self._excluded.get(key):
-            color.setAlpha(EXCLUDED_ALPHA)
+            color.setAlpha(EXCLUDED_ALPHA_SCREEN)
         pen = QPen(color, LINE_WIDTH * self._pen_scale, style.line)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -1151,7 +1026,7 @@ class CrossoverChart(QWidget):
         self._update_axis_labels()
 
     @contextmanager
-    def _export_look(self, scale: float = 1.0) -> Iterator[None]:
+    def export_look(self, scale: float = 1.0) -> Iterator[None]:
         """Light colours on white while exporting; the crosshair is not part of an export.
 
         ImageExporter scales the scene to the requested width, but pyqtgraph's pens are

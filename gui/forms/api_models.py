@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.catalog import ApiPrice, api_models, price_data_version
+from engine.catalog import ApiPrice, api_models, api_models_loaded, price_data_version
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def api_prices_loaded() -> bool:
     """Whether the price data is already in memory (so showing a price costs nothing)."""
-    return api_models.cache_info().currsize > 0
+    return api_models_loaded()
 
 
 def api_price_summary(ref: str, *, load: bool = False) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from gui.binding import TextAdapter
 from gui.document import ProjectDocument
 
 _CODE = re.compile(r"^[A-Z]{3}$")
@@ -36,9 +36,10 @@ def ask_rate(parent: QWidget | None, code: str, current: float) -> float | None:
     return float(value) if ok else None
 
 
-class CurrencyAdapter:
-    """The currency line edit, bound through :class:`gui.binding.Binder` like any field, but
-    committed with its rate (see the module docstring)."""
+class CurrencyAdapter(TextAdapter):
+    """The currency line edit, bound through :class:`gui.binding.Binder` like any field (read
+    and shown as a :class:`gui.binding.TextAdapter`), but committed with its rate (see the
+    module docstring)."""
 
     def __init__(
         self,
@@ -82,13 +83,3 @@ class CurrencyAdapter:
         self._commit()  # shows the refusal, or clears the mark of an earlier refusal
         del problem
         finished()
-
-    def get(self) -> str:
-        return self.widget.text()
-
-    def show(self, value: Any) -> None:
-        self.widget.setText("" if value is None else str(value))
-        self.widget.setCursorPosition(0)
-
-    def shows(self, value: Any) -> bool:
-        return self.widget.text() == ("" if value is None else str(value))

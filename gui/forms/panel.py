@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.display import SERVING_MODE_FIELDS, TRAINING_VENUE_FIELDS
 from engine.model.base import Section
 from engine.model.project import Project
 from engine.model.scenario import (
     COST_COMPONENTS,
-    SERVING_API_FIELDS,
-    SERVING_SELF_HOSTED_FIELDS,
     STRATEGIES,
     STRATEGY_COMPONENTS,
     STRATEGY_NAMES,
@@ -53,16 +52,6 @@ from gui.forms.builder import FormBuilder, Row, group
 from gui.forms.catalog_text import CATALOG_OF_FIELD, default_figure, picker_entries
 from gui.forms.currency import CurrencyAdapter
 from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
-
-_GPU_TRAINING_FIELDS = (
-    "training_gpu",
-    "training_gpu_offering",
-    "training_gpu_count",
-    "training_gpu_hour_price",
-    "mfu",
-    "overhead_gpu_hours_per_run",
-    "activation_recomputation",
-)
 
 
 class ScrollPage(QScrollArea):
@@ -336,12 +325,12 @@ class InputPanel(QWidget):
         )
         page.add(box)
         box, form = group("Training compute")
-        self.builder.add_model_fields(form, model, prefix, only=_GPU_TRAINING_FIELDS)
+        self.builder.add_model_fields(form, model, prefix, only=TRAINING_VENUE_FIELDS["gpus"])
         self.builder.add_model_fields(
             form,
             model,
             prefix,
-            only=("managed_price_per_million_training_tokens", "managed_training_region"),
+            only=TRAINING_VENUE_FIELDS["managed_api"],
         )
         page.add(box)
         box, form = group("Engineering and retraining")
@@ -360,9 +349,9 @@ class InputPanel(QWidget):
         )
         page.add(box)
         page.finish()
-        for name in _GPU_TRAINING_FIELDS:
+        for name in TRAINING_VENUE_FIELDS["gpus"]:
             self._rule(("fine_tuning", name), lambda s: s.fine_tuning.venue == TrainingVenue.gpus)
-        for name in ("managed_price_per_million_training_tokens", "managed_training_region"):
+        for name in TRAINING_VENUE_FIELDS["managed_api"]:
             self._rule(
                 ("fine_tuning", name), lambda s: s.fine_tuning.venue == TrainingVenue.managed_api
             )
@@ -401,9 +390,9 @@ class InputPanel(QWidget):
             sub.add(self._overrides_group(key))
             sub.finish()
             inner.addTab(sub, STRATEGY_NAMES[key])
-            for name in SERVING_API_FIELDS:
+            for name in SERVING_MODE_FIELDS["api"]:
                 self._rule((*prefix, name), _mode_is(key, ServingMode.api))
-            for name in SERVING_SELF_HOSTED_FIELDS:
+            for name in SERVING_MODE_FIELDS["self_hosted"]:
                 if name not in skip:
                     self._rule((*prefix, name), _mode_is(key, ServingMode.self_hosted))
         # The serving tab scrolls inside each strategy's own page.

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
+from engine.display import EXCLUDED_ALPHA_PRINT, nice_step, spans_log_range
 from engine.evaluate import Curves
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
@@ -36,12 +37,8 @@ from gui.charts.label_layout import (
 from gui.charts.style import STRATEGY_STYLES
 from gui.report.flow import INK, MUTED, Device, Style
 
-# Same rule as the screen's "Auto" cost axis (gui.charts.crossover_chart.AUTO_LOG_RATIO): a
-# linear axis squeezes curves spanning more than 100× into a line along the bottom.
-AUTO_LOG_RATIO = 100.0
 GRID = "#E4E7EB"
 MINOR_GRID = "#F1F3F5"
-EXCLUDED_ALPHA = 90
 BAND_ALPHA = 56  # P10–P90 shading (uncertainty)
 
 TICK = Style(size=7.0, color=INK)
@@ -69,18 +66,10 @@ class ChartLayout:
 
 
 def chart_uses_log_cost_axis(curves: Curves) -> bool:
-    stacked = np.concatenate([np.asarray(curves.tco[k], dtype=float) for k in STRATEGIES])
-    positive = stacked[np.isfinite(stacked) & (stacked > 0)]
-    return bool(positive.size and positive.max() / max(positive.min(), 1e-300) > AUTO_LOG_RATIO)
-
-
-def _nice_step(span: float, target_ticks: int = 5) -> float:
-    raw = span / max(target_ticks, 1)
-    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if factor * magnitude >= raw:
-            return factor * magnitude
-    return 10.0 * magnitude
+    # The screen's "Auto" cost axis rule.
+    return spans_log_range(
+        np.concatenate([np.asarray(curves.tco[k], dtype=float) for k in STRATEGIES])
+    )
 
 
 def paint_crossover_chart(
@@ -143,7 +132,7 @@ def draw_crossover_chart(
     else:
         top = float(finite.max()) if finite.size else 1.0
         top = top if top > 0 else 1.0
-        step = _nice_step(top)
+        step = nice_step(top)
         y_lo, y_hi = 0.0, math.ceil(top * 1.04 / step) * step
         y_ticks = [i * step for i in range(round(y_hi / step) + 1)]
 
@@ -367,7 +356,7 @@ def draw_crossover_chart(
         style = STRATEGY_STYLES[key]
         color = QColor(style.light)
         if excluded[key]:
-            color.setAlpha(EXCLUDED_ALPHA)
+            color.setAlpha(EXCLUDED_ALPHA_PRINT)
         painter.setPen(_pen(dev, color, 1.6, style.line))
         polygon = QPolygonF()
         for log_v, cost in zip(log_volumes, series[key], strict=True):
@@ -436,7 +425,7 @@ def draw_crossover_chart(
         style = STRATEGY_STYLES[key]
         color = QColor(style.light)
         if excluded[key]:
-            color.setAlpha(EXCLUDED_ALPHA)
+            color.setAlpha(EXCLUDED_ALPHA_PRINT)
         painter.setPen(_pen(dev, color, 1.6, style.line))
         path = QPainterPath(QPointF(x, y))
         path.lineTo(QPointF(x + sample, y))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from engine.report import reference_data
+from engine.assumptions import reference_data
 from gui.report.flow import Cell, Flowable, KeepTogether, Panel, Paragraph, Row, Run, Style, Table
 from gui.report.model import ReportData
 from gui.report.styles import accent_palette

@@ -34,10 +34,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
+from engine.assumptions import inputs_digest
 from engine.catalog import price_data_version
 from engine.evaluate import EvaluationError, evaluate_with_curves
 from engine.model.project import Project
-from engine.report import inputs_digest
 from engine.text import one_line
 from engine.version import APP_VERSION
 from gui import format as fmt

@@ -33,25 +33,6 @@ SUBTITLE = Style(size=12.0, color=INK, leading=1.2)
 KICKER = Style(size=7.6, bold=True, color=KICKER_COLOR, letter_spacing=112.0)
 REC_NAME = Style(size=19.0, bold=True, color=ACCENT, leading=1.15)
 
-CRITERION_NAMES = {
-    "cost": "Cost",
-    "latency": "Latency",
-    "freshness": "Freshness",
-    "compliance": "Compliance",
-    "fit": "Fit",
-}
-KIND_TITLES = {
-    "one_time": "One-time costs",
-    "monthly": "Monthly costs (month 1, at today's volume)",
-    "per_query": "Per-query costs",
-    "per_retrain": "Per retrain",
-}
-VERDICT_TEXT = {
-    "meets": ("✓", "Meets"),
-    "needs_mitigation": ("⚠", "Needs mitigation"),
-    "fails": ("✗", "Fails"),
-}
-
 
 def _mix(color: str, white_share: float) -> str:
     """``color`` blended with white (0 = the colour, 1 = white)."""

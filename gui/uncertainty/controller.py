@@ -1,38 +1,44 @@
-"""Wires the Monte Carlo runner to the main window: the Sensitivity tab, the scorecard's
-probabilities, the chart's bands and the status bar.
+"""Drives the Monte Carlo runner for one document: its Sensitivity view, the chart's bands,
+and signals for the rest of the window.
 
-The main window only creates one :class:`UncertaintyController` and hands it the chart when the
-chart is created (it is deferred past the first paint); everything else happens here.
+The main window creates one :class:`UncertaintyController`, adds its ``view`` as the
+Sensitivity tab, connects ``uncertaintyChanged`` (to the scorecard) and ``failed`` (to the
+status bar), calls :meth:`start`, and hands it the chart when the chart is created (it is
+deferred past the first paint).  The controller knows nothing of the window.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from gui.uncertainty.view import SensitivityView
 from gui.uncertainty.worker import Result, UncertaintyRunner
 
 if TYPE_CHECKING:
     from gui.charts.crossover_chart import CrossoverChart
-    from gui.mainwindow import MainWindow
+    from gui.document import ProjectDocument
 
 TAB_TITLE = "Sensitivity"
-STATUS_MS = 10_000
 
 
 class UncertaintyController(QObject):
     """See the module docstring."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    #: (Uncertainty or None, the Evaluation it was computed for or None, updating): what the
+    #: scorecard shows — None when the scenario has no ranges or the analysis failed;
+    #: ``updating`` while new inputs are analysed and the figures are the previous ones.
+    uncertaintyChanged = Signal(object, object, bool)
+    #: The analysis failed (the reason, one line).
+    failed = Signal(str)
+
+    def __init__(self, document: ProjectDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.view = SensitivityView()
-        window.results.addTab(self.view, TAB_TITLE)
         self._chart: CrossoverChart | None = None
         self._pending = False  # the views say "updating"
-        self.runner = UncertaintyRunner(window.document, self)
+        self.runner = UncertaintyRunner(document, self)
         self.view.set_samples(self.runner.samples)
         self.view.samplesChosen.connect(self.runner.set_samples)
         self.runner.scheduled.connect(self._scheduled)
@@ -42,6 +48,9 @@ class UncertaintyController(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.runner.shutdown)
+
+    def start(self) -> None:
+        """Show the runner's state now (once the window has connected the signals)."""
         if self.runner.is_busy():
             self._scheduled()
         elif not self.runner.has_ranges():
@@ -68,15 +77,13 @@ class UncertaintyController(QObject):
         self.view.show_pending()
         result = self.runner.result
         if result is not None:
-            self.window.scorecard.set_uncertainty(
-                result.uncertainty, result.request.evaluation, updating=True
-            )
+            self.uncertaintyChanged.emit(result.uncertainty, result.request.evaluation, True)
 
     def _finished(self, result: Result) -> None:
         self._pending = False
         u = result.uncertainty
         evaluation = result.request.evaluation
-        self.window.scorecard.set_uncertainty(u, evaluation)
+        self.uncertaintyChanged.emit(u, evaluation, False)
         self.view.set_uncertainty(u, evaluation, result.elapsed_ms)
         if self._chart is not None:
             self._chart.set_bands(u.band_volumes, u.bands, u.band_likely)
@@ -84,16 +91,14 @@ class UncertaintyController(QObject):
     def _failed(self, message: str) -> None:
         self._pending = False
         self.view.show_failure(message)
-        self.window.scorecard.set_uncertainty(None)  # no stale figures on show
+        self.uncertaintyChanged.emit(None, None, False)  # no stale figures on show
         if self._chart is not None:
             self._chart.set_bands(None, None)
-        self.window.statusBar().showMessage(
-            f"The uncertainty analysis failed: {message}", STATUS_MS
-        )
+        self.failed.emit(message)
 
     def _cleared(self) -> None:
         self._pending = False
         self.view.show_empty()
-        self.window.scorecard.set_uncertainty(None)
+        self.uncertaintyChanged.emit(None, None, False)
         if self._chart is not None:
             self._chart.set_bands(None, None)

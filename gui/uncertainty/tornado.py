@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from engine.display import nice_step
 from engine.model.scenario import STRATEGY_NAMES
 from engine.uncertainty import TornadoBar
 from gui import format as fmt
@@ -62,15 +63,6 @@ class TornadoLook:
 
     def metrics(self, font: QFont) -> QFontMetricsF:
         return QFontMetricsF(font, self.device) if self.device is not None else QFontMetricsF(font)
-
-
-def _nice_step(span: float, target: int = 5) -> float:
-    raw = span / max(target, 1)
-    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if factor * magnitude >= raw:
-            return factor * magnitude
-    return 10.0 * magnitude
 
 
 def _strategy_color(key: str | None, dark: bool, alpha: int) -> QColor:
@@ -150,7 +142,7 @@ def paint_tornado(
         return plot.left() + (value - lo) / (hi - lo) * plot.width()
 
     # Grid and axis ticks (points of lead).
-    step = _nice_step(hi - lo)
+    step = nice_step(hi - lo)
     tick = math.ceil(lo / step) * step
     painter.setFont(look.small)
     axis_y = plot.bottom() + pt(3)

@@ -12,11 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +43,7 @@ from gui.views.common import (
     fit_height,
     muted_label,
     plain_label,
+    scrolling_page,
     section_heading,
     set_text,
 )
@@ -69,15 +68,7 @@ class SensitivityView(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        page = QWidget()
-        scroll.setWidget(page)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 12, 14, 14)
-        layout.setSpacing(8)
+        _, layout = scrolling_page(outer)
 
         bar = QHBoxLayout()
         self._status = muted_label("")

@@ -7,8 +7,6 @@ Double-click a component or figure row (or press Enter on it) → ``figureActiva
 
 from __future__ import annotations
 
-from functools import partial
-
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -22,16 +20,15 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QHeaderView,
-    QScrollArea,
     QTabBar,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from engine.display import COST_KIND_NAMES, VERDICT_NAMES
 from engine.model.results import ComplianceVerdict, Evaluation, Figure, StrategyResult
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
@@ -48,24 +45,14 @@ from gui.views.common import (
     fit_height,
     follow_palette,
     plain_label,
+    scrolling_page,
     section_heading,
     set_text,
     set_tooltip,
     tinted,
 )
-from gui.views.scorecard import strategy_icon, summed_figure
+from gui.views.scorecard import strategy_icon
 
-KIND_NAMES: dict[str, str] = {
-    "one_time": "One-time",
-    "monthly": "Monthly",
-    "per_query": "Per query",
-    "per_retrain": "Per retrain",
-}
-VERDICT_NAMES: dict[str, str] = {
-    "meets": "Meets",
-    "needs_mitigation": "Needs mitigation",
-    "fails": "Fails",
-}
 NEED_NAMES: dict[str, str] = {"hard": "Hard", "preferred": "Preferred"}
 OVERRIDE_MARK = "✎ override"
 VALUE_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -148,15 +135,7 @@ class BreakdownView(QWidget):
         tab_row.addStretch(1)
         outer.addLayout(tab_row)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll, 1)
-        page = QWidget()
-        scroll.setWidget(page)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 8, 14, 14)
-        layout.setSpacing(8)
+        _, layout = scrolling_page(outer, top=8, stretch=1)
 
         self._status = plain_label()
         self._status.setAccessibleName("Strategy status")
@@ -329,28 +308,28 @@ class BreakdownView(QWidget):
         summary: list[tuple[str, str, str, object]] = [
             (
                 "One-time total",
-                KIND_NAMES["one_time"],
+                COST_KIND_NAMES["one_time"],
                 fmt.money(strategy.one_time, currency),
-                partial(summed_figure, strategy, "one_time", currency),
+                strategy.figures["one_time"],
             ),
             (
                 "Running cost, month 1",
-                KIND_NAMES["monthly"],
+                COST_KIND_NAMES["monthly"],
                 fmt.quantity(strategy.monthly_fixed, f"{currency}/month"),
-                partial(summed_figure, strategy, "monthly_fixed", currency),
+                strategy.figures["monthly_fixed"],
             ),
             (
                 "Usage charges per query",
-                KIND_NAMES["per_query"],
+                COST_KIND_NAMES["per_query"],
                 fmt.quantity(strategy.per_query, f"{currency}/query"),
-                partial(summed_figure, strategy, "per_query", currency),
+                strategy.figures["per_query"],
             ),
         ]
         if retrain is not None:
             summary.append(
                 (
                     "Retrains within the horizon",
-                    KIND_NAMES["per_retrain"],
+                    COST_KIND_NAMES["per_retrain"],
                     f"{fmt.count(strategy.retrains)} × {fmt.money(retrain.figure.value, currency)}",
                     strategy.figures.get("retrains", retrain.figure),
                 )
@@ -364,7 +343,7 @@ class BreakdownView(QWidget):
             figure = component.figure
             texts = (
                 figure.label,
-                KIND_NAMES.get(component.kind, component.kind),
+                COST_KIND_NAMES.get(component.kind, component.kind),
                 fmt.figure_value(figure),
                 OVERRIDE_MARK if component.overridden else "",
             )

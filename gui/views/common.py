@@ -25,15 +25,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
+from engine.display import lowest_is_best
 from engine.model.results import Figure
 from gui.charts.style import is_dark, score_color
 
@@ -198,9 +201,7 @@ def set_text(item: QTableWidgetItem, text: str) -> None:
 def bold_lowest(items: Iterable[QTableWidgetItem], values: list[float]) -> None:
     """The item(s) with the lowest value in bold, the others plain; none bold when all are
     equal (nothing stands out)."""
-    best = min(values)
-    for item, value in zip(items, values, strict=True):
-        is_best = value == best and values.count(best) < len(values)
+    for item, is_best in zip(items, lowest_is_best(values), strict=True):
         if item.font().bold() != is_best:
             font = QFont(item.font())
             font.setBold(is_best)
@@ -444,3 +445,20 @@ class WrapDelegate(QStyledItemDelegate):
         opt.rect = opt.rect.adjusted(0, 0, -2 * self.PAD_X, 0)
         size = super().sizeHint(opt, index)
         return QSize(size.width() + 2 * self.PAD_X, size.height() + 2 * self.PAD_Y)
+
+
+def scrolling_page(
+    outer: QVBoxLayout, *, top: int = 12, stretch: int = 0
+) -> tuple[QWidget, QVBoxLayout]:
+    """A result view's content: a frameless, vertically scrolling page added to ``outer``.
+    Returns the page and its layout (the result views' margins and spacing)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll, stretch)
+    page = QWidget()
+    scroll.setWidget(page)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(14, top, 14, 14)
+    layout.setSpacing(8)
+    return page, layout

@@ -7,8 +7,6 @@ in place; the layout is never rebuilt.
 
 from __future__ import annotations
 
-from functools import partial
-
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -16,13 +14,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from engine.model.results import Evaluation, Figure, FigureInput, StrategyResult
+from engine.display import (
+    COST_SUMS,
+    CRITERION_NAMES,
+    KEY_FIGURES,
+    cost_sum_unit,
+    total_cost_label,
+)
+from engine.model.results import Evaluation, Figure
 from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES
 from engine.report import crossover_sentences
 from engine.uncertainty import Uncertainty
@@ -41,65 +45,15 @@ from gui.views.common import (
     follow_palette,
     muted_label,
     plain_label,
+    scrolling_page,
     section_heading,
     set_text,
     set_tooltip,
     tinted,
 )
 
-CRITERION_NAMES: dict[str, str] = {
-    "cost": "Cost",
-    "latency": "Latency",
-    "freshness": "Freshness",
-    "compliance": "Compliance",
-    "fit": "Fit",
-}
 TOTAL_ROW = len(CRITERIA)
 P_WIN_ROW = TOTAL_ROW + 1  # shown when the scenario has ranges (Monte Carlo)
-
-# Key figure rows: (key, row label, tooltip).  tco, latency_* and staleness_* are engine
-# Figures; one_time / monthly_fixed / per_query are the engine's sums of the cost components.
-KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
-    ("tco", "Total cost", "Total cost of ownership over the scenario's horizon."),
-    ("one_time", "One-time cost", "Up-front spend: training, data preparation, set-up."),
-    (
-        "monthly_fixed",
-        "Running cost, month 1",
-        "Monthly costs in the first month at today's volume (GPUs, vector store, re-embedding).",
-    ),
-    (
-        "per_query",
-        "Usage charges per query",
-        "The usage-priced part of each query (API tokens, embeddings, vector reads). "
-        "Self-hosted GPUs are paid monthly and are in the running cost.",
-    ),
-    ("latency_total", "Time to full answer (p50)", "Median time until the answer is complete."),
-    ("latency_ttft", "Time to first token (p50)", "Median time until the answer starts."),
-    (
-        "latency_p95",
-        "Time to full answer (p95)",
-        "The slowest 1 query in 20: queueing at the peak-hour load, retrieval and provider "
-        "tails included (the figure SLAs are written on).",
-    ),
-    ("staleness_average", "Average staleness", "How old a fact in an answer is on average."),
-    ("staleness_worst", "Worst-case staleness", "The oldest a fact in an answer can be."),
-)
-# Rows where the lowest value is simply the best (shown in bold).  Not the cost parts: a zero
-# per-query charge is not "best" when the GPUs are paid monthly.
-BOLD_BEST = {
-    "tco",
-    "latency_total",
-    "latency_ttft",
-    "latency_p95",
-    "staleness_average",
-    "staleness_worst",
-}
-SUMMED_KINDS = {"one_time": "one_time", "monthly_fixed": "monthly", "per_query": "per_query"}
-SUMMED_LABELS = {
-    "one_time": "one-time cost",
-    "monthly_fixed": "running cost in month 1",
-    "per_query": "usage charges per query",
-}
 
 
 def strategy_icon(key: str, dark: bool = False, size: QSize | None = None) -> QIcon:
@@ -117,42 +71,6 @@ def strategy_icon(key: str, dark: bool = False, size: QSize | None = None) -> QI
     painter.drawLine(1, round(y), size.width() - 1, round(y))
     painter.end()
     return QIcon(pixmap)
-
-
-def summed_unit(key: str, currency: str) -> str:
-    return {"one_time": currency, "monthly_fixed": f"{currency}/month"}.get(
-        key, f"{currency}/query"
-    )
-
-
-def summed_figure(strategy: StrategyResult, key: str, currency: str) -> Figure:
-    """The engine's one-time / month-1 running / per-query sums as a Figure, with the cost
-    components they add up as inputs (display only: the values come from the engine)."""
-    kind = SUMMED_KINDS[key]
-    value = {
-        "one_time": strategy.one_time,
-        "monthly_fixed": strategy.monthly_fixed,
-        "per_query": strategy.per_query,
-    }[key]
-    unit = summed_unit(key, currency)
-    parts = [c for c in strategy.components if c.kind == kind]
-    return Figure(
-        key=f"{strategy.key}.{key}",
-        label=f"{strategy.name} {SUMMED_LABELS[key]}",
-        value=value,
-        unit=unit,
-        formula=" + ".join(c.figure.label.lower() for c in parts) or "no such components",
-        inputs=[
-            FigureInput(
-                name=c.figure.label + (" (override)" if c.overridden else ""),
-                value=c.figure.value,
-                unit=c.figure.unit,
-            )
-            for c in parts
-        ],
-        note="The sum of the strategy's cost components of this kind at today's volume; "
-        "open a component in the cost breakdown to see how it was computed.",
-    )
 
 
 class Scorecard(QWidget):
@@ -173,16 +91,8 @@ class Scorecard(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        page = QWidget()
+        page, layout = scrolling_page(outer)
         page.setObjectName("scorecardPage")
-        scroll.setWidget(page)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(14, 12, 14, 14)
-        layout.setSpacing(8)
 
         layout.addWidget(self._build_banner())
 
@@ -222,10 +132,10 @@ class Scorecard(QWidget):
         )
         self._figures = FigureTable(len(KEY_FIGURES), len(STRATEGIES))
         self._figures.setAccessibleName("Key figures by strategy")
-        self._figures.setVerticalHeaderLabels([label for _, label, _ in KEY_FIGURES])
-        for row, (_, _, tip) in enumerate(KEY_FIGURES):
+        self._figures.setVerticalHeaderLabels([spec.label for spec in KEY_FIGURES])
+        for row, spec in enumerate(KEY_FIGURES):
             header = self._figures.verticalHeaderItem(row)
-            header.setToolTip(tip)
+            header.setToolTip(spec.tip)
             for column in range(len(STRATEGIES)):
                 item = ensure_item(self._figures, row, column)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -341,7 +251,7 @@ class Scorecard(QWidget):
 
     def figure_cell(self, key: str, strategy: str) -> tuple[int, int]:
         """(row, column) of a key figure in the key-figures table (for tests and automation)."""
-        row = [k for k, _, _ in KEY_FIGURES].index(key)
+        row = [spec.key for spec in KEY_FIGURES].index(key)
         return row, STRATEGIES.index(strategy)
 
     def figures_table(self) -> FigureTable:
@@ -483,19 +393,19 @@ class Scorecard(QWidget):
         currency = evaluation.currency
         months = fmt.count(evaluation.horizon_months)
         header = table.verticalHeaderItem(0)
-        label = f"Total cost over {months} months"
+        label = total_cost_label(months)
         if header.text() != label:
             header.setText(label)
-        for row, (key, row_label, _) in enumerate(KEY_FIGURES):
+        for row, spec in enumerate(KEY_FIGURES):
+            key, row_label = spec.key, spec.label
             values: list[float] = []
             for column, strategy_key in enumerate(STRATEGIES):
                 strategy = evaluation.strategies[strategy_key]
                 item = ensure_item(table, row, column)
-                if key in SUMMED_KINDS:
+                if key in COST_SUMS:
                     value = float(getattr(strategy, key))
-                    text = fmt.quantity(value, summed_unit(key, currency))
-                    # Built only when clicked: this runs on every keystroke.
-                    table.set_figure(row, column, partial(summed_figure, strategy, key, currency))
+                    text = fmt.quantity(value, cost_sum_unit(key, currency))
+                    table.set_figure(row, column, strategy.figures[key])
                 else:
                     figure: Figure = (
                         strategy.figures[key] if key in strategy.figures else getattr(strategy, key)
@@ -510,7 +420,7 @@ class Scorecard(QWidget):
                     f"{STRATEGY_NAMES[strategy_key]}, {row_label.lower()}: {text}\n"
                     "Click for the formula and its inputs.",
                 )
-            if key not in BOLD_BEST:
+            if not spec.lowest_is_best:
                 continue
             items = [ensure_item(table, row, column) for column in range(len(values))]
             bold_lowest(items, values)  # the best (lowest) value of each row

@@ -290,9 +290,12 @@ def winpath(path: Path | str) -> str:
     return "Z:" + str(path).replace("/", "\\")
 
 
-def wine(args: Sequence[str], *, check: bool = True, quiet: bool = False) -> int:
+def wine(
+    args: Sequence[str], *, check: bool = True, quiet: bool = False, every_line: bool = False
+) -> int:
     """Run a Windows program.  Its output always goes through a pipe (Windows Python under
-    Wine 8 cannot start with a regular file as stdout) and is relayed line by line."""
+    Wine 8 cannot start with a regular file as stdout) and is relayed line by line: without
+    Wine's harmless chatter, or ``every_line`` as it comes (the smoke test's own report)."""
     proc = subprocess.Popen(
         [WINE, *args],
         env=wine_env(),
@@ -304,7 +307,7 @@ def wine(args: Sequence[str], *, check: bool = True, quiet: bool = False) -> int
     assert proc.stdout is not None
     for raw in proc.stdout:
         line = raw.decode("utf-8", "replace").rstrip()
-        if not quiet and line and not HARMLESS.search(line):
+        if every_line or (not quiet and line and not HARMLESS.search(line)):
             say(f"   | {line}")
     code = proc.wait()
     if check and code != 0:
@@ -394,35 +397,8 @@ def venv_python() -> Path:
     return VENV / "Scripts" / "python.exe"
 
 
-def ensure_venv(reqs: list[str]) -> None:
-    stamp = VENV / "requirements.txt"
-    wanted = "\n".join([*reqs, *SMOKE_EXTRAS]) + "\n"
-    if not venv_python().is_file():
-        shutil.rmtree(VENV, ignore_errors=True)
-        wine([winpath(PYTHON_DIR / "python.exe"), "-m", "venv", winpath(VENV)])
-    if not stamp.is_file() or stamp.read_text() != wanted:
-        wine(
-            [
-                winpath(venv_python()),
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--no-warn-script-location",
-                "--quiet",
-                "--no-index",
-                "--find-links",
-                winpath(WHEELS),
-                *reqs,
-                *WINDOWS_ONLY,
-                *SMOKE_EXTRAS,
-            ]
-        )
-        stamp.write_text(wanted)
-
-
-def install_project() -> None:
-    wheel = build_project_wheel()
+def venv_pip_install(*args: str) -> None:
+    """pip install into the Windows venv, offline (from local wheels only)."""
     wine(
         [
             winpath(venv_python()),
@@ -432,11 +408,32 @@ def install_project() -> None:
             "--disable-pip-version-check",
             "--quiet",
             "--no-index",
-            "--no-deps",
-            "--force-reinstall",
-            winpath(wheel),
+            *args,
         ]
     )
+
+
+def ensure_venv(reqs: list[str]) -> None:
+    stamp = VENV / "requirements.txt"
+    wanted = "\n".join([*reqs, *SMOKE_EXTRAS]) + "\n"
+    if not venv_python().is_file():
+        shutil.rmtree(VENV, ignore_errors=True)
+        wine([winpath(PYTHON_DIR / "python.exe"), "-m", "venv", winpath(VENV)])
+    if not stamp.is_file() or stamp.read_text() != wanted:
+        venv_pip_install(
+            "--no-warn-script-location",
+            "--find-links",
+            winpath(WHEELS),
+            *reqs,
+            *WINDOWS_ONLY,
+            *SMOKE_EXTRAS,
+        )
+        stamp.write_text(wanted)
+
+
+def install_project() -> None:
+    wheel = build_project_wheel()
+    venv_pip_install("--no-deps", "--force-reinstall", winpath(wheel))
 
 
 def prepare(*, install_project_wheel: bool = True) -> None:
@@ -634,18 +631,7 @@ def smoke(repeat: int) -> int:
         subprocess.run(["wineserver", "-k"], env=wine_env(), check=False)  # a fresh server
         # No network: the smoke script sets FTRAG_OFFLINE_GUARD=1 on Windows, so the frozen
         # app's runtime hook refuses every Internet socket.
-        proc = subprocess.Popen(
-            [WINE, *args],
-            env=wine_env(),
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            say("   | " + raw.decode("utf-8", "replace").rstrip())
-        code = proc.wait()
+        code = wine(args, check=False, every_line=True)
         # Wine's desktop process (started for the first window) would outlive the run
         subprocess.run(["wineserver", "-k"], env=wine_env(), check=False)
     with Step("file association in the (Wine) registry"):

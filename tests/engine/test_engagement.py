@@ -314,7 +314,7 @@ def test_a_self_hosted_embedding_takes_a_share_of_a_server() -> None:
 
 
 def test_report_assumptions_carry_people_defaults_and_whose_requirements() -> None:
-    from engine.report import assumptions
+    from engine.assumptions import assumptions
 
     project = load_template("eu-insurer-claims")
     groups = assumptions(project, project.scenarios[0])

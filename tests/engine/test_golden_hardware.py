@@ -171,9 +171,10 @@ def test_full_training_gpu_hours_match_published_llama_2_figures(
 
 
 def test_a_typed_gpu_count_too_small_is_raised_and_every_output_says_so() -> None:
+    from engine.assumptions import assumptions
     from engine.evaluate import evaluate
     from engine.model import Project, Scenario
-    from engine.report import assumptions, evaluation_json
+    from engine.report import evaluation_json
 
     s = Scenario.model_validate(
         {

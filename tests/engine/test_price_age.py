@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from engine.assumptions import assumptions
 from engine.evaluate import evaluate
 from engine.model import Project, Scenario
 from engine.price_age import flag, is_stale
-from engine.report import assumptions, evaluation_json
+from engine.report import evaluation_json
 from engine.templates import load_template
 
 

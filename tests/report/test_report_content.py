@@ -1,15 +1,15 @@
-"""The report's pure-data parts in engine.report (no Qt): the inputs fingerprint, the
+"""The report's pure-data parts in engine.assumptions (no Qt): the inputs fingerprint, the
 assumptions listing and the reference data a scenario uses."""
 
 from __future__ import annotations
 
 import re
 
+from engine.assumptions import assumptions, inputs_digest, reference_data
 from engine.fileformat import dump_project, parse_project
 from engine.model.base import Estimate
 from engine.model.project import Project
 from engine.model.scenario import Knowledge, Workload
-from engine.report import assumptions, inputs_digest, reference_data
 from engine.templates import load_template
 
 

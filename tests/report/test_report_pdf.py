@@ -16,9 +16,9 @@ from PySide6.QtCore import QLocale, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QApplication
 
+from engine.assumptions import inputs_digest
 from engine.model.project import Project
 from engine.model.scenario import STRATEGIES
-from engine.report import inputs_digest
 from engine.templates import load_template, template_names
 from gui import format as fmt
 from gui.report import ReportError, default_paper, render_page_images, render_report

@@ -14,9 +14,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
+from engine.assumptions import reference_data
 from engine.model.project import Project
 from engine.model.scenario import STRATEGIES
-from engine.report import reference_data
 from engine.templates import load_template, template_names
 from gui import format as fmt
 from gui.report import render_page_images, render_report

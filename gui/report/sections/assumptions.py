@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.report import (
+from engine.assumptions import (
     Assumption,
     AssumptionGroup,
     ReferenceEntry,

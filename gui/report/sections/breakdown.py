@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.display import COST_KIND_TITLES
 from engine.model.results import Evaluation, StrategyResult
 from gui import format as fmt
 from gui.report.blocks import (
@@ -22,7 +23,6 @@ from gui.report.styles import (
     CELL,
     CELL_BOLD,
     CELL_MUTED,
-    KIND_TITLES,
 )
 
 
@@ -32,7 +32,7 @@ def breakdown(evaluation: Evaluation, strategy: StrategyResult) -> list[Flowable
     if strategy.excluded:
         title += " (excluded)"
     rows: list[Row] = []
-    for kind, kind_title in KIND_TITLES.items():
+    for kind, kind_title in COST_KIND_TITLES.items():
         components = [c for c in strategy.components if c.kind == kind]
         if not components:
             continue

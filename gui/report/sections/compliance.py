@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.display import VERDICT_NAMES, VERDICT_SYMBOLS
 from engine.model.results import ComplianceVerdict, Evaluation
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from gui.charts.style import VERDICT_COLORS
@@ -25,7 +26,6 @@ from gui.report.styles import (
     CELL_BOLD,
     CELL_MUTED,
     SMALL,
-    VERDICT_TEXT,
 )
 
 
@@ -46,7 +46,7 @@ def compliance(evaluation: Evaluation) -> list[Flowable]:
             group_row(verdicts[0][1].requirement or COMPLIANCE_ITEMS.get(item, item), 3, need_text)
         )
         for key, verdict in verdicts:
-            symbol, word = VERDICT_TEXT[verdict.verdict]
+            symbol, word = VERDICT_SYMBOLS[verdict.verdict], VERDICT_NAMES[verdict.verdict]
             color = VERDICT_COLORS[verdict.verdict]
             detail: list[Run] = [(verdict.reason, CELL)]
             if verdict.mitigation:

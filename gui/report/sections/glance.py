@@ -3,6 +3,7 @@ and the compliance verdicts."""
 
 from __future__ import annotations
 
+from engine.display import VERDICT_NAMES, VERDICT_SYMBOLS
 from engine.model.results import ComplianceVerdict, Evaluation
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from engine.text import one_line
@@ -12,7 +13,7 @@ from gui.report.flow import CondPageBreak, Flowable, KeepTogether, Row, Style, T
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.chart import cost_chart
 from gui.report.sections.key_figures import key_figures_table
-from gui.report.styles import BODY, CELL, CELL_MUTED, HIGHLIGHT, SMALL, VERDICT_TEXT
+from gui.report.styles import BODY, CELL, CELL_MUTED, HIGHLIGHT, SMALL
 
 SUMMARY_CHART_ASPECT = 0.40
 
@@ -38,7 +39,7 @@ def compliance_verdicts(evaluation: Evaluation) -> list[Flowable]:
             if found is None:
                 cells.append(cell("—", CELL_MUTED))
                 continue
-            symbol, word = VERDICT_TEXT[found.verdict]
+            symbol, word = VERDICT_SYMBOLS[found.verdict], VERDICT_NAMES[found.verdict]
             color = VERDICT_COLORS[found.verdict]
             cells.append(
                 cell(

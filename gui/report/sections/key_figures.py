@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from engine.display import (
+    COST_SUMS,
+    REPORT_KEY_FIGURES,
+    cost_sum_unit,
+    lowest_is_best,
+    total_cost_label,
+)
 from engine.model.results import Evaluation, Figure
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
@@ -33,37 +40,25 @@ def key_figures_table(evaluation: Evaluation) -> Table:
     def highlight(key: str) -> str:
         return HIGHLIGHT if key == rec else ""
 
-    specs: list[tuple[str, str, bool]] = [
-        ("tco", f"Total cost over {months} months", True),
-        ("one_time", "One-time cost", False),
-        ("monthly_fixed", "Running cost, month 1", False),
-        ("per_query", "Usage charges per query", False),
-        ("latency_total", "Time to full answer (p50)", True),
-        ("latency_ttft", "Time to first token (p50)", True),
-        ("staleness_worst", "Worst-case staleness", True),
-    ]
-    units = {
-        "one_time": currency,
-        "monthly_fixed": f"{currency}/month",
-        "per_query": f"{currency}/query",
-    }
-    for key, label, bold_best in specs:
+    for spec in REPORT_KEY_FIGURES:
+        key = spec.key
+        label = total_cost_label(months) if key == "tco" else spec.label
         values: list[float] = []
         texts: list[str] = []
         for strategy_key in STRATEGIES:
             strategy = evaluation.strategies[strategy_key]
-            if key in units:
+            if key in COST_SUMS:
                 value = float(getattr(strategy, key))
-                texts.append(fmt.quantity(value, units[key]))
+                texts.append(fmt.quantity(value, cost_sum_unit(key, currency)))
             else:
                 figure: Figure = getattr(strategy, key)
                 value = figure.value
                 texts.append(fmt.figure_value(figure))
             values.append(value)
-        best = min(values)
         cells = [cell(label, CELL_BOLD if key == "tco" else CELL)]
-        for strategy_key, value, text in zip(STRATEGIES, values, texts, strict=True):
-            is_best = bold_best and value == best and values.count(best) < len(values)
+        bests = lowest_is_best(values)
+        for strategy_key, best, text in zip(STRATEGIES, bests, texts, strict=True):
+            is_best = spec.lowest_is_best and best
             cells.append(
                 cell(
                     text,
@@ -120,13 +115,12 @@ def comparison_table(data: ReportData) -> Table:
             cell(score_points(rec.margin) if rec.strategy else "—", CELL, "right"),
         ]
         tcos = [e.strategies[k].tco.value for k in STRATEGIES]
-        best = min(tcos)
-        for key, value in zip(STRATEGIES, tcos, strict=True):
+        for key, value, best in zip(STRATEGIES, tcos, lowest_is_best(tcos), strict=True):
             excluded = " (excl.)" if e.strategies[key].excluded else ""
             cells.append(
                 cell(
                     fmt.money(value, e.currency) + excluded,
-                    CELL_BOLD if value == best else CELL,
+                    CELL_BOLD if best else CELL,
                     "right",
                     background=HIGHLIGHT if key == rec.strategy else "",
                 )

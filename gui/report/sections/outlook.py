@@ -4,8 +4,8 @@ where the cost order turns), and the assumptions that matter, one line each."""
 
 from __future__ import annotations
 
+from engine.assumptions import Assumption, assumptions
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
-from engine.report import Assumption, assumptions
 from engine.text import one_line
 from gui import format as fmt
 from gui.forms.labels import field_label, unit_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.display import CRITERION_NAMES
 from engine.model.results import Evaluation
 from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
 from gui import format as fmt
@@ -19,7 +20,6 @@ from gui.report.flow import (
 from gui.report.styles import (
     CELL,
     CELL_BOLD,
-    CRITERION_NAMES,
     HIGHLIGHT,
     SMALL,
 )
