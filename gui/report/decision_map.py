@@ -33,6 +33,7 @@ from engine.decision_map import (
     default_axes,
     unit_text,
 )
+from engine.display import nice_step
 from engine.evaluate import EvaluationError
 from engine.model.project import Project
 from engine.model.results import Evaluation
@@ -201,9 +202,7 @@ def _ticks(axis: MapAxis) -> list[tuple[float, str]]:
                 if a - 1e-9 <= (u := k + math.log10(m)) <= b + 1e-9
             )
         return [(u, _tick_text(10.0**u)) for u in values]
-    from gui.report.chart import _nice_step
-
-    step = _nice_step(hi - lo)
+    step = nice_step(hi - lo)
     first = math.ceil(lo / step - 1e-9)
     ticks = []
     k = first
