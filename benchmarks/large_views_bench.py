@@ -186,10 +186,10 @@ def _measure_scenarios() -> dict[str, float]:
     compare_ms = (time.perf_counter() - start) * 1000
     field = window.inputs.show_field("workload", "peak_to_average_load")
     _settle(app)
-    base = float(field.value())  # type: ignore[attr-defined]
+    base = float(field.value())
     before = paints.count
     start = time.perf_counter()
-    field.setValue(base * 1.1)  # type: ignore[attr-defined]
+    field.setValue(base * 1.1)
     app.processEvents()
     key_ms = (time.perf_counter() - start) * 1000
     deadline = start + 60

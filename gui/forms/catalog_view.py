@@ -246,7 +246,6 @@ class CatalogView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tables: dict[str, QTableView] = {}
         self.models: dict[str, CatalogModel] = {}
-        self._delegate = _NumberDelegate(self)
         for name in COLUMNS:
             model = CatalogModel(name, self._edit, self)
             table = QTableView()
@@ -261,8 +260,10 @@ class CatalogView(QWidget):
             # Every row the same height: the view never measures rows it does not show.
             table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             table.setWordWrap(False)
+            # One delegate per table: a delegate's commitData goes to every view it serves.
+            delegate = _NumberDelegate(table)
             for offset in range(len(COLUMNS[name])):
-                table.setItemDelegateForColumn(FIRST_FIGURE + offset, self._delegate)
+                table.setItemDelegateForColumn(FIRST_FIGURE + offset, delegate)
             header = table.horizontalHeader()
             # Column widths from the contents of the first rows only (not of 20,000 rows).
             header.setResizeContentsPrecision(200)
