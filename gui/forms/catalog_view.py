@@ -15,8 +15,15 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -237,6 +244,44 @@ class CatalogModel(QAbstractTableModel):
         return ""
 
 
+class CatalogTable(QTableView):
+    """A catalog's table.  Column widths follow the contents of the rows in view and at most
+    50 others, measured once when the table is shown after its entries changed (not on every
+    layout, which would format thousands of cells each time); the user can resize them."""
+
+    def __init__(self, model: CatalogModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._widths_stale = True
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        model.modelReset.connect(self._entries_changed)
+        header = self.horizontalHeader()
+        header.setResizeContentsPrecision(50)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+
+    def _entries_changed(self) -> None:
+        self._widths_stale = True
+        if self.isVisible():
+            self._fit_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._widths_stale:
+            self._fit_timer.start()
+
+    def _fit_columns(self) -> None:
+        if not self.isVisible():
+            return
+        self._widths_stale = False
+        last = self.model().columnCount() - 1
+        for column in range(last):  # the last (the source) takes the rest of the width
+            self.resizeColumnToContents(column)
+
+
 class CatalogView(QWidget):
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -244,12 +289,11 @@ class CatalogView(QWidget):
         self.setAccessibleName("Price catalog")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tables: dict[str, QTableView] = {}
+        self.tables: dict[str, CatalogTable] = {}
         self.models: dict[str, CatalogModel] = {}
         for name in COLUMNS:
             model = CatalogModel(name, self._edit, self)
-            table = QTableView()
-            table.setModel(model)
+            table = CatalogTable(model)
             table.setAccessibleName(f"{TITLES[name]} catalog")
             table.setEditTriggers(
                 QAbstractItemView.EditTrigger.DoubleClicked
@@ -264,12 +308,6 @@ class CatalogView(QWidget):
             delegate = _NumberDelegate(table)
             for offset in range(len(COLUMNS[name])):
                 table.setItemDelegateForColumn(FIRST_FIGURE + offset, delegate)
-            header = table.horizontalHeader()
-            # Column widths from the contents of the first rows only (not of 20,000 rows).
-            header.setResizeContentsPrecision(200)
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-            header.setStretchLastSection(True)
             self.tables[name] = table
             self.models[name] = model
             self.tabs.addTab(table, TITLES[name])
