@@ -136,6 +136,12 @@ def decision_map_gui_rows() -> list[Row]:
     return rows()
 
 
+def large_view_rows() -> list[Row]:
+    from benchmarks.large_views_bench import rows
+
+    return rows()
+
+
 def package_rows() -> list[Row]:
     from benchmarks.package_bench import package_rows as rows
 
@@ -175,6 +181,11 @@ SUMMARY_VALUES = {
     "cold start → bare PySide6 window": "cold_start_bare_window_ms",
     "start ratio (app ÷ bare window)": "cold_start_ratio",
     "peak RSS after start": "peak_rss_mb",
+    "open 20,000 catalog overrides → window usable": "open_20000_overrides_ms",
+    "1,000 scenarios: Compare Scenarios shown": "compare_1000_scenarios_ms",
+    "1,000 scenarios: keystroke with Compare in front → comparison updated": (
+        "compare_1000_scenarios_keystroke_ms"
+    ),
 }
 
 
@@ -203,6 +214,7 @@ def main() -> int:
         + gui_rows()
         + uncertainty_gui_rows()
         + decision_map_gui_rows()
+        + large_view_rows()
         + package_rows()
     )
     width = max(len(str(r["name"])) for r in rows)

@@ -547,3 +547,39 @@ class ProjectDocument(QObject):
             out.append(evaluation)
         self._cache = fresh
         return out
+
+    def scenario_evaluation(self, index: int) -> Evaluation | str:
+        """One scenario's evaluation, or the reason it cannot be evaluated: for views that show
+        only some of the scenarios at a time.  Shares the cache of :meth:`evaluations`, so a
+        scenario is evaluated once per version of it, whichever asks first."""
+        project = self._project
+        scenario = project.scenarios[index]
+        overrides = project.catalog_overrides
+        key = (
+            id(scenario),
+            project.currency,
+            project.usd_exchange_rate,
+            id(overrides),
+            project.quote_date,
+        )
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit[2]
+        if index == self._index and self.evaluation is not None and self.evaluation_error is None:
+            evaluation = self.evaluation
+        else:
+            try:
+                evaluation = evaluate(project, scenario)
+            except EvaluationError as exc:
+                return str(exc)
+            except Exception:
+                log.exception("evaluation of scenario %r failed unexpectedly", scenario.name)
+                return "The evaluation failed unexpectedly (the details are in the log)."
+        if len(self._cache) >= 2 * len(project.scenarios) + 16:
+            # Forget versions of scenarios that are no longer in the project.
+            live = {id(s) for s in project.scenarios}
+            self._cache = {
+                k: v for k, v in self._cache.items() if k[0] in live and v[1] is overrides
+            }
+        self._cache[key] = (scenario, overrides, evaluation)
+        return evaluation

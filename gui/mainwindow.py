@@ -531,8 +531,11 @@ class MainWindow(QMainWindow):
 
     def _update_comparison(self) -> None:
         if self._comparison_stale:
-            self.comparison.set_scopes(scenario_scopes(self.document.project))
-            self.comparison.set_evaluations(self.document.evaluations())
+            project = self.document.project
+            self.comparison.set_scopes(scenario_scopes(project))
+            self.comparison.show_scenarios(
+                [s.name for s in project.scenarios], self.document.scenario_evaluation
+            )
         self._comparison_stale = False
 
     def _result_tab_changed(self, _index: int) -> None:
@@ -577,7 +580,11 @@ class MainWindow(QMainWindow):
                 combo.clear()
                 combo.addItems(names)  # combo box items are always plain text
             scopes = scenario_scopes(self.document.project)
-            for i, scenario in enumerate(self.document.project.scenarios):
+            marks = (names, [self.document.is_unopened(i) for i in range(len(names))], scopes)
+            # Nothing the items show changed (a keystroke): no per-scenario work.
+            same = shown == names and marks == getattr(self, "_scenario_marks", None)
+            self._scenario_marks = marks
+            for i, scenario in enumerate([] if same else self.document.project.scenarios):
                 notes = []
                 unopened = self.document.is_unopened(i)
                 if unopened:

@@ -3,15 +3,27 @@ data's version.  Any figure can be overridden for this project: double-click it 
 client's own quote.  The override is stored in the project file (catalog_overrides), marked in
 bold with "(project override)" here and in every picker, and named as the source of each figure
 that uses it; "Reset to catalog" removes it.  Edits are undoable like any other.
+
+A project may override tens of thousands of entries, so each catalog is a table model that
+formats a cell only when the view asks for it (the cells on screen), never a widget per cell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -21,8 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -97,6 +108,180 @@ class _NumberDelegate(QStyledItemDelegate):
         model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
 
 
+# Edits one figure: (catalog, entry id, attribute, value) → the reason when refused, else None.
+Editor = Callable[[str, str, str, float], str | None]
+
+
+class CatalogModel(QAbstractTableModel):
+    """One catalog's entries (shipped, with the project's overrides laid over them) as rows:
+    name, id, the editable figures, as of, source.  Texts, tooltips and the bold of an
+    overridden entry are made per cell when asked for; setting a figure goes through
+    ``editor`` (the document's undoable command), never into the model itself."""
+
+    def __init__(self, name: str, editor: Editor, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._editor = editor
+        self._figures = COLUMNS[name]
+        self._headers = ["Name", "Id", *(title for _, title, _ in self._figures), "As of", "Source"]
+        self._entries: list[CatalogEntry] = []
+        self._overridden: frozenset[str] = frozenset()
+        self._bold: QFont | None = None
+        self.problem: str | None = None  # the reason the last edit was refused
+
+    def set_catalog(self, catalog: Catalog[Any]) -> None:
+        entries: list[CatalogEntry] = list(catalog)
+        same_rows = len(entries) == len(self._entries) and all(
+            a.id == b.id for a, b in zip(entries, self._entries, strict=True)
+        )
+        if same_rows and entries:
+            # The same entries in the same order (a figure edited or reset): the view keeps
+            # its current cell and scroll position and repaints the cells it shows.
+            self._entries = entries
+            self._overridden = catalog.overridden
+            last = self.index(len(entries) - 1, len(self._headers) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            return
+        self.beginResetModel()
+        self._entries = entries
+        self._overridden = catalog.overridden
+        self.endResetModel()
+
+    def entry(self, row: int) -> CatalogEntry:
+        return self._entries[row]
+
+    def row_of(self, entry_id: str) -> int:
+        """The row of an entry (-1 when the catalog has none of that id)."""
+        return next((r for r, e in enumerate(self._entries) if e.id == entry_id), -1)
+
+    # --- QAbstractTableModel ----------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        if index.isValid() and self._figure(index.column()) is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        column = index.column()
+        if role == ENTRY_ROLE:
+            return entry.id
+        if role == Qt.ItemDataRole.FontRole:
+            if entry.id not in self._overridden:
+                return None
+            if self._bold is None:
+                self._bold = QFont()
+                self._bold.setBold(True)
+            return self._bold
+        figure = self._figure(column)
+        if role == Qt.ItemDataRole.EditRole and figure is not None:
+            return float(getattr(entry, figure[0]))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self._text(entry, column)
+            return text if column != 0 else f"{text}\n\n{entry.notes}".strip()
+        return None
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        figure = self._figure(index.column()) if index.isValid() else None
+        if role != Qt.ItemDataRole.EditRole or figure is None:
+            return False
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.problem = f"{value!r} is not a number"
+            return False
+        entry = self._entries[index.row()]
+        self.problem = self._editor(self.name, entry.id, figure[0], number)
+        # On success the document's change resets this model with the new catalog.
+        return self.problem is None
+
+    # --- cells ------------------------------------------------------------------------------
+
+    def _figure(self, column: int) -> tuple[str, str, str] | None:
+        offset = column - FIRST_FIGURE
+        return self._figures[offset] if 0 <= offset < len(self._figures) else None
+
+    def _text(self, entry: CatalogEntry, column: int) -> str:
+        if column == 0:
+            overridden = entry.id in self._overridden
+            return f"{entry.name} (project override)" if overridden else entry.name
+        if column == 1:
+            return entry.id
+        figure = self._figure(column)
+        if figure is not None:
+            attribute, _, unit = figure
+            return fmt.number(getattr(entry, attribute), unit)
+        end = FIRST_FIGURE + len(self._figures)
+        if column == end:
+            return entry.as_of
+        if column == end + 1:
+            return entry.source
+        return ""
+
+
+class CatalogTable(QTableView):
+    """A catalog's table.  Column widths follow the contents of the rows in view and at most
+    50 others, measured once when the table is shown after its entries changed (not on every
+    layout, which would format thousands of cells each time); the user can resize them."""
+
+    def __init__(self, model: CatalogModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._widths_stale = True
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        model.modelReset.connect(self._entries_changed)
+        header = self.horizontalHeader()
+        header.setResizeContentsPrecision(50)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+
+    def _entries_changed(self) -> None:
+        self._widths_stale = True
+        if self.isVisible():
+            self._fit_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._widths_stale:
+            self._fit_timer.start()
+
+    def _fit_columns(self) -> None:
+        if not self.isVisible():
+            return
+        self._widths_stale = False
+        last = self.model().columnCount() - 1
+        for column in range(last):  # the last (the source) takes the rest of the width
+            self.resizeColumnToContents(column)
+
+
 class CatalogView(QWidget):
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,10 +289,11 @@ class CatalogView(QWidget):
         self.setAccessibleName("Price catalog")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tables: dict[str, QTableWidget] = {}
-        self._delegate = _NumberDelegate(self)
+        self.tables: dict[str, CatalogTable] = {}
+        self.models: dict[str, CatalogModel] = {}
         for name in COLUMNS:
-            table = QTableWidget()
+            model = CatalogModel(name, self._edit, self)
+            table = CatalogTable(model)
             table.setAccessibleName(f"{TITLES[name]} catalog")
             table.setEditTriggers(
                 QAbstractItemView.EditTrigger.DoubleClicked
@@ -115,9 +301,15 @@ class CatalogView(QWidget):
             )
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
             table.verticalHeader().setVisible(False)
+            # Every row the same height: the view never measures rows it does not show.
+            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             table.setWordWrap(False)
-            table.itemChanged.connect(lambda item, catalog=name: self._edited(catalog, item))
+            # One delegate per table: a delegate's commitData goes to every view it serves.
+            delegate = _NumberDelegate(table)
+            for offset in range(len(COLUMNS[name])):
+                table.setItemDelegateForColumn(FIRST_FIGURE + offset, delegate)
             self.tables[name] = table
+            self.models[name] = model
             self.tabs.addTab(table, TITLES[name])
         self.reset_button = QPushButton("Reset to Catalog")
         self.reset_button.setToolTip("Remove this project's override of the selected entry")
@@ -142,7 +334,6 @@ class CatalogView(QWidget):
         layout.addWidget(self.problem)
         layout.addWidget(self.note)
         self._overrides: object = None
-        self._filling = False
         document.changed.connect(self.refresh)
         self.refresh()
 
@@ -153,99 +344,24 @@ class CatalogView(QWidget):
         self._overrides = overrides
         catalogs = catalogs_for(overrides)
         versions = []
-        for name, table in self.tables.items():
+        for name, model in self.models.items():
             catalog: Catalog[Any] = getattr(catalogs, name)
             versions.append(f"{TITLES[name]} {catalog.version}")
-            self._fill(table, catalog, name)
+            model.set_catalog(catalog)
         count = sum(len(getattr(overrides, name)) for name in COLUMNS)
         self.note.setText(
             f"Figures in USD as published (converted with the project's exchange rate when "
             f"used). Catalog versions: {', '.join(versions)}. API prices: "
-            f"{price_data_version()}. This project overrides {count} entr"
+            f"{price_data_version()}. This project overrides {count:,} entr"
             f"{'y' if count == 1 else 'ies'}."
         )
 
-    def _fill(self, table: QTableWidget, catalog: Catalog[Any], name: str) -> None:
-        columns = COLUMNS[name]
-        headers = ["Name", "Id", *(title for _, title, _ in columns), "As of", "Source"]
-        entries = list(catalog)
-        self._filling = True
-        try:
-            table.clear()
-            table.setItemDelegate(QStyledItemDelegate(table))
-            table.setColumnCount(len(headers))
-            table.setRowCount(len(entries))
-            table.setHorizontalHeaderLabels(headers)
-            for row, entry in enumerate(entries):
-                overridden = catalog.is_overridden(entry.id)
-                label = f"{entry.name} (project override)" if overridden else entry.name
-                texts = [label, entry.id]
-                for column, text in enumerate(texts):
-                    self._set(table, row, column, text, entry, overridden, editable=False)
-                for offset, (attribute, _, unit) in enumerate(columns):
-                    value = getattr(entry, attribute)
-                    item = self._set(
-                        table,
-                        row,
-                        FIRST_FIGURE + offset,
-                        fmt.number(value, unit),
-                        entry,
-                        overridden,
-                        editable=True,
-                    )
-                    item.setData(Qt.ItemDataRole.EditRole, float(value))
-                    item.setData(Qt.ItemDataRole.DisplayRole, fmt.number(value, unit))
-                end = FIRST_FIGURE + len(columns)
-                self._set(table, row, end, entry.as_of, entry, overridden, editable=False)
-                self._set(table, row, end + 1, entry.source, entry, overridden, editable=False)
-            for offset in range(len(columns)):
-                table.setItemDelegateForColumn(FIRST_FIGURE + offset, self._delegate)
-            header = table.horizontalHeader()
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
-            header.setStretchLastSection(True)
-        finally:
-            self._filling = False
-
-    @staticmethod
-    def _set(
-        table: QTableWidget,
-        row: int,
-        column: int,
-        text: str,
-        entry: CatalogEntry,
-        overridden: bool,
-        *,
-        editable: bool,
-    ) -> QTableWidgetItem:
-        item = QTableWidgetItem(text)
-        item.setData(ENTRY_ROLE, entry.id)
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if editable:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        item.setFlags(flags)
-        item.setToolTip(text if column != 0 else f"{text}\n\n{entry.notes}".strip())
-        if overridden:
-            font = item.font()
-            font.setBold(True)
-            item.setFont(font)
-        table.setItem(row, column, item)
-        return item
-
-    def _edited(self, catalog_name: str, item: QTableWidgetItem) -> None:
-        if self._filling:
-            return
-        offset = item.column() - FIRST_FIGURE
-        columns = COLUMNS[catalog_name]
-        if not 0 <= offset < len(columns):
-            return
-        attribute = columns[offset][0]
-        value = item.data(Qt.ItemDataRole.EditRole)
-        problem = self.override(catalog_name, str(item.data(ENTRY_ROLE)), attribute, value)
+    def _edit(self, catalog_name: str, entry_id: str, attribute: str, value: float) -> str | None:
+        """A figure typed into a table: overridden, or the reason shown (the table keeps
+        showing the catalog's figure, since the model only ever shows the document's)."""
+        problem = self.override(catalog_name, entry_id, attribute, value)
         self.show_problem(problem)
-        if problem is not None:  # put the catalog's figure back
-            self._overrides = None
-            self.refresh()
+        return problem
 
     def override(
         self, catalog_name: str, entry_id: str, attribute: str, value: float
@@ -273,11 +389,10 @@ class CatalogView(QWidget):
 
     def reset_selected(self) -> None:
         name = list(COLUMNS)[self.tabs.currentIndex()]
-        table = self.tables[name]
-        item = table.currentItem()
-        if item is None:
+        index = self.tables[name].currentIndex()
+        if not index.isValid():
             return
-        entry_id = str(item.data(ENTRY_ROLE))
+        entry_id = str(index.data(ENTRY_ROLE))
         if entry_id in getattr(self.document.project.catalog_overrides, name):
             problem = self.document.set_field(
                 ("catalog_overrides", name, entry_id), None, label="reset override"

@@ -33,8 +33,8 @@ def test_overriding_a_gpu_price_is_used_marked_undoable_and_reset(window: MainWi
     assert doc.project.catalog_overrides.gpus["l40s"].on_demand_usd_per_hour == 2.5
     assert "Overridden in this project" in doc.project.catalog_overrides.gpus["l40s"].source
     assert serving_gpu_price(window) == 2.5
-    table = view.tables["gpus"]
-    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    model = view.tables["gpus"].model()
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert any(n.endswith("(project override)") and "L40S" in n for n in names)
     after = doc.evaluation
     assert after is not None and after.strategies["fine_tuning"].tco.value > tco_before
@@ -46,9 +46,9 @@ def test_overriding_a_gpu_price_is_used_marked_undoable_and_reset(window: MainWi
     assert doc.evaluation.strategies["fine_tuning"].tco.value == pytest.approx(tco_before)
     doc.undo_stack.redo()
     # Reset to catalog removes it.
-    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "l40s")
+    row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "l40s")
     view.tabs.setCurrentIndex(0)
-    table.setCurrentCell(row, 2)
+    view.tables["gpus"].setCurrentIndex(model.index(row, 2))
     view.reset_selected()
     assert "l40s" not in doc.project.catalog_overrides.gpus
 
@@ -62,12 +62,12 @@ def test_an_invalid_override_is_refused_with_the_reason(window: MainWindow) -> N
 
 def test_editing_a_cell_overrides_the_figure(window: MainWindow) -> None:
     view = window.catalog_view
-    table = view.tables["embedding_models"]
+    model = view.tables["embedding_models"].model()
     row = next(
         r
-        for r in range(table.rowCount())
-        if table.item(r, 1).text() == "openai-text-embedding-3-small"
+        for r in range(model.rowCount())
+        if model.index(r, 1).data() == "openai-text-embedding-3-small"
     )
-    table.item(row, 2).setData(Qt.ItemDataRole.EditRole, 0.05)
+    assert model.setData(model.index(row, 2), 0.05, Qt.ItemDataRole.EditRole)
     overrides = window.document.project.catalog_overrides.embedding_models
     assert overrides["openai-text-embedding-3-small"].usd_per_million_tokens == 0.05

@@ -250,9 +250,8 @@ def test_markup_in_a_scenario_name_shows_literally(qtbot: QtBot, support: Evalua
     comparison = ComparisonView()
     _shown(qtbot, comparison)
     comparison.set_evaluations([evaluation])
-    header = comparison.table().horizontalHeaderItem(0)
-    assert header is not None
-    assert header.text() == MARKUP
+    header = comparison.table().model().headerData(0, Qt.Orientation.Horizontal)
+    assert header == MARKUP
 
 
 def test_markup_in_a_figure_shows_literally(qtbot: QtBot) -> None:
@@ -392,8 +391,9 @@ def test_comparison_puts_scenarios_side_by_side(qtbot: QtBot, locale: type[QLoca
     _shown(qtbot, view)
     view.set_evaluations(evaluations)
     table = view.table()
-    assert table.columnCount() == len(evaluations)
-    assert [table.horizontalHeaderItem(c).text() for c in range(2)] == [  # type: ignore[union-attr]
+    model = table.model()
+    assert model.columnCount() == len(evaluations)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(2)] == [
         "Today",
         "In two years",
     ]
@@ -405,7 +405,7 @@ def test_comparison_puts_scenarios_side_by_side(qtbot: QtBot, locale: type[QLoca
     row = view.row_of("Total cost over the horizon", "hybrid")
     assert table.figure_at(row, 0) is evaluations[0].strategies["hybrid"].tco
     view.set_evaluations(evaluations[:1])
-    assert table.columnCount() == 1
+    assert model.columnCount() == 1
 
 
 # --- methodology ------------------------------------------------------------------------------
