@@ -24,6 +24,7 @@ from gui.report.flow import CondPageBreak, Flowable, PageBreak
 from gui.report.model import ReportData, ScenarioReport, long_date
 from gui.report.sections.assumptions import assumptions_section
 from gui.report.sections.cover import cover
+from gui.report.sections.detail import detail_note
 from gui.report.sections.glance import compliance_summary, scenario_glance
 from gui.report.sections.methodology import methodology
 from gui.report.sections.notes import notes_section
@@ -84,6 +85,7 @@ def _appendix_title(data: ReportData, number: Numbering) -> list[Flowable]:
             BODY,
             space_after=6.0,
         ),
+        *detail_note(data, appendix=True),
     ]
 
 
