@@ -124,6 +124,12 @@ def export_rows() -> list[Row]:
     return rows()
 
 
+def largest_report_rows() -> list[Row]:
+    from benchmarks.largest_report_bench import rows
+
+    return rows()
+
+
 def uncertainty_gui_rows() -> list[Row]:
     from benchmarks.uncertainty_gui_bench import rows
 
@@ -171,6 +177,8 @@ SUMMARY_KEYS = {
     "export DOCX full: support-assistant": ("export_docx_full_median_ms", ""),
     "export XLSX: support-assistant": ("export_xlsx_median_ms", ""),
     "decision map 200×200: support-assistant": ("decision_map_200x200_median_ms", ""),
+    "report of the largest project: summary PDF": ("largest_report_summary_pdf_ms", ""),
+    "report of the largest project: full PDF": ("largest_report_full_pdf_ms", ""),
     "solve (all strategies): largest project": ("solver_largest_project_median_ms", ""),
     "solve (all strategies): eu-insurer-claims": ("solver_insurer_case_median_ms", ""),
 }
@@ -186,6 +194,12 @@ SUMMARY_VALUES = {
     "1,000 scenarios: keystroke with Compare in front → comparison updated": (
         "compare_1000_scenarios_keystroke_ms"
     ),
+    "report of the largest project: summary PDF: pages": "largest_report_summary_pages",
+    "report of the largest project: summary PDF: MB": "largest_report_summary_mb",
+    "report of the largest project: summary PDF: peak RSS (MB)": "largest_report_summary_rss_mb",
+    "report of the largest project: full PDF: pages": "largest_report_full_pages",
+    "report of the largest project: full PDF: MB": "largest_report_full_mb",
+    "report of the largest project: full PDF: peak RSS (MB)": "largest_report_full_rss_mb",
 }
 
 
@@ -211,6 +225,7 @@ def main() -> int:
         + decision_map_rows()
         + report_rows()
         + export_rows()
+        + largest_report_rows()
         + gui_rows()
         + uncertainty_gui_rows()
         + decision_map_gui_rows()

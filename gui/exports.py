@@ -100,11 +100,26 @@ def _failed(window: MainWindow, title: str, path: str, reason: object) -> None:
     )
 
 
-def _ask_mode(window: MainWindow, title: str, accept_text: str) -> ReportMode | None:
-    mode = window.ask_report_mode(report_mode(), title, accept_text)
-    if mode is not None:
-        save_report_mode(mode)
-    return mode
+def _ask_mode(window: MainWindow, title: str, accept_text: str) -> tuple[ReportMode, bool] | None:
+    """The report's contents: summary or full, and (for many scenarios) whether to detail
+    every one; the mode is remembered, the "every scenario" choice is asked each time."""
+    doc = window.document
+    choice = printing.ask_report_choice(
+        window,
+        report_mode(),
+        title,
+        accept_text,
+        scenario_count=len(doc.project.scenarios),
+        current_scenario=doc.scenario.name,
+    )
+    if choice is not None:
+        save_report_mode(choice[0])
+    return choice
+
+
+def _detail(window: MainWindow) -> list[str]:
+    """The scenario a many-scenario report details: the current one."""
+    return [window.document.scenario.name]
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -112,9 +127,10 @@ def _ask_mode(window: MainWindow, title: str, accept_text: str) -> ReportMode | 
 
 def export_report(window: MainWindow) -> Path | None:
     """File → Export Report…: summary or full, then where, then the PDF."""
-    mode = _ask_mode(window, "Export Report", "Choose File…")
-    if mode is None:
+    choice = _ask_mode(window, "Export Report", "Choose File…")
+    if choice is None:
         return None
+    mode, every = choice
     path = printing.export_pdf(
         window,
         window.document.project,
@@ -122,6 +138,8 @@ def export_report(window: MainWindow) -> Path | None:
         source_name=_source_name(window),
         mode=mode,
         branding=branding(),
+        detail=_detail(window),
+        all_scenarios=every,
     )
     if path is not None:
         _exported(window, "the report", path)
@@ -137,6 +155,7 @@ def preview_report(window: MainWindow) -> None:
         source_name=_source_name(window),
         mode=report_mode(),
         branding=branding(),
+        detail=_detail(window),
     )
     if shown != report_mode():
         save_report_mode(shown)
@@ -144,9 +163,10 @@ def preview_report(window: MainWindow) -> None:
 
 def print_report(window: MainWindow) -> bool:
     """File → Print…: summary or full, then the print dialog."""
-    mode = _ask_mode(window, "Print Report", "Print…")
-    if mode is None:
+    choice = _ask_mode(window, "Print Report", "Print…")
+    if choice is None:
         return False
+    mode, every = choice
     printed = printing.print_report(
         window,
         window.document.project,
@@ -154,6 +174,8 @@ def print_report(window: MainWindow) -> bool:
         mode=mode,
         branding=branding(),
         printer=window.make_printer(),
+        detail=_detail(window),
+        all_scenarios=every,
     )
     if printed:
         window.statusBar().showMessage("Sent the report to the printer", STATUS_MS)
@@ -162,9 +184,10 @@ def print_report(window: MainWindow) -> bool:
 
 def export_editable_report(window: MainWindow) -> Path | None:
     """File → Export Editable Report…: the same report as a Word document."""
-    mode = _ask_mode(window, "Export Editable Report", "Choose File…")
-    if mode is None:
+    choice = _ask_mode(window, "Export Editable Report", "Choose File…")
+    if choice is None:
         return None
+    mode, every = choice
     path = printing.ask_export_path(
         window,
         "Export editable report as a Word document",
@@ -185,6 +208,8 @@ def export_editable_report(window: MainWindow) -> Path | None:
                 mode=mode,
                 branding=branding(),
                 source_name=_source_name(window),
+                detail=_detail(window),
+                all_scenarios=every,
             )
     except (ReportError, OSError) as exc:
         _failed(window, "Cannot export the editable report", path, exc)

@@ -1,8 +1,11 @@
-"""``ftrag report FILE -o OUT.pdf|OUT.docx [--full] [--scenario NAME ...] [--paper a4|letter]``.
+"""``ftrag report FILE -o OUT.pdf|OUT.docx [--full] [--scenario NAME ...] [--all-scenarios]
+[--detail NAME ...] [--paper a4|letter]``.
 
 The output's suffix chooses the format: a PDF, or an editable Word document (.docx) with the
 same content.  The client summary by default; ``--full`` adds the technical appendix (formulas,
-inputs, catalog provenance, methodology).
+inputs, catalog provenance, methodology).  With more than DETAIL_LIMIT (12) scenarios the report
+details only the ``--detail`` ones (the first by default) and compares all of them in one
+table; ``--all-scenarios`` details every one.
 
 The PDF is laid out by Qt, so this command lives on the GUI side (engine.cli never imports Qt);
 gui.launcher routes ``report`` here.  It needs no display: without one (or always, when
@@ -37,6 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gui.report.model import DETAIL_LIMIT
+
     parser = _Parser(
         prog="ftrag report",
         description="Write the recommendation report of a project file as a PDF or as an "
@@ -55,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME",
         help="only this scenario (repeat for several; default: all)",
+    )
+    parser.add_argument(
+        "--all-scenarios",
+        action="store_true",
+        help=f"detail every scenario, however many (default: with more than {DETAIL_LIMIT} "
+        "scenarios the report details only the --detail ones and compares all in one table)",
+    )
+    parser.add_argument(
+        "--detail",
+        action="append",
+        metavar="NAME",
+        help=f"with more than {DETAIL_LIMIT} scenarios, detail this one (repeat for several; "
+        "default: the first)",
     )
     parser.add_argument(
         "--paper",
@@ -112,6 +130,8 @@ def _run(args: argparse.Namespace) -> int:
             paper=args.paper,
             source_name=_shown_name(Path(args.file).name),
             mode="full" if args.full else "summary",
+            detail=args.detail,
+            all_scenarios=args.all_scenarios,
         )
     except ReportError as exc:
         message = str(exc)
@@ -140,6 +160,8 @@ def _write_docx(args: argparse.Namespace, project: Project, output: Path) -> int
             scenario_names=args.scenario,
             source_name=_shown_name(Path(args.file).name),
             paper=args.paper,
+            detail=args.detail,
+            all_scenarios=args.all_scenarios,
         )
     except ReportError as exc:
         raise _CliError(f"{args.file}: {exc}") from None

@@ -26,6 +26,7 @@ from gui.report.sections.assumptions import assumptions_section
 from gui.report.sections.brief import brief_section, brief_unknowns
 from gui.report.sections.cover import cover
 from gui.report.sections.decision_map import appendix_maps, summary_maps
+from gui.report.sections.detail import detail_note
 from gui.report.sections.glance import compliance_summary, scenario_glance
 from gui.report.sections.methodology import methodology
 from gui.report.sections.notes import notes_section
@@ -98,6 +99,7 @@ def _appendix_title(data: ReportData, number: Numbering) -> list[Flowable]:
             BODY,
             space_after=6.0,
         ),
+        *detail_note(data, appendix=True),
     ]
 
 

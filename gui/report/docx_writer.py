@@ -119,6 +119,8 @@ def export_docx(
     scenario_names: Sequence[str] | None = None,
     report_date: date | None = None,
     paper: Paper | None = None,
+    detail: Sequence[str] | None = None,
+    all_scenarios: bool = False,
 ) -> Path:
     """Write the report of ``project`` as an editable Word document; returns the path.
 
@@ -147,6 +149,8 @@ def export_docx(
         report_date=report_date,
         mode=mode,
         branding=branding,
+        detail=detail,
+        all_scenarios=all_scenarios,
     )
     document = build_document(data, paper)
     # A short temporary name (not derived from the target's, which may be near the file

@@ -28,6 +28,21 @@ class ScenarioReport:
     decision_map: DecisionMap | None = None
 
 
+#: Beyond this many scenarios a report details only the chosen ones (the current scenario in
+#: the app, ``--detail`` on the command line; the first by default) and compares all of them
+#: in one table, unless the person asks for every scenario in detail.  Why 12: see
+#: docs/report.md ("Many scenarios").
+DETAIL_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class ScenarioBrief:
+    """A scenario's row of the all-scenarios comparison: its evaluation, no curves."""
+
+    scenario: Scenario
+    evaluation: Evaluation
+
+
 @dataclass(frozen=True)
 class ReportData:
     project: Project
@@ -41,6 +56,24 @@ class ReportData:
     mode: ReportMode = "summary"
     #: The consultant's firm branding (per user, from the preferences).
     branding: Branding = field(default_factory=Branding)
+    #: Every scenario the report covers, when it details only some of them (``scenarios``):
+    #: the rows of the comparison table.  Empty when every scenario is detailed.
+    overview: tuple[ScenarioBrief, ...] = ()
+
+    @property
+    def compared(self) -> list[ScenarioReport] | list[ScenarioBrief]:
+        """The scenarios the comparison table lists: all of them, detailed or not."""
+        return list(self.overview) if self.overview else self.scenarios
+
+    @property
+    def scenario_count(self) -> int:
+        """How many scenarios the report covers (detailed or only compared)."""
+        return len(self.overview) or len(self.scenarios)
+
+    @property
+    def detail_limited(self) -> bool:
+        """True when only some of the scenarios are detailed."""
+        return len(self.scenarios) < self.scenario_count
 
     @property
     def short_digest(self) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtPrintSupport import (
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from engine.model.project import Project
 from gui.report.branding import REPORT_MODE_NAMES, REPORT_MODES, Branding, ReportMode
+from gui.report.model import DETAIL_LIMIT
 from gui.report.render import Paper, ReportError, page_layout, render_report
 
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -116,7 +118,14 @@ class ReportModeDialog(QDialog):
     print dialog; the choice the person made last time is preselected."""
 
     def __init__(
-        self, parent: QWidget | None, mode: ReportMode, title: str, accept_text: str
+        self,
+        parent: QWidget | None,
+        mode: ReportMode,
+        title: str,
+        accept_text: str,
+        *,
+        scenario_count: int = 0,
+        current_scenario: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportModeDialog")
@@ -140,6 +149,23 @@ class ReportModeDialog(QDialog):
             layout.addWidget(description)
         self.buttons_by_mode[mode].setChecked(True)
         heading.setBuddy(self.buttons_by_mode[mode])
+        #: "Detail every scenario": offered when the project has more than DETAIL_LIMIT.
+        self.all_scenarios_box = QCheckBox(f"&Detail every scenario (all {scenario_count})")
+        self.all_scenarios_box.setObjectName("detailAllScenarios")
+        self.all_scenarios_box.setVisible(scenario_count > DETAIL_LIMIT)
+        if scenario_count > DETAIL_LIMIT:
+            shown = current_scenario if len(current_scenario) <= 60 else current_scenario[:59] + "…"
+            many = QLabel(
+                f"This project has {scenario_count} scenarios: the report compares them all in "
+                f"one table and details the current one, “{shown}”. Tick the box for a page "
+                "(and, in the full report, an appendix section) per scenario: a much longer "
+                "report that takes longer to make."
+            )
+            many.setTextFormat(Qt.TextFormat.PlainText)
+            many.setWordWrap(True)
+            layout.addWidget(self.all_scenarios_box)
+            many.setContentsMargins(24, 0, 0, 8)
+            layout.addWidget(many)
         hint = QLabel("Your firm's name, logo and footer line: Preferences → Report.")
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
@@ -172,6 +198,35 @@ def ask_report_mode(
         dialog.deleteLater()
 
 
+def ask_report_choice(
+    parent: QWidget | None,
+    current: ReportMode,
+    title: str,
+    accept_text: str,
+    *,
+    scenario_count: int,
+    current_scenario: str,
+) -> tuple[ReportMode, bool] | None:
+    """Client summary or full report, and — for a project of more than DETAIL_LIMIT
+    scenarios — whether to detail every scenario (never ticked beforehand: a report of
+    hundreds of pages is asked for each time).  None when cancelled."""
+    dialog = ReportModeDialog(
+        parent,
+        current,
+        title,
+        accept_text,
+        scenario_count=scenario_count,
+        current_scenario=current_scenario,
+    )
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        every = scenario_count > DETAIL_LIMIT and dialog.all_scenarios_box.isChecked()
+        return dialog.mode(), every
+    finally:
+        dialog.deleteLater()
+
+
 def export_pdf(
     parent: QWidget | None,
     project: Project,
@@ -182,6 +237,8 @@ def export_pdf(
     paper: Paper | None = None,
     mode: ReportMode = "summary",
     branding: Branding | None = None,
+    detail: Sequence[str] | None = None,
+    all_scenarios: bool = False,
 ) -> Path | None:
     """Ask where to save, write the PDF; returns its path (None if cancelled or failed)."""
     path = ask_export_path(
@@ -199,6 +256,8 @@ def export_pdf(
                 source_name=source_name,
                 mode=mode,
                 branding=branding,
+                detail=detail,
+                all_scenarios=all_scenarios,
             )
     except ReportError as exc:
         QMessageBox.warning(parent, "Export PDF", f"The report could not be exported.\n\n{exc}")
@@ -232,6 +291,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         printer: QPrinter | None = None,
         mode: ReportMode = "summary",
         branding: Branding | None = None,
+        detail: Sequence[str] | None = None,
+        all_scenarios: bool = False,
     ) -> None:
         printer = printer or make_printer(project)
         super().__init__(printer, parent)
@@ -245,6 +306,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self._scenario_names = scenario_names
         self._mode: ReportMode = mode
         self._branding = branding
+        self._detail = detail
+        self._all_scenarios = all_scenarios
         self.paintRequested.connect(self._paint)
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("reportModeCombo")
@@ -286,6 +349,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
                     source_name=self._source_name,
                     mode=self._mode,
                     branding=self._branding,
+                    detail=self._detail,
+                    all_scenarios=self._all_scenarios,
                 )
         except ReportError as exc:
             self.errors.append(str(exc))
@@ -301,6 +366,7 @@ def print_preview(
     scenario_names: Sequence[str] | None = None,
     mode: ReportMode = "summary",
     branding: Branding | None = None,
+    detail: Sequence[str] | None = None,
 ) -> ReportMode:
     """Show the print preview (modal); the user prints from it or closes it.  Returns the
     contents shown last (the person may switch between summary and full in the preview)."""
@@ -311,6 +377,7 @@ def print_preview(
         scenario_names=scenario_names,
         mode=mode,
         branding=branding,
+        detail=detail,
     )
     dialog.exec()
     if dialog.errors:
@@ -331,6 +398,8 @@ def print_report(
     printer: QPrinter | None = None,
     mode: ReportMode = "summary",
     branding: Branding | None = None,
+    detail: Sequence[str] | None = None,
+    all_scenarios: bool = False,
 ) -> bool:
     """Show the print dialog and print; True when the report was sent to the printer."""
     printer = printer or make_printer(project)
@@ -347,6 +416,8 @@ def print_report(
                 source_name=source_name,
                 mode=mode,
                 branding=branding,
+                detail=detail,
+                all_scenarios=all_scenarios,
             )
     except ReportError as exc:
         QMessageBox.warning(parent, "Print", f"The report could not be printed.\n\n{exc}")

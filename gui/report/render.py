@@ -36,7 +36,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from engine.assumptions import inputs_digest
 from engine.catalog import price_data_version
-from engine.evaluate import EvaluationError, evaluate_with_curves
+from engine.evaluate import EvaluationError, evaluate, evaluate_with_curves
 from engine.model.project import Project
 from engine.text import one_line
 from engine.version import APP_VERSION
@@ -56,6 +56,7 @@ from gui.report.flow import (
     paginate,
 )
 from gui.report.fonts import ensure_report_font
+from gui.report.model import DETAIL_LIMIT, ScenarioBrief
 from gui.report.uncertainty import scenario_uncertainty
 
 Paper = Literal["a4", "letter"]
@@ -126,33 +127,49 @@ def report_data(
     report_date: date | None = None,
     mode: ReportMode = "summary",
     branding: Branding | None = None,
+    detail: Sequence[str] | None = None,
+    all_scenarios: bool = False,
 ) -> ReportData:
-    """Evaluate the scenarios the report covers (all, or the ones named, in project order)."""
+    """Evaluate the scenarios the report covers (all, or the ones named, in project order).
+
+    Up to :data:`DETAIL_LIMIT` scenarios, or with ``all_scenarios``, each is detailed (its
+    pages of the summary and of the appendix).  Beyond that, only the scenarios named in
+    ``detail`` (the first when none is) are detailed, and every scenario is a row of the
+    comparison table: its evaluation is made, its curves and uncertainty analysis are not."""
     if scenario_names:
-        known = {s.name for s in project.scenarios}
-        unknown = [n for n in scenario_names if n not in known]
-        if unknown:
-            names = ", ".join(repr(s.name) for s in project.scenarios)
-            raise ReportError(f"no scenario named {unknown[0]!r} (this project has {names})")
+        _check_names(project, scenario_names)
         wanted = set(scenario_names)
         scenarios = [s for s in project.scenarios if s.name in wanted]
     else:
         scenarios = list(project.scenarios)
+    detailed = scenarios
+    if len(scenarios) > DETAIL_LIMIT and not all_scenarios:
+        chosen = set(detail or ())
+        if chosen:
+            _check_names(project, list(chosen))
+        detailed = [s for s in scenarios if s.name in chosen] or scenarios[:1]
+    in_detail = {id(s) for s in detailed}
     reports = []
+    briefs = []
     for scenario in scenarios:
         try:
-            evaluation, curves = evaluate_with_curves(project, scenario, points=CURVE_POINTS)
+            if id(scenario) in in_detail:
+                evaluation, curves = evaluate_with_curves(project, scenario, points=CURVE_POINTS)
+            else:
+                evaluation = evaluate(project, scenario)
         except EvaluationError as exc:
             raise ReportError(str(exc)) from None
-        reports.append(
-            ScenarioReport(
-                scenario,
-                evaluation,
-                curves,
-                scenario_uncertainty(project, scenario, evaluation),
-                scenario_decision_map(project, scenario, evaluation),
+        if id(scenario) in in_detail:
+            reports.append(
+                ScenarioReport(
+                    scenario,
+                    evaluation,
+                    curves,
+                    scenario_uncertainty(project, scenario, evaluation),
+                    scenario_decision_map(project, scenario, evaluation),
+                )
             )
-        )
+        briefs.append(ScenarioBrief(scenario, evaluation))
     return ReportData(
         project=project,
         scenarios=reports,
@@ -163,7 +180,19 @@ def report_data(
         price_data_version=price_data_version(),
         mode=mode,
         branding=branding or Branding(),
+        overview=tuple(briefs) if len(reports) < len(briefs) else (),
     )
+
+
+def _check_names(project: Project, names: Sequence[str]) -> None:
+    known = {s.name for s in project.scenarios}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        shown = ", ".join(repr(s.name) for s in project.scenarios[:DETAIL_LIMIT])
+        more = len(project.scenarios) - DETAIL_LIMIT
+        if more > 0:
+            shown += f" and {fmt.count(more)} more"
+        raise ReportError(f"no scenario named {unknown[0]!r} (this project has {shown})")
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -287,6 +316,8 @@ def render_report(
     report_date: date | None = None,
     mode: ReportMode = "summary",
     branding: Branding | None = None,
+    detail: Sequence[str] | None = None,
+    all_scenarios: bool = False,
 ) -> RenderResult:
     """Render the recommendation report to a PDF file (``target`` a path) or onto a printer
     (``target`` a QPrinter, e.g. from QPrintDialog or QPrintPreviewDialog).
@@ -304,6 +335,8 @@ def render_report(
         report_date=report_date,
         mode=mode,
         branding=branding,
+        detail=detail,
+        all_scenarios=all_scenarios,
     )
     if isinstance(target, QPagedPaintDevice):
         if paper is not None:
@@ -420,6 +453,8 @@ def render_page_images(
     report_date: date | None = None,
     mode: ReportMode = "summary",
     branding: Branding | None = None,
+    detail: Sequence[str] | None = None,
+    all_scenarios: bool = False,
 ) -> list[QImage]:
     """Pages of the report as images (white, ``dpi`` dots per inch): thumbnails, and test
     artefacts where no PDF rasteriser is installed."""
@@ -431,6 +466,8 @@ def render_page_images(
         report_date=report_date,
         mode=mode,
         branding=branding,
+        detail=detail,
+        all_scenarios=all_scenarios,
     )
     layout = page_layout(paper)
     full = layout.fullRectPixels(dpi)

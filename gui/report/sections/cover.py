@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter
 
 from engine.text import one_line
+from gui import format as fmt
 from gui.report.blocks import cell, para
 from gui.report.flow import MUTED, Device, Drawing, Flowable, Row, Spacer, Style, Table
 from gui.report.model import ReportData, long_date
@@ -63,6 +64,8 @@ def cover(data: ReportData) -> list[Flowable]:
         )
     items.append(Spacer(6.0))
     names = ", ".join(one_line(s.scenario.name) for s in data.scenarios)
+    if data.detail_limited:  # a cover lists no 200 names: how many, and which are detailed
+        names = f"{fmt.count(data.scenario_count)}, of which detailed: {names}"
     rows = [  # only what is known: a client reads no "—"
         (label, value)
         for label, value in (
@@ -70,7 +73,7 @@ def cover(data: ReportData) -> list[Flowable]:
             ("Consultant", one_line(project.consultant)),
             ("Firm", firm),
             ("Date", long_date(data.generated)),
-            ("Scenario" if len(data.scenarios) == 1 else "Scenarios", names),
+            ("Scenario" if data.scenario_count == 1 else "Scenarios", names),
         )
         if value
     ]

@@ -86,7 +86,7 @@ def compliance_summary(data: ReportData) -> list[Flowable]:
 
 def scenario_glance(data: ReportData, report: ScenarioReport, figure_number: int) -> list[Flowable]:
     evaluation = report.evaluation
-    multi = len(data.scenarios) > 1
+    multi = data.scenario_count > 1
     title = f"Scenario “{one_line(report.scenario.name)}”" if multi else "The figures"
     items: list[Flowable] = [
         CondPageBreak(280.0),

@@ -103,13 +103,17 @@ def comparison_table(data: ReportData) -> Table:
         ],
         ["left", "right", "right", "left", "right", "right", "right", "right"],
     )
+    # Many scenarios: one line a row, figures to three significant digits (k, M, B, T).
+    compact = data.detail_limited
+    money = fmt.money_compact if compact else fmt.money
+    volume = fmt.volume_compact if compact else fmt.count
     rows = []
-    for report in data.scenarios:
+    for report in data.compared:
         e = report.evaluation
         rec = e.recommendation
         cells = [
             cell(report.scenario.name, CELL_BOLD),
-            cell(fmt.count(e.queries_per_month), CELL, "right"),
+            cell(volume(e.queries_per_month), CELL, "right"),
             cell(fmt.count(e.horizon_months), CELL, "right"),
             cell(rec.name, CELL_BOLD),
             cell(score_points(rec.margin) if rec.strategy else "—", CELL, "right"),
@@ -119,7 +123,7 @@ def comparison_table(data: ReportData) -> Table:
             excluded = " (excl.)" if e.strategies[key].excluded else ""
             cells.append(
                 cell(
-                    fmt.money(value, e.currency) + excluded,
+                    money(value, e.currency) + excluded,
                     CELL_BOLD if best else CELL,
                     "right",
                     background=HIGHLIGHT if key == rec.strategy else "",

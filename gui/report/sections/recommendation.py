@@ -10,6 +10,7 @@ from gui import format as fmt
 from gui.report.blocks import bullets, heading, para, scenario_basics
 from gui.report.flow import MUTED, Flowable, Panel, Style
 from gui.report.model import ReportData, ScenarioReport
+from gui.report.sections.detail import detail_note
 from gui.report.sections.key_figures import comparison_table
 from gui.report.styles import ACCENT, BODY, BODY_BOLD, KICKER, REC_NAME, SMALL, WARNING_RED
 from gui.uncertainty.text import recommended_share
@@ -146,7 +147,7 @@ def client_panel(report: ScenarioReport, *, with_name: bool) -> Panel:
 
 def recommendation_summary(data: ReportData) -> list[Flowable]:
     items: list[Flowable] = [heading("", "Our recommendation")]
-    if len(data.scenarios) == 1:
+    if data.scenario_count == 1:
         report = data.scenarios[0]
         items.append(
             para(
@@ -162,8 +163,8 @@ def recommendation_summary(data: ReportData) -> list[Flowable]:
         )
         items.append(client_panel(report, with_name=False))
         return items
-    winners = {s.evaluation.recommendation.name for s in data.scenarios}
-    count = fmt.count(len(data.scenarios))
+    winners = {s.evaluation.recommendation.name for s in data.compared}
+    count = fmt.count(data.scenario_count)
     if len(winners) == 1:
         summary = f"We compared {count} scenarios: {next(iter(winners))} is recommended in each."
     else:
@@ -172,7 +173,18 @@ def recommendation_summary(data: ReportData) -> list[Flowable]:
             "table shows."
         )
     items.append(para(summary, BODY, space_after=5.0))
+    items += detail_note(data)  # before the table: what follows covers only some scenarios
     items.append(comparison_table(data))
+    if data.detail_limited:
+        items.append(
+            para(
+                "Volumes and totals rounded to three significant digits (k thousand, M million, "
+                "B billion, T trillion); the lowest total of each row in bold, the recommended "
+                "strategy shaded.",
+                SMALL,
+                space_after=6.0,
+            )
+        )
     for report in data.scenarios:
         items.append(client_panel(report, with_name=True))
     return items
