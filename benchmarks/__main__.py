@@ -1,7 +1,11 @@
 """`make bench`: performance figures, printed as a table and written to build/bench.json.
 
 Timings are medians over repeated runs in this process (shared, noisy machines: read the
-figures as indications and compare runs on the same machine, never as pass/fail)."""
+figures as indications and compare runs on the same machine, never as pass/fail).  The GUI rows
+also carry their ratio to a floor measured in the same run (benchmarks/gui_bench.py): a ratio
+holds from one machine and one hour to the next where the milliseconds do not.
+
+``python -m benchmarks engine gui`` runs only the named groups (see GROUPS)."""
 
 from __future__ import annotations
 
@@ -158,6 +162,7 @@ SUMMARY_KEYS = {
         "largest_project_edit_to_redraw_p95_ms",
     ),
     "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
+    "bare chart setData + repaint (floor)": ("bare_chart_floor_median_ms", ""),
     "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
     "export PDF summary: support-assistant": ("export_pdf_summary_median_ms", ""),
     "export PDF full: support-assistant": ("export_pdf_full_median_ms", ""),
@@ -174,6 +179,8 @@ SUMMARY_VALUES = {
     "cold start → chart drawn": "cold_start_chart_ms",
     "cold start → bare PySide6 window": "cold_start_bare_window_ms",
     "start ratio (app ÷ bare window)": "cold_start_ratio",
+    "cold start → bare window: PySide6+numpy+pydantic (floor)": "cold_start_floor_ms",
+    "cold start → bare window + pyqtgraph empty plot (floor)": "cold_start_plot_floor_ms",
     "peak RSS after start": "peak_rss_mb",
 }
 
@@ -192,33 +199,55 @@ def _summary(rows: list[Row]) -> dict[str, float]:
     return out
 
 
-def main() -> int:
-    rows = (
-        engine_rows()
-        + solver_rows()
-        + uncertainty_rows()
-        + decision_map_rows()
-        + report_rows()
-        + export_rows()
-        + gui_rows()
-        + uncertainty_gui_rows()
-        + decision_map_gui_rows()
-        + package_rows()
-    )
+GROUPS: dict[str, Callable[[], list[Row]]] = {
+    "engine": lambda: engine_rows(),
+    "solver": lambda: solver_rows(),
+    "uncertainty": lambda: uncertainty_rows(),
+    "decision_map": lambda: decision_map_rows(),
+    "report": lambda: report_rows(),
+    "export": lambda: export_rows(),
+    "gui": lambda: gui_rows(),
+    "uncertainty_gui": lambda: uncertainty_gui_rows(),
+    "decision_map_gui": lambda: decision_map_gui_rows(),
+    "package": lambda: package_rows(),
+}
+
+
+def _ratio_text(row: Row) -> str:
+    if "ratio" not in row:
+        return ""
+    text = f"{float(row['ratio']):.2f}×"  # type: ignore[arg-type]
+    if "p95_ratio" in row:
+        text += f" (p95 {float(row['p95_ratio']):.2f}×)"  # type: ignore[arg-type]
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = (sys.argv[1:] if argv is None else argv) or list(GROUPS)
+    unknown = [n for n in names if n not in GROUPS]
+    if unknown:
+        print(f"unknown benchmark group(s): {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+        return 2
+    rows = [row for name in names for row in GROUPS[name]()]
     width = max(len(str(r["name"])) for r in rows)
-    print(f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  target")
+    print(
+        f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  "
+        f"{'÷ floor':>20s}  target"
+    )
     for r in rows:
         if "median_ms" in r:
             print(
                 f"{r['name']!s:{width}s}  {r['median_ms']:8.3f}ms  {r['p95_ms']:8.3f}ms  "
-                f"{r['runs']:5d}  {r['target']}"
+                f"{r['runs']:5d}  {_ratio_text(r):>20s}  {r['target']}"
             )
         else:
             print(
-                f"{r['name']!s:{width}s}  {r['value']!s:>10s}  {'':>10s}  {'':>5s}  {r['target']}"
+                f"{r['name']!s:{width}s}  {r['value']!s:>10s}  {'':>10s}  {'':>5s}  "
+                f"{_ratio_text(r):>20s}  {r['target']}"
             )
     OUT.parent.mkdir(exist_ok=True)
     existing = json.loads(OUT.read_text()) if OUT.exists() else {}
+    previous = existing.get("benchmarks", {}) if names != list(GROUPS) else {}
     existing.update(
         {
             "machine": {
@@ -226,8 +255,12 @@ def main() -> int:
                 "platform": platform.platform(),
                 "processor": platform.processor(),
             },
-            "benchmarks": {str(r["name"]): r for r in rows},
-            "summary": _summary(rows),
+            "benchmarks": {**previous, **{str(r["name"]): r for r in rows}},
+            "summary": {**existing.get("summary", {}), **_summary(rows)},
+            "ratios": {
+                **existing.get("ratios", {}),
+                **{str(r["name"]): r["ratio"] for r in rows if "ratio" in r},
+            },
         }
     )
     OUT.write_text(json.dumps(existing, indent=2) + "\n")
