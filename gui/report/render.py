@@ -127,6 +127,7 @@ def report_data(
     branding: Branding | None = None,
 ) -> ReportData:
     """Evaluate the scenarios the report covers (all, or the ones named, in project order)."""
+    fmt.install_renderer()  # the engine's sentences in the reader's number format
     if scenario_names:
         known = {s.name for s in project.scenarios}
         unknown = [n for n in scenario_names if n not in known]
