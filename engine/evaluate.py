@@ -111,7 +111,7 @@ class _Cache:
 
     def context(self, project: Project, scenario: Scenario) -> Context:
         shipped = shipped_catalogs()
-        key = (id(shipped), project.catalog_overrides.model_dump_json())
+        key = (id(shipped), project.catalog_overrides.model_dump_json(warnings=False))
         found = self.catalogs.get(key)
         if found is None:
             found = (
@@ -138,7 +138,7 @@ class _Cache:
             ctx.currency,
             ctx.usd_rate,
             ctx.price_date,
-            ctx.scenario.model_dump_json(exclude=_WEIGHTS_ONLY),
+            ctx.scenario.model_dump_json(exclude=_WEIGHTS_ONLY, warnings=False),
         )
         found = self.results.get(key)
         if found is not None:
