@@ -1,7 +1,11 @@
 """`make bench`: performance figures, printed as a table and written to build/bench.json.
 
 Timings are medians over repeated runs in this process (shared, noisy machines: read the
-figures as indications and compare runs on the same machine, never as pass/fail)."""
+figures as indications and compare runs on the same machine, never as pass/fail).  The GUI rows
+also carry their ratio to a floor measured in the same run (benchmarks/gui_bench.py): a ratio
+holds from one machine and one hour to the next where the milliseconds do not.
+
+``python -m benchmarks engine gui`` runs only the named groups (see GROUPS)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.model.project import Project
+    from engine.model.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "bench.json"
@@ -42,16 +51,56 @@ def summary(name: str, samples: list[float], target: str = "") -> Row:
 
 
 def engine_rows() -> list[Row]:
-    from engine.evaluate import evaluate_with_curves
+    """A full evaluation (nothing kept from an earlier one) per template, and on
+    support-assistant one edit as the app makes it: the scenario with one value changed."""
+    from engine.evaluate import clear_cache, evaluate_with_curves
     from engine.templates import load_template, template_names
+
+    def full(project: Project, scenario: Scenario) -> None:
+        clear_cache()
+        evaluate_with_curves(project, scenario, points=500)
 
     rows = []
     for name in template_names():
         project = load_template(name)
         scenario = project.scenarios[0]
-        samples = timed(lambda p=project, s=scenario: evaluate_with_curves(p, s, points=500))
-        rows.append(summary(f"evaluate+500-point curves: {name}", samples, "< 5 ms"))
+        samples = timed(lambda p=project, s=scenario: full(p, s))
+        rows.append(summary(f"evaluate+500-point curves: {name}", samples, "≤ 2.5 ms"))
+    project = load_template("support-assistant")
+    for label, edited in (
+        ("a volume", _edits(project, ("workload", "queries_per_month"))),
+        ("a weight", _edits(project, ("weights", "cost"))),
+    ):
+        turn = iter(range(10**9))
+        samples = timed(
+            lambda e=edited, t=turn: evaluate_with_curves(  # type: ignore[misc]
+                project, e[next(t) % len(e)], points=500
+            )
+        )
+        rows.append(
+            summary(
+                f"one-field edit ({label}) + 500-point curves: support-assistant", samples, "≤ 1 ms"
+            )
+        )
     return rows
+
+
+def _edits(project: Project, path: tuple[str, str]) -> list[Scenario]:
+    """The first scenario with the likely value at ``path`` stepped through 300 values (more
+    than the engine keeps, so every edit is a new input set, as typing makes them)."""
+    scenario = project.scenarios[0]
+    section = getattr(scenario, path[0])
+    estimate = getattr(section, path[1])
+    out = []
+    for i in range(300):
+        likely = estimate.likely * (0.5 + i / 300.0) + 1.0
+        low = None if estimate.low is None else min(estimate.low, likely)
+        high = None if estimate.high is None else max(estimate.high, likely)
+        changed = estimate.model_copy(update={"likely": likely, "low": low, "high": high})
+        out.append(
+            scenario.model_copy(update={path[0]: section.model_copy(update={path[1]: changed})})
+        )
+    return out
 
 
 def solver_rows() -> list[Row]:
@@ -170,6 +219,11 @@ SUMMARY_KEYS = {
         "largest_project_edit_to_redraw_p95_ms",
     ),
     "evaluate+500-point curves: support-assistant": ("evaluate_with_curves_median_ms", ""),
+    "one-field edit (a volume) + 500-point curves: support-assistant": (
+        "edit_evaluate_with_curves_median_ms",
+        "",
+    ),
+    "bare chart setData + repaint (floor)": ("bare_chart_floor_median_ms", ""),
     "Monte Carlo 10,000 samples: costs, scores, winners": ("monte_carlo_10k_median_ms", ""),
     "export PDF summary: support-assistant": ("export_pdf_summary_median_ms", ""),
     "export PDF full: support-assistant": ("export_pdf_full_median_ms", ""),
@@ -188,6 +242,8 @@ SUMMARY_VALUES = {
     "cold start → chart drawn": "cold_start_chart_ms",
     "cold start → bare PySide6 window": "cold_start_bare_window_ms",
     "start ratio (app ÷ bare window)": "cold_start_ratio",
+    "cold start → bare window: PySide6+numpy+pydantic (floor)": "cold_start_floor_ms",
+    "cold start → bare window + pyqtgraph empty plot (floor)": "cold_start_plot_floor_ms",
     "peak RSS after start": "peak_rss_mb",
     "open 20,000 catalog overrides → window usable": "open_20000_overrides_ms",
     "1,000 scenarios: Compare Scenarios shown": "compare_1000_scenarios_ms",
@@ -217,35 +273,57 @@ def _summary(rows: list[Row]) -> dict[str, float]:
     return out
 
 
-def main() -> int:
-    rows = (
-        engine_rows()
-        + solver_rows()
-        + uncertainty_rows()
-        + decision_map_rows()
-        + report_rows()
-        + export_rows()
-        + largest_report_rows()
-        + gui_rows()
-        + uncertainty_gui_rows()
-        + decision_map_gui_rows()
-        + large_view_rows()
-        + package_rows()
-    )
+GROUPS: dict[str, Callable[[], list[Row]]] = {
+    "engine": lambda: engine_rows(),
+    "solver": lambda: solver_rows(),
+    "uncertainty": lambda: uncertainty_rows(),
+    "decision_map": lambda: decision_map_rows(),
+    "report": lambda: report_rows(),
+    "export": lambda: export_rows(),
+    "largest_report": lambda: largest_report_rows(),
+    "gui": lambda: gui_rows(),
+    "uncertainty_gui": lambda: uncertainty_gui_rows(),
+    "decision_map_gui": lambda: decision_map_gui_rows(),
+    "large_views": lambda: large_view_rows(),
+    "package": lambda: package_rows(),
+}
+
+
+def _ratio_text(row: Row) -> str:
+    if "ratio" not in row:
+        return ""
+    text = f"{float(row['ratio']):.2f}×"  # type: ignore[arg-type]
+    if "p95_ratio" in row:
+        text += f" (p95 {float(row['p95_ratio']):.2f}×)"  # type: ignore[arg-type]
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = (sys.argv[1:] if argv is None else argv) or list(GROUPS)
+    unknown = [n for n in names if n not in GROUPS]
+    if unknown:
+        print(f"unknown benchmark group(s): {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+        return 2
+    rows = [row for name in names for row in GROUPS[name]()]
     width = max(len(str(r["name"])) for r in rows)
-    print(f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  target")
+    print(
+        f"{'benchmark':{width}s}  {'median':>10s}  {'p95':>10s}  {'runs':>5s}  "
+        f"{'÷ floor':>20s}  target"
+    )
     for r in rows:
         if "median_ms" in r:
             print(
                 f"{r['name']!s:{width}s}  {r['median_ms']:8.3f}ms  {r['p95_ms']:8.3f}ms  "
-                f"{r['runs']:5d}  {r['target']}"
+                f"{r['runs']:5d}  {_ratio_text(r):>20s}  {r['target']}"
             )
         else:
             print(
-                f"{r['name']!s:{width}s}  {r['value']!s:>10s}  {'':>10s}  {'':>5s}  {r['target']}"
+                f"{r['name']!s:{width}s}  {r['value']!s:>10s}  {'':>10s}  {'':>5s}  "
+                f"{_ratio_text(r):>20s}  {r['target']}"
             )
     OUT.parent.mkdir(exist_ok=True)
     existing = json.loads(OUT.read_text()) if OUT.exists() else {}
+    previous = existing.get("benchmarks", {}) if names != list(GROUPS) else {}
     existing.update(
         {
             "machine": {
@@ -253,8 +331,12 @@ def main() -> int:
                 "platform": platform.platform(),
                 "processor": platform.processor(),
             },
-            "benchmarks": {str(r["name"]): r for r in rows},
-            "summary": _summary(rows),
+            "benchmarks": {**previous, **{str(r["name"]): r for r in rows}},
+            "summary": {**existing.get("summary", {}), **_summary(rows)},
+            "ratios": {
+                **existing.get("ratios", {}),
+                **{str(r["name"]): r["ratio"] for r in rows if "ratio" in r},
+            },
         }
     )
     OUT.write_text(json.dumps(existing, indent=2) + "\n")

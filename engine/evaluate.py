@@ -1,14 +1,25 @@
-"""evaluate(project, scenario) → Evaluation: the one entry point the GUI, CLI and report use."""
+"""evaluate(project, scenario) → Evaluation: the one entry point the GUI, CLI and report use.
+
+Incremental: everything but the weighted totals, the weight flip points and the
+recommendation depends only on the scenario without its name, description and weights (and on
+the project's prices, currency and date).  Those results are kept for the last few such input
+sets (:data:`CACHE_SIZE`), keyed by their values, so an edit of a weight, a name or a
+description re-computes only what the weights decide, and an undo finds the results it goes
+back to; any other edit computes everything.  Kept results are never mutated afterwards
+(tests/engine/test_incremental.py checks edit sequences against evaluations from scratch).
+"""
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.catalog import CatalogError, catalogs_for, price_data_version
+from engine.catalog import CatalogError, Catalogs, price_data_version, shipped_catalogs
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context, prompt_tokens, v
 from engine.costs import (
@@ -23,10 +34,19 @@ from engine.fit import fit_indicators, fit_score
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure
 from engine.model.project import Project
-from engine.model.results import Evaluation, PriceUsed, Score, StrategyResult
+from engine.model.results import (
+    Crossover,
+    Evaluation,
+    Figure,
+    Payback,
+    PriceUsed,
+    Score,
+    StrategyResult,
+    TieBand,
+)
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
 from engine.price_age import prices_of, project_date
-from engine.regions import offerings_for
+from engine.regions import Offerings, offerings_for
 from engine.scoring import (
     cost_scores,
     freshness_score,
@@ -48,15 +68,101 @@ class EvaluationError(ValueError):
     """The scenario cannot be evaluated (e.g. it names a catalog entry that does not exist)."""
 
 
+CACHE_SIZE = 8  # input sets whose weight-independent results are kept
+# Scenario fields that no result but the weighted ones reads.
+_WEIGHTS_ONLY = {"name", "description", "weights", "own_weights", "reviewed"}
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What one input set gives before the weights are applied."""
+
+    models: dict[str, CostModel]
+    tco: dict[str, Figure]
+    scores: dict[str, dict[str, Score]]
+    excluded: dict[str, list[str]]
+    partial: dict[str, dict[str, Any]]
+    crossovers: list[Crossover]
+    tie_bands: list[TieBand]
+    paybacks: list[Payback]
+    prices_used: list[PriceUsed]
+    figures: dict[str, dict[str, Figure]]
+    warnings: list[str]
+    curves: dict[tuple[int, tuple[float, float] | None], Curves]
+
+
+class _Cache:
+    """The catalogs of a project's overrides and the weight-independent results of recent
+    input sets, keyed by value.  Importing or removing price data replaces the shipped
+    catalogs object (engine.price_import clears its cache), whose identity is in every key;
+    the object is kept alive with its entries, so its id cannot be reused meanwhile."""
+
+    def __init__(self) -> None:
+        self.catalogs: OrderedDict[tuple[Any, ...], tuple[Catalogs, Offerings, Catalogs]] = (
+            OrderedDict()
+        )
+        self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
+
+    @staticmethod
+    def _remember(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        store[key] = value
+        if len(store) > CACHE_SIZE:
+            store.popitem(last=False)
+
+    def context(self, project: Project, scenario: Scenario) -> Context:
+        shipped = shipped_catalogs()
+        key = (id(shipped), project.catalog_overrides.model_dump_json(warnings=False))
+        found = self.catalogs.get(key)
+        if found is None:
+            found = (
+                shipped.with_overrides(project.catalog_overrides),
+                offerings_for(project.catalog_overrides),
+                shipped,
+            )
+            self._remember(self.catalogs, key, found)
+        return Context(
+            scenario=scenario,
+            catalogs=found[0],
+            currency=project.currency,
+            usd_rate=project.usd_exchange_rate,
+            price_date=project_date(project.quote_date),
+            offerings=found[1],
+        )
+
+    def fixed(self, ctx: Context) -> _Fixed:
+        shipped = shipped_catalogs()
+        key = (
+            id(shipped),
+            id(ctx.catalogs),
+            id(ctx.offerings),
+            ctx.currency,
+            ctx.usd_rate,
+            ctx.price_date,
+            ctx.scenario.model_dump_json(exclude=_WEIGHTS_ONLY, warnings=False),
+        )
+        found = self.results.get(key)
+        if found is not None:
+            self.results.move_to_end(key)
+            return found[0]
+        fixed = _fixed(ctx, cost_models(ctx))
+        self._remember(self.results, key, (fixed, shipped))
+        return fixed
+
+    def clear(self) -> None:
+        self.catalogs.clear()
+        self.results.clear()
+
+
+_cache = _Cache()
+
+
+def clear_cache() -> None:
+    """Forget every kept result (the next evaluation computes everything)."""
+    _cache.clear()
+
+
 def context_for(project: Project, scenario: Scenario) -> Context:
-    return Context(
-        scenario=scenario,
-        catalogs=catalogs_for(project.catalog_overrides),
-        currency=project.currency,
-        usd_rate=project.usd_exchange_rate,
-        price_date=project_date(project.quote_date),
-        offerings=offerings_for(project.catalog_overrides),
-    )
+    return _cache.context(project, scenario)
 
 
 def evaluate(project: Project, scenario: Scenario | str | None = None) -> Evaluation:
@@ -75,17 +181,20 @@ def evaluate_with_curves(
         scenario = project.scenario(scenario)
     ctx = context_for(project, scenario)
     try:
-        models = cost_models(ctx)
-        evaluation = _evaluate(ctx, models)
-        curves = _curves(scenario, models, points, volume_range)
+        fixed = _cache.fixed(ctx)
+        evaluation = _weighted(ctx, fixed)
+        curves_key = (points, volume_range)
+        curves = fixed.curves.get(curves_key)
+        if curves is None:
+            curves = _curves(scenario, fixed.models, points, volume_range)
+            fixed.curves[curves_key] = curves
     except (CatalogError, ArithmeticError, OverflowError, ValueError) as exc:
         raise EvaluationError(f"scenario {scenario.name!r}: {exc}") from exc
     return evaluation, curves
 
 
-def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
+def _fixed(ctx: Context, models: dict[str, CostModel]) -> _Fixed:
     s = ctx.scenario
-    q0 = v(s.workload.queries_per_month)
     tco = {k: tco_figure(ctx, m) for k, m in models.items()}
     for key, figure in tco.items():
         if figure.value > MAX_TCO:
@@ -97,11 +206,12 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
     costs = cost_scores({k: f.value for k, f in tco.items()}, ctx.money)
     retrain_interval, _ = effective_retrain_interval(ctx)
     req = s.requirements
-    weights = s.weights.as_dict()
+    q0 = v(s.workload.queries_per_month)
 
-    partial: dict[str, dict[str, object]] = {}
+    partial: dict[str, dict[str, Any]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
+    figures: dict[str, dict[str, Figure]] = {}
     for key in STRATEGIES:
         model = models[key]
         prompt = prompt_tokens(ctx, key)
@@ -122,60 +232,85 @@ def _evaluate(ctx: Context, models: dict[str, CostModel]) -> Evaluation:
         }
         excluded[key] = excluded_by_compliance(verdicts) + latency_exclusions(targets)
         partial[key] = {
-            "p95": p95,
             "ttft": ttft,
             "total": total,
             "average": average,
             "worst": worst,
             "verdicts": verdicts,
             "indicators": indicators,
+            "components": model.results(),
+            "monthly_fixed": model.monthly_fixed_at(q0),
         }
+        figures[key] = {**summary_figures(ctx, model), **model.figures, "latency_p95": p95}
 
     crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
+    return _Fixed(
+        models=models,
+        tco=tco,
+        scores=scores,
+        excluded=excluded,
+        partial=partial,
+        crossovers=crossovers,
+        tie_bands=tie_bands,
+        paybacks=paybacks(models, q0),
+        prices_used=_prices_used(ctx, models),
+        figures=figures,
+        warnings=sorted({w for m in models.values() for w in m.warnings}),
+        curves={},
+    )
+
+
+def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
+    """The evaluation: the fixed results with the scenario's weights (and name) applied."""
+    s = ctx.scenario
+    q0 = v(s.workload.queries_per_month)
+    weights = s.weights.as_dict()
+    models, scores, excluded = fixed.models, fixed.scores, fixed.excluded
     flips = weight_flip_points(scores, weights, excluded)
-    recommendation = recommend(scores, weights, excluded, crossovers, q0, flips, tie_bands)
+    recommendation = recommend(
+        scores, weights, excluded, fixed.crossovers, q0, flips, fixed.tie_bands
+    )
 
     strategies = {}
     for key in STRATEGIES:
-        model, p = models[key], partial[key]
+        model, p = models[key], fixed.partial[key]
         strategies[key] = StrategyResult(
             key=key,  # type: ignore[arg-type]
             name=STRATEGY_NAMES[key],
-            components=model.results(),
+            components=p["components"],
             one_time=model.one_time,
-            monthly_fixed=model.monthly_fixed_at(q0),
+            monthly_fixed=p["monthly_fixed"],
             per_query=model.per_query,
             retrains=int(model.retrain_count),
-            tco=tco[key],
-            latency_ttft=p["ttft"],  # type: ignore[arg-type]
-            latency_total=p["total"],  # type: ignore[arg-type]
-            staleness_average=p["average"],  # type: ignore[arg-type]
-            staleness_worst=p["worst"],  # type: ignore[arg-type]
-            compliance=p["verdicts"],  # type: ignore[arg-type]
-            fit=p["indicators"],  # type: ignore[arg-type]
+            tco=fixed.tco[key],
+            latency_ttft=p["ttft"],
+            latency_total=p["total"],
+            staleness_average=p["average"],
+            staleness_worst=p["worst"],
+            compliance=p["verdicts"],
+            fit=p["indicators"],
             scores=scores[key],
             total_score=weighted_total(scores[key], weights),
             excluded=bool(excluded[key]),
             exclusion_reasons=excluded[key],
-            figures={**summary_figures(ctx, model), **model.figures, "latency_p95": p["p95"]},  # type: ignore[dict-item]
+            figures=fixed.figures[key],
             warnings=model.warnings,
         )
-    warnings = sorted({w for m in models.values() for w in m.warnings})
     return Evaluation(
         scenario=s.name,
         currency=ctx.currency,
         horizon_months=len(models["rag"].growth),
         queries_per_month=q0,
         strategies=strategies,
-        crossovers=crossovers,
-        tie_bands=tie_bands,
-        paybacks=paybacks(models, q0),
+        crossovers=fixed.crossovers,
+        tie_bands=fixed.tie_bands,
+        paybacks=fixed.paybacks,
         flip_points=flips,
         recommendation=recommendation,
         price_data_version=price_data_version(),
-        prices_used=_prices_used(ctx, models),
+        prices_used=fixed.prices_used,
         price_date=ctx.price_date.isoformat() if ctx.price_date else "",
-        warnings=warnings,
+        warnings=fixed.warnings,
         weights=weights,
     )
 

@@ -70,15 +70,51 @@ def _likely(value: Any) -> float | None:
     return float(value)
 
 
+class _TextState:
+    """One commit per keystroke for a number typed into a spin box.
+
+    A keystroke fires both the line edit's ``textChanged`` and (for acceptable text that
+    changes the number) the spin box's ``valueChanged``.  The value signal commits; the text
+    signal only explains intermediate text, and commits only what the value signal did not:
+    acceptable text back to the value already committed (which clears the field's mark) or a
+    value that changed without a value signal."""
+
+    def __init__(self) -> None:
+        self.committed: float | None = None
+        self.problem_shown = False
+
+    def commit(self, value: float | None, commit: Callable[[], None]) -> None:
+        self.committed = value
+        self.problem_shown = False
+        commit()
+
+    def shown(self, value: float | None) -> None:
+        self.committed = value
+
+    def changed(
+        self,
+        problem: str | None,
+        value: float | None,
+        commit: Callable[[], None],
+        explain: Callable[[str | None], None],
+    ) -> None:
+        if problem is not None:
+            self.problem_shown = True
+            explain(problem)
+        elif self.problem_shown or value != self.committed:
+            self.commit(value, commit)
+
+
 class NumberAdapter:
     """A :class:`NumberField` bound to a number (an Estimate's ``likely`` or a plain float)."""
 
     def __init__(self, widget: NumberField) -> None:
         self.widget = widget
         self.on_text_problem: Callable[[str | None], None] = lambda _problem: None
+        self._text = _TextState()
 
     def connect(self, commit: Callable[[], None], finished: Callable[[], None]) -> None:
-        self.widget.valueChanged.connect(lambda _value: commit())
+        self.widget.valueChanged.connect(lambda _value: self._text.commit(self.get(), commit))
         # The spin box's own textChanged fires only for acceptable text; its line edit's fires
         # for every keystroke, including the intermediate text this adapter has to explain.
         self.widget.lineEdit().textChanged.connect(lambda _text: self._text_changed(commit))
@@ -87,11 +123,7 @@ class NumberAdapter:
     def _text_changed(self, commit: Callable[[], None]) -> None:
         if self.widget.signalsBlocked():  # the binder is showing a document value
             return
-        problem = self.widget.input_problem()
-        if problem is None:
-            commit()  # clears a mark left by intermediate text when the value did not change
-        else:
-            self.on_text_problem(problem)
+        self._text.changed(self.widget.input_problem(), self.get(), commit, self.on_text_problem)
 
     def get(self) -> float:
         return float(self.widget.value())
@@ -100,6 +132,7 @@ class NumberAdapter:
         number = _likely(value)
         if number is not None:
             self.widget.setValue(number)
+            self._text.shown(self.get())
 
     def shows(self, value: Any) -> bool:
         number = _likely(value)
@@ -120,9 +153,10 @@ class OptionalNumberAdapter:
         self.widget = widget
         self.default = default
         self.on_text_problem: Callable[[str | None], None] = lambda _problem: None
+        self._text = _TextState()
 
     def connect(self, commit: Callable[[], None], finished: Callable[[], None]) -> None:
-        self.widget.edited.connect(commit)
+        self.widget.edited.connect(lambda: self._text.commit(self.get(), commit))
         self.widget.number.lineEdit().textChanged.connect(lambda _text: self._text_changed(commit))
         self.widget.check.toggled.connect(lambda _on: finished())
         self.widget.number.editingFinished.connect(finished)
@@ -131,10 +165,7 @@ class OptionalNumberAdapter:
         if not self.widget.check.isChecked() or self.widget.number.signalsBlocked():
             return
         problem = self.widget.number.input_problem()
-        if problem is None:
-            commit()
-        else:
-            self.on_text_problem(problem)
+        self._text.changed(problem, self.get(), commit, self.on_text_problem)
 
     def get(self) -> float | None:
         return self.widget.value()
@@ -143,6 +174,7 @@ class OptionalNumberAdapter:
         number = _likely(value)
         default = self.default() if number is None and self.default is not None else None
         self.widget.set_value(number, default)
+        self._text.shown(self.get())
 
     def shows(self, value: Any) -> bool:
         number = _likely(value)

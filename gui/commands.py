@@ -73,7 +73,11 @@ def _has_imported_prices(_window: MainWindow) -> bool:
 
 
 def _tab(index: int) -> Callable[[MainWindow], object]:
-    return lambda window: window.results.setCurrentIndex(index)
+    def select(window: MainWindow) -> None:
+        window.ensure_analyses()  # the Sensitivity tab is built after the first frame
+        window.results.setCurrentIndex(index)
+
+    return select
 
 
 def _chart_mode(mode: str) -> Callable[[MainWindow], object]:

@@ -183,6 +183,7 @@ class ProjectDocument(QObject):
         self._path: Path | None = None
         self._burst = 0
         self._applying_edit = False
+        self._loading = False
         self._last_change_was_edit = False
         self._range_origins: dict[FieldPath, Estimate] = {}
         self.undo_stack = QUndoStack(self)
@@ -458,10 +459,20 @@ class ProjectDocument(QObject):
         self.end_edit_burst()
         self._last_change_was_edit = False
         self.undo_stack.setClean()
-        self.pathChanged.emit(self._path)
-        self.scenarioChanged.emit(0)
+        self._loading = True  # listeners that also follow `changed` wait for it
+        try:
+            self.pathChanged.emit(self._path)
+            self.scenarioChanged.emit(0)
+        finally:
+            self._loading = False
         self.changed.emit()
         self.evaluate()
+
+    @property
+    def loading(self) -> bool:
+        """A whole project is being replaced: ``changed`` follows the signals emitted now, so a
+        listener of both can do its work once, on ``changed``."""
+        return self._loading
 
     def is_unopened(self, index: int) -> bool:
         """A template's scenario nobody has shown yet (its inputs are still the example's).

@@ -1,9 +1,10 @@
 """Numbers for people on screen and in the report: the rules of engine.numbers, written the way
 the user's locale writes numbers (QLocale: group and decimal separators, digits).
 
-Importing this module installs the QLocale renderer for the whole process, so the engine's own
-sentences (reasons, crossover labels) read the same way as the GUI's tables.  Never format a
-user-facing number with Python's f-strings in gui/ (always English).
+The desktop app calls :func:`install_renderer` once at start (the main window and the report do),
+so the engine's own sentences (reasons, crossover labels) read the same way as the GUI's tables;
+importing this module changes nothing.  Never format a user-facing number with Python's
+f-strings in gui/ (always English).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "count",
     "figure_value",
     "fixed",
+    "install_renderer",
     "money",
     "money_compact",
     "money_decimals",
@@ -85,4 +87,12 @@ class QLocaleRenderer:
         return text
 
 
-numbers.set_renderer(QLocaleRenderer())
+_installed: QLocaleRenderer | None = None
+
+
+def install_renderer() -> None:
+    """Write the engine's numbers as the user's locale does, for the rest of this process."""
+    global _installed
+    if _installed is None:
+        _installed = QLocaleRenderer()
+    numbers.set_renderer(_installed)

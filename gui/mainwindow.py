@@ -56,6 +56,7 @@ from gui import files, recovery
 from gui.commands import CommandSet
 from gui.document import EditRefused, ProjectDocument
 from gui.files import RecentFiles, RecentMenu, is_project_path, shown_path, with_suffix
+from gui.format import install_renderer
 from gui.forms.panel import InputPanel
 from gui.recovery import RecoveryManager
 
@@ -64,8 +65,10 @@ if TYPE_CHECKING:
 
     from engine.uncertainty import Uncertainty
     from gui.charts.crossover_chart import CrossoverChart
+    from gui.decision_map.controller import DecisionMapController
     from gui.preferences import Preferences
     from gui.report.branding import ReportMode
+    from gui.uncertainty.controller import UncertaintyController
     from gui.views.breakdown import BreakdownView
     from gui.views.comparison import ComparisonView
     from gui.views.scorecard import Scorecard
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, document: ProjectDocument | None = None) -> None:
         super().__init__()
+        install_renderer()  # the engine's sentences in the user's number format
         self.setObjectName("mainWindow")
         self.document = document or ProjectDocument(parent=self)
         if self.document.parent() is None:
@@ -277,7 +281,7 @@ class MainWindow(QMainWindow):
         doc.evaluated.connect(self._show_results)
         doc.evaluationFailed.connect(self._show_failure)
         doc.changed.connect(self._project_changed)
-        doc.scenarioChanged.connect(lambda _i: self._refresh_scenarios())
+        doc.scenarioChanged.connect(self._scenario_changed)
         doc.pathChanged.connect(self._path_changed)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.recovery.autosaveFailed.connect(self._autosave_failed)
@@ -289,19 +293,15 @@ class MainWindow(QMainWindow):
         self._update_file_actions()
         if doc.evaluation is not None and doc.curves is not None:
             self._show_results(doc.evaluation, doc.curves)
-        # Ranges → Monte Carlo off the GUI thread; its Sensitivity tab, bands and P(win).
-        from gui.uncertainty.controller import TAB_TITLE, UncertaintyController
-
-        self.uncertainty = UncertaintyController(doc, self)
-        self.results.addTab(self.uncertainty.view, TAB_TITLE)
-        self.uncertainty.uncertaintyChanged.connect(self._show_uncertainty)
-        self.uncertainty.failed.connect(self._uncertainty_failed)
-        self.uncertainty.start()
-        # Which strategy wins where, over any two inputs; computed only while its tab shows.
-        from gui.decision_map.controller import DecisionMapController
-
-        self.decision_map = DecisionMapController(self)
+        # The uncertainty analysis and the decision map are built after the first frame (or
+        # when something asks for them first): see ensure_analyses.
+        self._uncertainty: UncertaintyController | None = None
+        self._decision_map: DecisionMapController | None = None
         self._painted = False
+
+    def _scenario_changed(self, _index: int) -> None:
+        if not self.document.loading:  # a load refreshes once, on `changed`
+            self._refresh_scenarios()
 
     def _show_uncertainty(
         self, uncertainty: Uncertainty | None, evaluation: Evaluation | None, updating: bool
@@ -320,7 +320,44 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.ensure_chart)  # after the first frame is on screen
+            QTimer.singleShot(0, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The first frame with the live result is on screen: now the chart (pyqtgraph alone
+        takes ~0.3 s to import), then the analyses that start from that result."""
+        self.ensure_chart()
+        QTimer.singleShot(0, self.ensure_analyses)
+
+    @property
+    def uncertainty(self) -> UncertaintyController:
+        """Ranges → Monte Carlo off the GUI thread; its Sensitivity tab, bands and P(win)."""
+        self.ensure_analyses()
+        assert self._uncertainty is not None
+        return self._uncertainty
+
+    @property
+    def decision_map(self) -> DecisionMapController:
+        """Which strategy wins where, over any two inputs; computed only while its tab shows."""
+        self.ensure_analyses()
+        assert self._decision_map is not None
+        return self._decision_map
+
+    def ensure_analyses(self) -> None:
+        """The Sensitivity and Decision map tabs and their workers (in this order: the tabs
+        keep their places)."""
+        if self._uncertainty is not None:
+            return
+        from gui.decision_map.controller import DecisionMapController
+        from gui.uncertainty.controller import TAB_TITLE, UncertaintyController
+
+        self._uncertainty = UncertaintyController(self.document, self)
+        self.results.addTab(self._uncertainty.view, TAB_TITLE)
+        self._uncertainty.uncertaintyChanged.connect(self._show_uncertainty)
+        self._uncertainty.failed.connect(self._uncertainty_failed)
+        self._uncertainty.start()
+        self._decision_map = DecisionMapController(self)
+        if self._chart is not None:
+            self._uncertainty.attach_chart(self._chart)
 
     @property
     def chart(self) -> CrossoverChart:
@@ -346,7 +383,8 @@ class MainWindow(QMainWindow):
             doc = self.document
             if doc.evaluation is not None and doc.curves is not None:
                 chart.set_data(doc.curves, doc.evaluation)
-            self.uncertainty.attach_chart(chart)
+            if self._uncertainty is not None:
+                self._uncertainty.attach_chart(chart)
         return self._chart
 
     # --- construction ----------------------------------------------------------------------
@@ -490,6 +528,9 @@ class MainWindow(QMainWindow):
                 ("inputGroup", self.inputs.count(), self.inputs.setCurrentIndex),
             ):
                 index = _int_or_none(store.value(key))
+                if key == "resultsTab" and index is not None and index >= count:
+                    self.ensure_analyses()  # the tab left open is one of theirs
+                    count = self.results.count()
                 if index is not None and 0 <= index < count:
                     select(index)
         finally:
@@ -844,7 +885,8 @@ class MainWindow(QMainWindow):
         self.recovered = False  # saved under a name, or another project opened
         # What is on disk now; Open, Save and Revert then record exactly what they read/wrote.
         self.disk.track(path, file_identity(path) if isinstance(path, Path) else None)
-        self._update_title()
+        if not self.document.loading:  # a load retitles once, on `changed`
+            self._update_title()
         self._update_file_actions()
 
     def _autosave_failed(self, text: str) -> None:

@@ -136,6 +136,7 @@ def report_data(
     pages of the summary and of the appendix).  Beyond that, only the scenarios named in
     ``detail`` (the first when none is) are detailed, and every scenario is a row of the
     comparison table: its evaluation is made, its curves and uncertainty analysis are not."""
+    fmt.install_renderer()  # the engine's sentences in the reader's number format
     if scenario_names:
         _check_names(project, scenario_names)
         wanted = set(scenario_names)

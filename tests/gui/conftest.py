@@ -13,12 +13,14 @@ from PySide6.QtCore import QLocale, QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from gui.format import install_renderer
 from gui.mainwindow import MainWindow
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _qt_test_mode(qapp: QApplication) -> None:
     QStandardPaths.setTestModeEnabled(True)
+    install_renderer()  # as the app does at start (views are also tested without a window)
     qapp.setOrganizationName("FTRAG Advisor tests")
     qapp.setApplicationName("FTRAG Advisor tests")
 

@@ -1,0 +1,113 @@
+"""The incremental engine gives what a full evaluation gives: after any sequence of edits
+(weights, names and descriptions, which reuse kept results, and inputs, which do not, including
+edits back to an earlier state, which find it kept), each result equals the one computed from
+scratch with nothing kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.evaluate import clear_cache, evaluate_with_curves
+from engine.model.base import Estimate
+from engine.model.project import Project
+from engine.report import evaluation_json
+from engine.templates import load_template
+
+BASE = load_template("support-assistant")
+
+# (path in the scenario, values to choose from)
+EDITS: list[tuple[tuple[str, ...], list[Any]]] = [
+    (("weights", "cost"), [0, 5, 35, 80]),
+    (("weights", "latency"), [0, 10, 60]),
+    (("weights", "freshness"), [0, 20, 45]),
+    (("weights", "compliance"), [5, 25, 90]),
+    (("weights", "fit"), [0, 15, 70]),
+    (("name",), ["Base", "Other name"]),
+    (("description",), ["", "A note."]),
+    (("workload", "queries_per_month"), [2_000.0, 30_000.0, 5e6]),
+    (("workload", "prompt_tokens_per_query"), [300.0, 900.0]),
+    (("workload", "horizon_months"), [12, 36]),
+    (("requirements", "freshness_target_days"), [1.0, 14.0, 90.0]),
+    (("requirements", "latency_target_s"), [1.0, 8.0]),
+    (("rag", "top_k"), [3, 8]),
+]
+
+
+def _replaced(node: Any, path: tuple[str, ...], value: Any) -> Any:
+    """``node`` with one value replaced, validated level by level (as the app edits)."""
+    if not path:
+        return value
+    if isinstance(node, Estimate) and path == ("likely",):
+        low = None if node.low is None else min(node.low, value)  # the range widened
+        high = None if node.high is None else max(node.high, value)  # as the app does
+        return Estimate(likely=value, low=low, high=high)
+    data = {name: getattr(node, name) for name in type(node).model_fields}
+    key = path[0]
+    if isinstance(data[key], Estimate) and len(path) == 1:
+        data[key] = _replaced(data[key], ("likely",), value)
+    else:
+        data[key] = _replaced(data[key], path[1:], value)
+    return type(node).model_validate(data)
+
+
+def _edited(project: Project, path: tuple[str, ...], value: Any) -> Project:
+    scenario = _replaced(project.scenarios[0], path, value)
+    return project.model_copy(update={"scenarios": [scenario, *project.scenarios[1:]]})
+
+
+def _same(incremental: tuple[Any, Any], full: tuple[Any, Any]) -> None:
+    (evaluation, curves), (expected, expected_curves) = incremental, full
+    assert evaluation_json(evaluation) == evaluation_json(expected)
+    assert evaluation.scenario == expected.scenario
+    assert evaluation.weights == expected.weights
+    np.testing.assert_array_equal(curves.volumes, expected_curves.volumes)
+    for key, tco in expected_curves.tco.items():
+        np.testing.assert_array_equal(curves.tco[key], tco)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 3), st.booleans()),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_edit_sequences_evaluate_as_from_scratch(steps: list[tuple[int, int, bool]]) -> None:
+    clear_cache()
+    project = BASE
+    history = [project]
+    for edit, choice, back in steps:
+        if back and len(history) > 1:  # undo-like: an earlier state, kept results found
+            project = history[choice % len(history)]
+        else:
+            path, values = EDITS[edit]
+            project = _edited(project, path, values[choice % len(values)])
+            history.append(project)
+        scenario = project.scenarios[0]
+        incremental = evaluate_with_curves(project, scenario, points=60)
+        clear_cache_after = evaluate_with_curves(project, scenario, points=60)
+        assert clear_cache_after[0] == incremental[0]  # kept: the same result again
+        clear_cache()
+        full = evaluate_with_curves(project, scenario, points=60)
+        _same(incremental, full)
+        # The next step starts from a cache that holds this state (as after a real edit).
+
+
+def test_a_weight_edit_reuses_the_cost_results() -> None:
+    """A weight changes the totals and the recommendation, not the costs: they are the same
+    objects as before the edit, while a volume edit computes new ones."""
+    clear_cache()
+    first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)[0]
+    weighted = _edited(BASE, ("weights", "cost"), 80)
+    second = evaluate_with_curves(weighted, weighted.scenarios[0], points=60)[0]
+    assert second.strategies["rag"].tco is first.strategies["rag"].tco
+    assert second.weights != first.weights
+    moved = _edited(BASE, ("workload", "queries_per_month"), 5e6)
+    third = evaluate_with_curves(moved, moved.scenarios[0], points=60)[0]
+    assert third.strategies["rag"].tco is not first.strategies["rag"].tco
+    assert third.strategies["rag"].tco.value != first.strategies["rag"].tco.value
