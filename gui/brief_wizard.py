@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from engine.brief import BriefError, BriefResult, apply_brief
 from engine.evaluate import EvaluationError, evaluate
+from engine.labels import field_place
 from engine.model.brief import DONT_KNOW, QUESTIONS, Brief, BriefAssumption
 from engine.model.scenario import STRATEGY_NAMES
 
@@ -329,9 +330,10 @@ class AssumptionsDialog(QDialog):
 
 def _item(assumption: BriefAssumption) -> QListWidgetItem:
     mark = "Don't know — " if assumption.dont_know and "don't know" not in assumption.text else ""
-    item = QListWidgetItem(f"{mark}{assumption.text}   [{assumption.path}]")
+    place = field_place(assumption.path)
+    item = QListWidgetItem(f"{mark}{assumption.text}   [{place}]")
     item.setData(Qt.ItemDataRole.UserRole, assumption.path)
-    item.setToolTip(f"Go to {assumption.path}")
+    item.setToolTip(f"Go to {place} ({assumption.path} in the file)")
     return item
 
 
@@ -438,7 +440,7 @@ def revise_brief(window: MainWindow) -> bool:
     if result.left_alone:
         heading = (
             "Left alone (edited by hand since the brief set them): "
-            + ", ".join(result.left_alone)
+            + "; ".join(field_place(path) for path in result.left_alone)
             + ". "
             + _headline(result)
         )

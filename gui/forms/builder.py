@@ -42,7 +42,7 @@ from gui.forms.fields import (
     OptionalNumberField,
     format_number,
 )
-from gui.forms.labels import CHECKBOX_TEXT, ERROR_HINTS, choice_label, field_label
+from engine.labels import CHECKBOX_TEXT, ERROR_HINTS, choice_label, field_label
 from gui.forms.range_editor import RangeEditor
 
 LABEL_WRAP_CHARS = 20

@@ -443,7 +443,7 @@ class FieldRow(QWidget):
             self._outer.insertWidget(self._outer.indexOf(self.error_label), widget)
 
     def set_currency(self, currency: str) -> None:
-        from gui.forms.labels import unit_text
+        from engine.labels import unit_text
 
         text = unit_text(self.unit_template, currency)
         if self.unit_label.text() != text:

@@ -13,7 +13,7 @@ from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from engine.uncertainty import InputFlip, TornadoBar, UncertainInput, Uncertainty
 from gui import format as fmt
-from gui.forms.labels import unit_text
+from engine.labels import unit_text
 
 DISTRIBUTION_NAMES = {"triangular": "triangular", "pert": "PERT"}
 

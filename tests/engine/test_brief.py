@@ -242,3 +242,14 @@ def test_no_in_house_ml_operations_costs_self_hosted_setups_more(insurer_result)
     ops_without = {c.key: c.figure.value for c in without_team.components}["operations"]
     assert s.serving.rag.mode.value == "self_hosted"
     assert ops_without > ops
+
+
+def test_every_assumption_names_a_place_in_the_form() -> None:
+    """What the brief assumed is shown with the form's section and field label, never the
+    file's dotted path: each path resolves to "Section › Label"."""
+    from engine.labels import field_place
+
+    for brief in (_insurer(), _all_dont_know()):
+        for assumption in apply_brief(brief).assumptions:
+            place = field_place(assumption.path)
+            assert " › " in place and "." not in place.split(" › ")[0], assumption.path

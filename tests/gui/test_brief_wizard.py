@@ -185,8 +185,8 @@ def test_revise_brief_leaves_hand_edits_alone_and_says_so(
     assert doc.project.brief is not None and doc.project.brief.answers == answers.brief
     heading = assumptions_dialog(window).findChildren(QWidget)
     texts = " ".join(w.text() for w in heading if hasattr(w, "text") and callable(w.text))
-    assert "Left alone" in texts and "workload.queries_per_month" in texts
-    assert "requirements.latency_p95_target_s" in texts
+    assert "Left alone" in texts and "Workload › Queries per month" in texts
+    assert "Requirements & compliance › Full-answer p95 target" in texts
     # One undo step takes the revision back.
     trigger(window, "edit.undo")
     assert doc.project == edited

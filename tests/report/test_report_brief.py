@@ -36,7 +36,7 @@ def test_the_brief_is_the_first_section_of_the_full_report(
     assert "How many documents hold the answers? don't know" in first
     whole = " ".join(text)
     assert "What the brief assumed" in whole
-    assert "(requirements.latency_p95_need)" in whole
+    assert "(Requirements & compliance › p95 target is)" in whole
     # The "don't know" answers are among the assumptions, with their ranges.
     assert "Unknown when the project was briefed" in whole
     assert "Documents: don't know — 5,000 assumed, sampled from 200 to 200,000." in whole

@@ -10,7 +10,7 @@ from engine.assumptions import (
     reference_data,
 )
 from gui import format as fmt
-from gui.forms.labels import choice_label, field_label, unit_text
+from engine.labels import choice_label, field_label, unit_text
 from gui.report.blocks import (
     cell,
     cell_runs,

@@ -3,6 +3,7 @@ full report), what the brief set, and — in the assumptions — each "don't kno
 
 from __future__ import annotations
 
+from engine.labels import field_place
 from engine.model.brief import DONT_KNOW, QUESTIONS, answer_words
 from gui.report.blocks import bullets, cell, header_row, heading, para
 from gui.report.flow import CondPageBreak, Flowable, Row, Table
@@ -42,7 +43,7 @@ def brief_section(data: ReportData) -> list[Flowable]:
     ]
     if stored.assumptions or stored.notes:
         items.append(heading("", "What the brief assumed", 3))
-        lines = [f"{a.text} ({a.path})" for a in stored.assumptions]
+        lines = [f"{a.text} ({field_place(a.path)})" for a in stored.assumptions]
         lines += [f"Note: {note}" for note in stored.notes]
         items += bullets(lines, BODY)
     return items

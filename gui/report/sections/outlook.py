@@ -8,7 +8,7 @@ from engine.assumptions import Assumption, assumptions
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from engine.text import one_line
 from gui import format as fmt
-from gui.forms.labels import field_label, unit_text
+from engine.labels import field_label, unit_text
 from gui.report.blocks import bullets, heading, para
 from gui.report.flow import Flowable
 from gui.report.model import ReportData, ScenarioReport

@@ -123,3 +123,40 @@ def choice_label(value: str) -> str:
 def unit_text(unit: str, currency: str) -> str:
     """A unit as shown beside a field: 'money' is the project's currency."""
     return unit.replace("money", currency) if unit else ""
+
+
+def field_place(path: str) -> str:
+    """Where a field is, in the form's words: a dotted path as the .ftrag file writes it
+    ("workload.queries_per_month", "serving.rag.mode", "project.title") → "Workload ›
+    Queries per month", "RAG setup › Serving", "Project › Project title".  An unknown path is
+    returned as it is."""
+    from pydantic import BaseModel
+
+    from engine.model.project import Project
+    from engine.model.scenario import STRATEGY_NAMES, Scenario
+
+    parts = path.split(".")
+    model: type[BaseModel] = Scenario
+    section = ""
+    if parts[0] == "project":
+        parts, model, section = parts[1:], Project, "Project"
+    elif parts[0] in Project.model_fields and parts[0] not in Scenario.model_fields:
+        model = Project
+    label = ""
+    for i, part in enumerate(parts):
+        info = model.model_fields.get(part)
+        if info is None:
+            return path
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        label = str(extra.get("label") or field_label(part))
+        if i > 0 and parts[i - 1] == "serving" and part in STRATEGY_NAMES:
+            section = f"{STRATEGY_NAMES[part]} setup"
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            title = getattr(annotation, "section_title", None)
+            if isinstance(title, str) and title:
+                section = title
+            model = annotation
+    if not section:
+        return label
+    return f"{section} › {label}"
