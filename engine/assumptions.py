@@ -42,10 +42,12 @@ from engine.model.scenario import (
     RagSetup,
     Requirements,
     Scenario,
+    ServingOption,
     Weights,
     Workload,
 )
 from engine.price_age import flag_text, project_date
+from engine.regions import Offerings, offerings_for
 
 if TYPE_CHECKING:
     from engine.catalog import Catalog
@@ -201,6 +203,9 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
         found = catalog_figure(cats.gpus, ft.training_gpu, "on_demand_usd_per_hour")
         if found:
             ft_values["training_gpu_hour_price"] = found["value"] * rate
+        offered = _offer_price(project, s, ft.training_gpu, ft.training_gpu_offering)
+        if offered is not None:  # a regional offer's (or the own servers') price is used
+            ft_values["training_gpu_hour_price"], ft_sources["training_gpu_hour_price"] = offered
     rag_sources = {
         "embedding_model": source(cats.embedding_models, s.rag.embedding_model),
         "vector_store": source(cats.vector_stores, s.rag.vector_store),
@@ -265,6 +270,10 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
         serving_values: dict[str, float] = {}
         if api:
             api_source, prices = _api_model_source(option.api_model)
+            factor, offering_source = _api_offering(project, s, option)
+            if offering_source:
+                api_source = offering_source
+                prices = (_times(prices[0], factor), _times(prices[1], factor))
             serving_sources["api_model"] = api_source
             for price, usd in zip(
                 ("api_input_price_per_million", "api_output_price_per_million"),
@@ -285,6 +294,9 @@ def assumptions(project: Project, scenario: Scenario) -> list[AssumptionGroup]:
                 found = catalog_figure(cats.gpus, option.gpu, "on_demand_usd_per_hour")
                 if found:
                     serving_values["gpu_hour_price"] = found["value"] * rate
+                offered = _offer_price(project, s, option.gpu, option.gpu_offering)
+                if offered is not None:
+                    serving_values["gpu_hour_price"], serving_sources["gpu_hour_price"] = offered
         groups.append(
             AssumptionGroup(
                 title=f"Serving: {STRATEGY_NAMES[key]}",
@@ -470,6 +482,41 @@ def _people_and_hardware(project: Project, s: Scenario) -> list[AssumptionGroup]
     return groups
 
 
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _offer_price(
+    project: Project, scenario: Scenario, gpu_id: str, offer_id: str
+) -> tuple[float, str] | None:
+    """The GPU-hour price the evaluation uses for a regional offer or the own servers, and its
+    source, as the engine's context states them; None without an offer (the catalog's price)."""
+    if not offer_id:
+        return None
+    from engine.evaluate import context_for
+
+    try:
+        ctx = context_for(project, scenario)
+        return ctx.gpu_hour_price(ctx.gpu(gpu_id), None, offer_id)
+    except (LookupError, ValueError, ArithmeticError):
+        return None
+
+
+def _api_offering(project: Project, scenario: Scenario, option: ServingOption) -> tuple[float, str]:
+    """(price factor, source) of a regional API offering; (1, "") without one."""
+    if not option.api_offering:
+        return 1.0, ""
+    offers = offerings_for(project.catalog_overrides)
+    offering = offers.api.get(option.api_offering)
+    if offering is None:
+        return 1.0, ""
+    source = (
+        f"{offering.name}: {offering.price_factor:g} × the genai-prices list price "
+        f"({offering.source}, as of {offering.as_of})"
+    )
+    return offering.price_factor, source
+
+
 def _api_model_source(ref: str) -> tuple[str, tuple[float | None, float | None]]:
     """Where an API model's prices come from, and its (input, output) USD per million tokens."""
     from engine.catalog import api_price, price_data_version
@@ -498,6 +545,8 @@ def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]
 
     if s.fine_tuning.venue.value == "gpus":
         use("gpus", s.fine_tuning.training_gpu, "training")
+        if s.fine_tuning.training_gpu_offering:
+            use("gpu_offers", s.fine_tuning.training_gpu_offering, "training")
     use("base_models", s.fine_tuning.base_model, "fine-tuning base model")
     use("embedding_models", s.rag.embedding_model, "embeddings")
     use("vector_stores", s.rag.vector_store, "vector store")
@@ -506,13 +555,23 @@ def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]
         name = STRATEGY_NAMES[key]
         if option.mode.value == "api":
             use("api", option.api_model, f"{name} serving")
+            if option.api_offering:
+                use("api_offers", option.api_offering, f"{name} serving")
         else:
             use("gpus", option.gpu, f"{name} serving")
+            if option.gpu_offering:
+                use("gpu_offers", option.gpu_offering, f"{name} serving")
             if key == "rag":
                 use("base_models", option.self_hosted_model, "RAG serving model")
 
     out: list[ReferenceEntry] = []
+    offers = offerings_for(project.catalog_overrides)
     for (catalog, entry_id), used_for in uses.items():
+        if catalog in ("api_offers", "gpu_offers"):
+            found = _offering_entry(offers, catalog, entry_id, used_for)
+            if found is not None:
+                out.append(found)
+            continue
         if catalog == "api":
             try:
                 price = api_price(entry_id)
@@ -552,6 +611,43 @@ def reference_data(project: Project, scenario: Scenario) -> list[ReferenceEntry]
             )
         )
     return out
+
+
+def _offering_entry(
+    offers: Offerings, catalog: str, entry_id: str, used_for: list[str]
+) -> ReferenceEntry | None:
+    """A regional offering a scenario uses (where it is hosted and at what price), as the
+    report's price list shows it (the client's own servers are priced by the Owned hardware
+    inputs, which the assumptions list)."""
+    if entry_id == OWNED_OFFER:
+        return None  # priced by the Owned hardware inputs, listed with the assumptions
+    if catalog == "api_offers":
+        api = offers.api.get(entry_id)
+        if api is None:
+            return None
+        return ReferenceEntry(
+            catalog="API offering (region)",
+            entry_id=entry_id,
+            name=api.name,
+            used_for=used_for,
+            figures=[("× list price", api.price_factor, "")],
+            source=api.source,
+            as_of=api.as_of,
+            overridden=entry_id in offers.overridden,
+        )
+    gpu = offers.gpu.get(entry_id)
+    if gpu is None:
+        return None
+    return ReferenceEntry(
+        catalog="GPU offer (region)",
+        entry_id=entry_id,
+        name=gpu.name,
+        used_for=used_for,
+        figures=[("price", gpu.price_per_gpu_hour, f"{gpu.currency}/GPU-hour")],
+        source=gpu.source,
+        as_of=gpu.as_of,
+        overridden=entry_id in offers.overridden,
+    )
 
 
 _CATALOG_NAMES = {

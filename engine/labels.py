@@ -112,6 +112,10 @@ ERROR_HINTS: dict[str, str] = {
 }
 
 
+#: The GPU offer of the client's own servers (priced by the Owned hardware inputs), as shown.
+OWN_SERVERS = "Own servers (see Owned hardware)"
+
+
 def field_label(name: str) -> str:
     return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
 

@@ -36,9 +36,18 @@ from engine.catalog import price_data_version
 from engine.context import v
 from engine.display import CRITERION_NAMES
 from engine.evaluate import Curves, EvaluationError, default_volume_range, evaluate_with_curves
+from engine.labels import OWN_SERVERS, field_label
 from engine.model.project import Project
 from engine.model.results import Evaluation
-from engine.model.scenario import COST_COMPONENTS, CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
+from engine.model.scenario import (
+    COST_COMPONENTS,
+    CRITERIA,
+    OWNED_OFFER,
+    STRATEGIES,
+    STRATEGY_NAMES,
+    Scenario,
+)
+from engine.regions import offerings_for
 from engine.report import crossover_sentences
 from engine.version import APP_VERSION
 
@@ -385,11 +394,7 @@ def _inputs_sheet(sheet: Worksheet, project: Project, scenario: Scenario) -> Non
     names = _catalog_names(project)
     for group in assumptions(project, scenario):
         for item in group.rows:
-            label = (
-                item.label
-                or _FIELD_LABELS.get(item.name)
-                or item.name.replace("_", " ").capitalize()
-            )
+            label = item.label or field_label(item.name)
             put(sheet, row, 1, group.title)
             put(sheet, row, 2, label)
             put(sheet, row, 3, _money_unit(item.unit, cur))
@@ -416,22 +421,6 @@ def _inputs_sheet(sheet: Worksheet, project: Project, scenario: Scenario) -> Non
             row += 1
     _widths(sheet, [26, 44, 16, 14, 16, 14, 60])
 
-
-# Inputs without a label of their own (choices and catalog references), in the forms' words.
-_FIELD_LABELS = {
-    "venue": "Trains on",
-    "training_gpu": "Training GPU",
-    "training_gpu_hour_price": "Training GPU-hour price",
-    "embedding_price_per_million_tokens": "Embedding price",
-    "retrieval_latency_ms": "Retrieval latency",
-    "mode": "Serving",
-    "api_model": "API model",
-    "api_input_price_per_million": "Input price",
-    "api_output_price_per_million": "Output price",
-    "self_hosted_model": "Self-hosted model",
-    "gpu": "Serving GPU",
-    "gpu_hour_price": "GPU-hour price",
-}
 
 _CATALOG_FIELDS = {
     "base_model": "base_models",
@@ -469,6 +458,20 @@ def _catalog_names(project: Project) -> dict[tuple[str, str], str]:
             except LookupError:
                 continue
             out[("api_model", option.api_model)] = f"{price.provider} {price.name}"
+    offers = offerings_for(project.catalog_overrides)
+    for scenario in project.scenarios:
+        options = [scenario.serving.for_strategy(k) for k in STRATEGIES]
+        for field, ref in (
+            ("training_gpu_offering", scenario.fine_tuning.training_gpu_offering),
+            *(("gpu_offering", o.gpu_offering) for o in options),
+            *(("api_offering", o.api_offering) for o in options),
+        ):
+            if ref == OWNED_OFFER:
+                out[(field, ref)] = OWN_SERVERS
+            elif ref in offers.gpu:
+                out[(field, ref)] = offers.gpu[ref].name
+            elif ref in offers.api:
+                out[(field, ref)] = offers.api[ref].name
     return out
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.labels import CHECKBOX_TEXT, ERROR_HINTS, choice_label, field_label
 from engine.model.base import Estimate, field_meta
 from engine.uncertainty import NEVER_SAMPLED
 from gui.binding import Binder, Binding, OptionalNumberAdapter
@@ -42,7 +43,6 @@ from gui.forms.fields import (
     OptionalNumberField,
     format_number,
 )
-from engine.labels import CHECKBOX_TEXT, ERROR_HINTS, choice_label, field_label
 from gui.forms.range_editor import RangeEditor
 
 LABEL_WRAP_CHARS = 20

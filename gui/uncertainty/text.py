@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 
+from engine.labels import unit_text
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from engine.uncertainty import InputFlip, TornadoBar, UncertainInput, Uncertainty
 from gui import format as fmt
-from engine.labels import unit_text
 
 DISTRIBUTION_NAMES = {"triangular": "triangular", "pert": "PERT"}
 

@@ -324,3 +324,29 @@ def test_report_assumptions_carry_people_defaults_and_whose_requirements() -> No
     rag = next(g for g in groups if g.title == "People & operations: RAG")
     row = next(r for r in rag.rows if r.name == "evaluation_hours")
     assert row.value > 0 and "default" in row.source
+
+
+def test_assumptions_show_the_price_of_the_regional_offer_the_evaluation_uses() -> None:
+    """A scenario on a regional GPU offer (or the own servers) lists the GPU-hour price the
+    evaluation uses, with the offer as its source — not the catalog's US price — and the offer
+    is in the report's price list with its own source."""
+    from engine.assumptions import assumptions, reference_data
+    from engine.evaluate import context_for
+    from engine.solver import apply_candidate, solve
+
+    project = load_template("eu-insurer-claims")
+    found = solve(project).strategies["hybrid"].candidates
+    assert found
+    scenario = apply_candidate(project.scenarios[0], found[0])
+    option = scenario.serving.hybrid
+    assert option.gpu_offering, "the solver's EU setup names a GPU offer"
+    ctx = context_for(project, scenario)
+    used, _source = ctx.gpu_hour_price(ctx.gpu(option.gpu), None, option.gpu_offering)
+    rows = {r.path: r for g in assumptions(project, scenario) for r in g.rows}
+    row = rows["serving.hybrid.gpu_hour_price"]
+    assert row.value == pytest.approx(used)
+    catalog_usd = ctx.gpu(option.gpu).on_demand_usd_per_hour
+    assert row.value != pytest.approx(catalog_usd * project.usd_exchange_rate)
+    if option.gpu_offering != "owned":
+        listed = [e for e in reference_data(project, scenario) if e.entry_id == option.gpu_offering]
+        assert listed and listed[0].catalog == "GPU offer (region)" and listed[0].source

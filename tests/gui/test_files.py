@@ -94,11 +94,12 @@ def drop_files(window: MainWindow, paths: list[str] | list[QUrl]) -> bool:
 
 def test_file_menu_has_every_command(window: MainWindow) -> None:
     texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
-    assert texts[:3] == ["&New from Template…", "&Open…", "Open &Recent"]
+    assert texts[:4] == ["&New from Template…", "New from a &Brief…", "&Open…", "Open &Recent"]
     for expected in ("&Save", "Save &As…", "Re&vert", "Pre&ferences…", "&Quit"):
         assert expected in texts
     assert any("PNG" in t for t in texts)  # the exports stay
-    assert window.file_menu.actions()[2].menu() is window.recent_menu
+    recent = next(a for a in window.file_menu.actions() if a.text() == "Open &Recent")
+    assert recent.menu() is window.recent_menu
 
 
 # --- the prompt before losing work: every operation × every answer ------------------------

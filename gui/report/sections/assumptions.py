@@ -9,8 +9,9 @@ from engine.assumptions import (
     assumptions,
     reference_data,
 )
+from engine.labels import OWN_SERVERS, choice_label, field_label, unit_text
+from engine.model.scenario import OWNED_OFFER
 from gui import format as fmt
-from engine.labels import choice_label, field_label, unit_text
 from gui.report.blocks import (
     cell,
     cell_runs,
@@ -47,6 +48,8 @@ def assumption_value(row: Assumption, currency: str) -> str:
             row.path.startswith("serving.") and row.name == "api_model"
         ):
             return row.value
+        if row.name.endswith("_offering"):  # the catalog id becomes the offering's name
+            return OWN_SERVERS if row.value == OWNED_OFFER else row.value
         if any(row.name.endswith(s) for s in ("model", "gpu", "store")):
             return row.value
         return choice_label(row.value)
@@ -74,7 +77,7 @@ def assumption_notes(row: Assumption, currency: str) -> list[Run]:
         runs.append((f"range {ends[0]} – {ends[1]}{suffix}", CELL))
     if row.source:
         source = row.source
-        if row.from_catalog:
+        if row.from_catalog and source.startswith("catalog"):  # not a regional offer's price
             source = "catalog price: " + source.removeprefix("catalog: ")
         runs.append((("\n" if runs else "") + source, CELL_MUTED))
     return runs

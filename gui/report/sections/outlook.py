@@ -5,10 +5,10 @@ where the cost order turns), and the assumptions that matter, one line each."""
 from __future__ import annotations
 
 from engine.assumptions import Assumption, assumptions
+from engine.labels import field_label, unit_text
 from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
 from engine.text import one_line
 from gui import format as fmt
-from engine.labels import field_label, unit_text
 from gui.report.blocks import bullets, heading, para
 from gui.report.flow import Flowable
 from gui.report.model import ReportData, ScenarioReport
@@ -198,7 +198,13 @@ def risks_and_next_steps(data: ReportData) -> list[Flowable]:
     ]
 
 
+# Where a strategy is hosted decides residency: shown when an offering is chosen.
+HOSTING_SUFFIXES = (".api_offering", ".gpu_offering", ".training_gpu_offering")
+
+
 def _matters(row: Assumption) -> bool:
+    if row.path.endswith(HOSTING_SUFFIXES):
+        return bool(row.value)
     return (
         row.low is not None
         or row.high is not None
