@@ -17,6 +17,7 @@ reported.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from engine.catalog import CatalogError
 from engine.evaluate import EvaluationError
 from engine.model.brief import DONT_KNOW, Brief, BriefAssumption, ProjectBrief
 from engine.model.project import SHARED_SECTIONS, Project
-from engine.solver import Candidate, solve
+from engine.solver import Candidate, agrees, plain_value, solve
 
 # How a document-change answer reads as inputs: (share of the corpus changed per month %,
 # days between changes of a material fact).  Weekly policy updates are the insurer case's
@@ -412,15 +413,6 @@ def _dump(project: Project) -> dict[str, Any]:
     return data
 
 
-def _normal(value: Any) -> Any:
-    """A value as the file would hold it (so 8.0 and 8 compare equal)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items()}
-    return value
-
-
 # --- applying ------------------------------------------------------------------------------
 
 
@@ -445,7 +437,9 @@ def apply_brief(
         if path not in applied_before:
             return False
         try:
-            return bool(_normal(_get(original, index, path)) != _normal(applied_before[path]))
+            return bool(
+                plain_value(_get(original, index, path)) != plain_value(applied_before[path])
+            )
         except KeyError:
             return True
 
@@ -478,6 +472,16 @@ def apply_brief(
         for key in SOLVE_ORDER:
             strategy = solution.strategies[key]
             pick = _agreeing(strategy.candidates, chosen, hand_edited)
+            if pick is None and chosen and strategy.candidates:
+                # The cheapest setups change a field another strategy's choice set (the
+                # retrieval RAG and hybrid share, the base model fine-tuning and hybrid share):
+                # search again among the setups that keep those choices.
+                with contextlib.suppress(EvaluationError, CatalogError, ValueError):
+                    again = solve_fn(
+                        project, scenario, keep=SOLVER_KEEP, agree_with=chosen, only=(key,)
+                    ).strategies[key]
+                    strategy = again if again.candidates else strategy
+                    pick = _agreeing(strategy.candidates, chosen, hand_edited)
             if pick is None:
                 why = "; ".join(strategy.unmet) or (
                     "its cheapest setups need a field edited by hand or a choice another "
@@ -551,7 +555,6 @@ def _agreeing(
     for candidate in candidates:
         if any(hand_edited(p) for p in candidate.changes):
             continue
-        shared = [p for p in candidate.changes if p in chosen]
-        if all(_normal(chosen[p]) == _normal(candidate.changes[p]) for p in shared):
+        if agrees(candidate.changes, chosen):
             return candidate
     return None

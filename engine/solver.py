@@ -451,6 +451,8 @@ def solve(
     should_stop: StopFn | None = None,
     keep_model_size: bool = True,
     min_parameters_billion: float | None = None,
+    agree_with: Mapping[str, Any] | None = None,
+    only: tuple[str, ...] = STRATEGIES,
 ) -> Solution:
     """The cheapest setups meeting every must, per strategy (see the module docstring).
 
@@ -459,6 +461,10 @@ def solve(
     the offering, the precision and the streams, not the model class the consultant chose.
     ``min_parameters_billion`` sets a floor of its own; with ``keep_model_size=False`` and no
     floor, any model in the catalog is a candidate (a smaller one is flagged in the trades).
+
+    ``agree_with`` (scenario field path → value) keeps only setups that leave those fields as
+    given — e.g. the retrieval RAG was given, which the hybrid shares; ``only`` limits the
+    search to some strategies.
     """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
@@ -474,7 +480,7 @@ def solve(
     q = q0 * growth_vector(ctx)
     allowed, region = _region_rule(scenario)
     out: dict[str, StrategySolution] = {}
-    for key in STRATEGIES:
+    for key in only:
         floor, floor_words = _model_floor(ctx, key, keep_model_size, min_parameters_billion)
         out[key] = _solve_strategy(
             project,
@@ -490,6 +496,7 @@ def solve(
             current,
             floor,
             floor_words,
+            agree_with or {},
         )
     return Solution(
         scenario=scenario.name,
@@ -497,6 +504,22 @@ def solve(
         strategies=out,
         seconds=time.perf_counter() - started,
     )
+
+
+def plain_value(value: Any) -> Any:
+    """A value as the file would hold it (so 8.0 and 8 compare equal)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain_value(v) for k, v in value.items()}
+    if isinstance(value, Estimate):
+        return plain_value(value.model_dump(exclude_none=True))
+    return value
+
+
+def agrees(changes: Mapping[str, Any], fixed: Mapping[str, Any]) -> bool:
+    """Whether a setup's changes leave every field in ``fixed`` at its value there."""
+    return all(plain_value(fixed[p]) == plain_value(v) for p, v in changes.items() if p in fixed)
 
 
 def _model_floor(
@@ -545,6 +568,7 @@ def _solve_strategy(
     current: Any,
     floor: float = 0.0,
     floor_words: str = "",
+    agree_with: Mapping[str, Any] | None = None,
 ) -> StrategySolution:
     name = STRATEGY_NAMES[key]
     prompt = prompt_tokens(ctx, key)
@@ -656,6 +680,17 @@ def _solve_strategy(
         r_needs_serving = np.array([rg is not None and "serving" in rg for rg in r.region])
         s_in_region = np.array([rg in (region, "own") for rg in serving.region])
         feasible &= ~(r_needs_serving[None, :] & ~s_in_region[:, None])
+    if agree_with and not unmet:
+        s_ok = np.array(
+            [agrees(serving.describe(i)[0], agree_with) for i in range(len(serving.tco))]
+        )
+        r_ok = np.array([agrees(r.describe(j)[0], agree_with) for j in range(len(r.tco))])
+        feasible &= s_ok[:, None] & r_ok[None, :]
+        if not np.any(feasible):
+            unmet.append(
+                f"{name}: no setup that keeps the choices made for the other strategies "
+                "meets every must"
+            )
     if unmet:
         return StrategySolution(key, name, [], searched, current_tco, current_ok, unmet)
     flat = np.where(feasible, total, np.inf).ravel()
@@ -803,6 +838,37 @@ def _model_trade(candidate: Candidate, scenario: Scenario, key: str, ctx: Contex
     return []
 
 
+# Fields two strategies share: RAG and hybrid retrieve alike; fine-tuning and hybrid train the
+# same base model.  A setup that changes one changes the other strategy too.
+_SHARED = (
+    ("rag.", ("rag", "hybrid"), "retrieval"),
+    ("fine_tuning.base_model", ("fine_tuning", "hybrid"), "base model"),
+)
+
+
+def _shared_trade(candidate: Candidate, scenario: Scenario, key: str) -> list[str]:
+    """Say when applying a setup also changes another strategy (through a shared field)."""
+    out = []
+    for prefix, keys, what in _SHARED:
+        if key not in keys:
+            continue
+        changed = any(
+            path.startswith(prefix) and plain_value(value) != plain_value(_current(scenario, path))
+            for path, value in candidate.changes.items()
+        )
+        if changed:
+            others = " and ".join(STRATEGY_NAMES[k] for k in keys if k != key)
+            out.append(f"also changes {others}'s {what} (shared)")
+    return out
+
+
+def _current(scenario: Scenario, path: str) -> Any:
+    node: Any = scenario
+    for part in path.split("."):
+        node = getattr(node, part, None)
+    return node
+
+
 def _with_trades(
     candidates: list[Candidate], ctx: Context, scenario: Scenario, key: str
 ) -> list[Candidate]:
@@ -813,7 +879,11 @@ def _with_trades(
     out = [
         dataclasses.replace(
             best,
-            trades=["cheapest that meets every must", *_model_trade(best, scenario, key, ctx)],
+            trades=[
+                "cheapest that meets every must",
+                *_model_trade(best, scenario, key, ctx),
+                *_shared_trade(best, scenario, key),
+            ],
         )
     ]
     for c in candidates[1:]:
@@ -821,6 +891,7 @@ def _with_trades(
         same = extra == nf.money(0.0, ctx.money)
         trades = ["same cost" if same else f"+{extra} over the horizon"]
         trades += _model_trade(c, scenario, key, ctx)
+        trades += _shared_trade(c, scenario, key)
         if c.latency_p95 < best.latency_p95 - 0.05:
             trades.append(
                 f"faster: p95 {nf.fixed(c.latency_p95, 2)} s against "

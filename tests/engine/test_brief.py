@@ -78,7 +78,8 @@ def _solve_in_turn(project: Project) -> Project:
     """The form route: Scenario → Find Cheapest Setup… → Apply, strategy by strategy, taking
     each time the cheapest setup that keeps what an earlier Apply chose (RAG and hybrid share
     the retrieval fields, fine-tuning and hybrid the base model: a later Apply must not undo
-    an earlier one)."""
+    an earlier one; the solver's trades say "also changes … (shared)" for the others), searching
+    again among the setups that keep those choices when the cheapest few do not."""
     chosen: dict[str, object] = {}
     for key in ("rag", "fine_tuning", "hybrid"):
         found = solve(project, project.scenarios[0]).strategies[key]
@@ -87,6 +88,9 @@ def _solve_in_turn(project: Project) -> Project:
             for c in found.candidates
             if all(chosen.get(path, value) == value for path, value in c.changes.items())
         ]
+        if not agreeing and chosen:  # search among the setups that keep the earlier choices
+            again = solve(project, project.scenarios[0], agree_with=chosen, only=(key,))
+            agreeing = again.strategies[key].candidates
         if agreeing:
             chosen.update(agreeing[0].changes)
             project = _with_scenario(project, apply_candidate(project.scenarios[0], agreeing[0]))

@@ -96,3 +96,29 @@ def test_trades_name_models_as_the_client_reads_them() -> None:
         for name in named.groups():
             assert ":" not in name and not re.fullmatch(r"[a-z0-9.\-]+", name), text
     assert not any(re.search(r"\+\D+ 0\.00 over", t) for t in trades), trades
+
+
+def test_a_setup_that_changes_a_shared_field_says_so_and_agree_with_keeps_it() -> None:
+    """RAG and hybrid share the retrieval: a hybrid setup that changes it says it also changes
+    RAG's; searching with agree_with keeps RAG's retrieval as given."""
+    project = load_template("eu-insurer-claims")
+    rag = solve(project).strategies["rag"].candidates[0]
+    retrieval = {p: v for p, v in rag.changes.items() if p.startswith("rag.")}
+    assert retrieval
+    hybrid = solve(project, only=("hybrid",)).strategies
+    assert set(hybrid) == {"hybrid"}
+    rag_now = project.scenarios[0].rag
+    changing = [
+        c
+        for c in hybrid["hybrid"].candidates
+        if any(
+            p.startswith("rag.") and getattr(rag_now, p.split(".")[1]) != v
+            for p, v in c.changes.items()
+        )
+    ]
+    assert changing and all("also changes RAG's retrieval (shared)" in c.trades for c in changing)
+    kept = solve(project, agree_with=retrieval, only=("hybrid",)).strategies["hybrid"]
+    assert kept.candidates
+    for candidate in kept.candidates:
+        for path, value in retrieval.items():
+            assert candidate.changes.get(path, value) == value
