@@ -74,8 +74,11 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
+# Two worker processes (pytest-xdist; each its own QApplication and settings): the suite is
+# CPU-bound, so this halves it on a 2-core machine.  PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(PYTEST_WORKERS)
 
 # The engine must run without Qt: the same engine tests with PySide6 and pyqtgraph made unimportable.
 engine-without-qt: $(STAMP)

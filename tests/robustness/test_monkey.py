@@ -36,7 +36,7 @@ from pytestqt.qtbot import QtBot
 from engine.model import Project
 from gui.mainwindow import MainWindow
 
-pytestmark = [pytest.mark.gui, pytest.mark.uncertainty]
+pytestmark = [pytest.mark.gui, pytest.mark.uncertainty, pytest.mark.slow]
 
 SEEDS = int(os.environ.get("MONKEY_SEEDS", "4"))
 ACTIONS = int(os.environ.get("MONKEY_ACTIONS", "200"))
