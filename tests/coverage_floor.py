@@ -19,7 +19,7 @@ from pathlib import Path
 import coverage
 
 # Per cent of statements run by the suite; raised with --update, never lowered by hand.
-FLOORS = {"engine": 0, "gui": 0}
+FLOORS = {"engine": 94, "gui": 92}
 
 ROOT = Path(__file__).resolve().parents[1]
 
