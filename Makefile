@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM_TEST := offscreen
 
-.PHONY: run test lint imports typecheck pytest engine-without-qt bench sysdeps ci-sysdeps xcb-check install uninstall clean screenshots monkey
+.PHONY: run test lint imports typecheck pytest engine-without-qt bench sysdeps ci-sysdeps xcb-check install uninstall clean screenshots monkey coverage
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory sysdeps
@@ -74,8 +74,11 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
+# Two worker processes (pytest-xdist; each its own QApplication and settings): the suite is
+# CPU-bound, so this halves it on a 2-core machine.  PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(PYTEST_WORKERS)
 
 # The engine must run without Qt: the same engine tests with PySide6 and pyqtgraph made unimportable.
 engine-without-qt: $(STAMP)
@@ -83,6 +86,14 @@ engine-without-qt: $(STAMP)
 	  -o addopts="--strict-markers -ra" -W "ignore::pytest.PytestConfigWarning"
 
 test: lint imports typecheck pytest engine-without-qt
+
+# The suite again under coverage (slower, so apart from `make test`; CI runs both): the line
+# coverage of engine/ and gui/ must not fall below tests/coverage_floor.py's floors, which
+# only rise (`$(PY) -m tests.coverage_floor --update` after a run that raised them).
+coverage: $(STAMP)
+	rm -f .coverage
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --cov --cov-report=
+	$(PY) -m tests.coverage_floor
 
 # The app on a plain X server through Qt's real X11 plugin (xcb, not offscreen), as a desktop
 # user starts it: every template's --smoke-test (one edit → redraw) and the first-start size.
@@ -92,7 +103,7 @@ xcb-check: $(STAMP) ci-sysdeps
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m gui.screenshots docs/screenshots
 
-# The long monkey: 500 seeds × 200 actions on the real window (make test runs 20 seeds).
+# The long monkey: 500 seeds × 200 actions on the real window (make test runs 4).
 monkey: $(STAMP)
 	MONKEY_SEEDS=500 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/robustness/test_monkey.py
 
@@ -100,7 +111,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .coverage
 
 # --- Packaging: the PyInstaller one-folder app, its archive, the frozen smoke test.
 .PHONY: package smoke-frozen install-desktop

@@ -9,6 +9,10 @@ import importlib.abc
 import os
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Price data a user imported on this machine must not leak into the tests: an empty folder.
@@ -29,3 +33,108 @@ if os.environ.get("FTRAG_BLOCK_QT") == "1":
         if name.split(".")[0] in BLOCKED:
             del sys.modules[name]
     sys.meta_path.insert(0, _BlockQt())
+
+
+# --- Background work: opt-in, and nothing left running -------------------------------------
+#
+# A window whose scenario has ranges starts a Monte Carlo run once its edits pause, and a shown
+# decision map computes; a test that is not about them pays for them (every window build) and
+# races with them.  So, for every test, the runners' ``autostart`` is off unless the test asks:
+#
+#     @pytest.mark.uncertainty    the window's Monte Carlo runs by itself, as in the app
+#     @pytest.mark.decision_map   the decision map computes by itself when shown
+#
+# (``runner.run_now()`` starts a run either way.)  After every test, nothing may still run: the
+# worker pools must drain within a grace period and no Python thread the test started may
+# still be alive; a failure names what was left.
+
+#: How long a test's background work may take to stop once its windows are closed (a stale run
+#: stops at its next engine call; generous, for a loaded machine).
+DRAIN_MS = 10_000
+
+
+def _qt_loaded() -> bool:
+    return "PySide6.QtCore" in sys.modules and os.environ.get("FTRAG_BLOCK_QT") != "1"
+
+
+def _worker_pools() -> dict[str, object]:
+    """The application's thread pools that exist so far, by name."""
+    from PySide6.QtCore import QThreadPool
+
+    pools: dict[str, object] = {"global": QThreadPool.globalInstance()}
+    uncertainty = sys.modules.get("gui.uncertainty.worker")
+    if uncertainty is not None and uncertainty._pool is not None:
+        pools["Monte Carlo / decision map"] = uncertainty._pool
+    solver = sys.modules.get("gui.solver_dialog")
+    if solver is not None and solver._POOL is not None:
+        pools["solver"] = solver._POOL
+    return pools
+
+
+@pytest.fixture(autouse=True)
+def _background_work(request: pytest.FixtureRequest) -> Iterator[None]:
+    qt = _qt_loaded()
+    mp = pytest.MonkeyPatch()
+    if qt:
+        from gui.decision_map.worker import MapRunner
+        from gui.uncertainty.worker import UncertaintyRunner
+
+        if request.node.get_closest_marker("uncertainty") is None:
+            mp.setattr(UncertaintyRunner, "autostart", False)
+        if request.node.get_closest_marker("decision_map") is None:
+            mp.setattr(MapRunner, "autostart", False)
+    threads_before = set(threading.enumerate())
+    try:
+        yield
+    finally:
+        mp.undo()
+    _check_nothing_left_running(threads_before, qt)
+
+
+def _left_open() -> list[str]:
+    """Windows and dialogs still on screen, and timers still ticking in any top-level widget
+    that survived the test (a window the test built without handing it to qtbot)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    if not isinstance(QApplication.instance(), QApplication):
+        return []
+    left = []
+    for widget in QApplication.topLevelWidgets():
+        name = f"{type(widget).__name__} {widget.windowTitle()!r}".rstrip(" '")
+        if widget.isVisible():
+            left.append(f"{name} still shown")
+        timers = [t for t in widget.findChildren(QTimer) if t.isActive()]
+        if timers:
+            left.append(f"{name}: {len(timers)} timer(s) still active")
+    return left
+
+
+def _check_nothing_left_running(threads_before: set[threading.Thread], qt: bool) -> None:
+    busy = []
+    if qt:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        # The test's windows are closed (pytest-qt tears them down before this fixture): let
+        # their deferred deletions and the cancellations they cause happen.
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            QCoreApplication.processEvents()
+        busy = [
+            f"{name} pool ({pool.activeThreadCount()} running)"  # type: ignore[attr-defined]
+            for name, pool in _worker_pools().items()
+            if not pool.waitForDone(DRAIN_MS)  # type: ignore[attr-defined]
+        ]
+        busy += _left_open()
+    left = [
+        t
+        for t in set(threading.enumerate()) - threads_before
+        if not isinstance(t, threading._DummyThread)  # Qt's pool threads, seen from Python
+    ]
+    for thread in left:
+        thread.join(DRAIN_MS / 1000)
+    alive = [t.name for t in left if t.is_alive()]
+    if busy or alive:
+        pytest.fail(
+            "the test left background work running: " + ", ".join(busy + alive), pytrace=False
+        )

@@ -19,7 +19,7 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QTimer, Signal
 
@@ -136,6 +136,11 @@ class MapRunner(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
+    #: Whether showing the map (or an edit while it is shown) starts a computation by itself
+    #: once the edits pause.  Switched off (process-wide) by the test suite for windows whose
+    #: tests are not about the map; :meth:`run_now` still starts one.
+    autostart: ClassVar[bool] = True
+
     def __init__(
         self,
         document: Any,
@@ -238,7 +243,8 @@ class MapRunner(QObject):
     def _schedule(self) -> None:
         if self.axes is None or self.document.evaluation is None:
             return
-        self._timer.start()
+        if self.autostart:
+            self._timer.start()
         self.scheduled.emit()
 
     def _submit(self) -> None:

@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np  # noqa: F401 - imported on the GUI thread before any run (see above)
 from PySide6.QtCore import (
@@ -277,6 +277,11 @@ class UncertaintyRunner(QObject):
     failed = Signal(str)
     cleared = Signal()
 
+    #: Whether a fresh evaluation starts a run by itself once the edits pause.  Switched off
+    #: (process-wide) by the test suite for windows whose tests are not about the analysis, so
+    #: that building a window does not start a Monte Carlo run; :meth:`run_now` still starts one.
+    autostart: ClassVar[bool] = True
+
     def __init__(
         self,
         document: Any,
@@ -412,7 +417,8 @@ class UncertaintyRunner(QObject):
             self.seed,
             project.distribution,
         )
-        self._timer.start()  # runs once the edits pause (restarted by every edit)
+        if self.autostart:
+            self._timer.start()  # runs once the edits pause (restarted by every edit)
         self.scheduled.emit()
 
     def _submit(self) -> None:

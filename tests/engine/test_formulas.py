@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.catalog import api_models, shipped_catalogs
-from engine.context import DAYS_PER_MONTH, v
+from engine.context import v
 from engine.costs import cost_models, retrain_months
 from engine.evaluate import context_for, evaluate
 from engine.hardware import kv_bytes_per_token, min_gpus_for, serving_plan, training_plan
@@ -219,7 +219,12 @@ def test_retrains_are_counted_strictly_inside_the_horizon(months, interval, expe
     found = retrain_months(ctx_for(s), interval)
     assert len(found) == expected
     assert all(0 <= m < months for m in found)
-    assert math.isclose(DAYS_PER_MONTH * 12, 365)
+    # A month is a twelfth of a year: the horizon the retrains are counted in, as the
+    # evaluation shows it, is 365 days a year, and a yearly retrain lands on month 12, 24, …
+    shown = evaluate(Project(scenarios=[s])).strategies["fine_tuning"].figures["retrains"]
+    horizon = {i.name: i.value for i in shown.inputs}["horizon"]
+    assert horizon == pytest.approx(365 * months / 12)
+    assert retrain_months(ctx_for(s), 365) == list(range(12, months, 12))
 
 
 def test_freshness_target_forces_a_retrain_cadence_and_its_cost() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from engine.evaluate import evaluate
 from engine.model import Project
-from engine.scoring import freshness_score, latency_score
+from engine.scoring import CRITERIA, freshness_score, latency_score
 from engine.templates import load_template
 
 
@@ -22,6 +22,17 @@ def test_each_weight_flip_point_really_flips_the_recommendation(template: str) -
     ev = evaluate(project)
     if template == "seed-enterprise":  # a close call: some weight flips it
         assert ev.flip_points
+    # Every weight swept over 0–100 (the others as they are): a weight without a flip point
+    # never changes the recommendation, and one with a flip point keeps it up to that point.
+    # (Two templates have no flip point at all: this sweep is what checks them.)
+    flips = {flip.parameter.split(".")[1]: flip for flip in ev.flip_points}
+    current = ev.recommendation.strategy
+    for criterion in CRITERIA:
+        flip = flips.get(criterion)
+        for weight in range(0, 101, 5):
+            winner = evaluate(with_weight(project, criterion, weight)).recommendation.strategy
+            if flip is None or (weight - flip.value) * (flip.current - flip.value) > 0:
+                assert winner == current, (criterion, weight, flip)
     for flip in ev.flip_points:
         criterion = flip.parameter.split(".")[1]
         step = 0.05 if flip.value > flip.current else -0.05

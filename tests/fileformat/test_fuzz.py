@@ -105,6 +105,7 @@ def _mutations(rng: random.Random, data: bytes) -> bytes:
     return rng.randbytes(rng.randint(0, 200))  # noise
 
 
+@pytest.mark.slow  # the longest single test (≈ 30 s): 10,000 files through the reader
 def test_ten_thousand_mutated_files_raise_only_the_file_error() -> None:
     rng = random.Random(20261125)
     outcomes = {"refused": 0, "loaded": 0}

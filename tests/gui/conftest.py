@@ -22,7 +22,10 @@ def _qt_test_mode(qapp: QApplication) -> None:
     QStandardPaths.setTestModeEnabled(True)
     install_renderer()  # as the app does at start (views are also tested without a window)
     qapp.setOrganizationName("FTRAG Advisor tests")
-    qapp.setApplicationName("FTRAG Advisor tests")
+    # One settings file and data folder per pytest-xdist worker: tests in parallel processes
+    # must not read each other's remembered choices or recovery copies.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    qapp.setApplicationName(f"FTRAG Advisor tests {worker}".rstrip())
 
 
 @pytest.fixture

@@ -261,6 +261,8 @@ def test_a_command_set_refuses_a_duplicate_id_or_an_unknown_menu(window: MainWin
 # --- every command, through the menu bar ---------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.decision_map  # File → Export Decision Map needs a drawn map
 def test_every_command_through_the_menu_bar(
     window: MainWindow,
     answers: Answers,

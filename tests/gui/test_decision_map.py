@@ -22,7 +22,8 @@ from engine.templates import load_template
 from gui.decision_map.view import region_color
 from gui.mainwindow import MainWindow
 
-pytestmark = pytest.mark.gui
+# Every window here computes its decision map by itself, as in the app (see tests/conftest.py).
+pytestmark = [pytest.mark.gui, pytest.mark.decision_map]
 
 VOLUME = Axis("workload.queries_per_month", 1_000, 1e8)
 COST_WEIGHT = Axis("weights.cost", 0, 100)

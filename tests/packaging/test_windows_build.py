@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -60,24 +61,47 @@ def test_the_zip_is_named_for_windows_x86_64() -> None:
     assert build_windows.zip_path().name == f"ftrag-advisor-{version}-windows-x86_64.zip"
 
 
-def test_smoke_runs_wait_for_the_program_not_for_its_inherited_pipes() -> None:
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (an orphan nobody has reaped yet)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self/stat").exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def test_smoke_runs_wait_for_the_program_not_for_its_inherited_pipes(tmp_path: Path) -> None:
     """Under Wine, the desktop process the first window starts keeps the program's output
     pipes open: the smoke test must still finish each run when the program exits."""
-    import time
+    import signal
 
     sys.path.insert(0, str(ROOT / "packaging"))
     try:
         import smoke_test
     finally:
         sys.path.remove(str(ROOT / "packaging"))
+    pid_file = tmp_path / "grandchild.pid"
     code = (
         "import subprocess, sys; "
-        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(8)']); "
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid)); "
         "print('done → ok'); sys.stderr.write('note\\n')"
     )
-    started = time.perf_counter()
     finished = smoke_test.run_captured([sys.executable, "-c", code], dict(os.environ), 60)
-    assert time.perf_counter() - started < 7  # not the grandchild's 8 s
+    grandchild = int(pid_file.read_text())
+    try:
+        # Ordering, not a stopwatch: the run was over while the grandchild, which holds the
+        # program's pipes, was still running.
+        assert _running(grandchild)
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(grandchild, signal.SIGTERM)
     assert finished.returncode == 0
     assert finished.stdout == "done → ok\n"
     assert finished.stderr == "note\n"

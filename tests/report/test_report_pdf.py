@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdf
@@ -23,7 +23,7 @@ from engine.templates import load_template, template_names
 from gui import format as fmt
 from gui.report import ReportError, default_paper, render_page_images, render_report
 from gui.report.content import long_date
-from gui.report.render import report_data
+from gui.report.render import RenderResult, report_data
 from gui.report.safe_document import SafeTextDocument
 
 pytestmark = pytest.mark.gui
@@ -47,6 +47,27 @@ def pdf_text(path: Path) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
 
 
+Rendered = Callable[..., tuple[Path, RenderResult]]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """A template's report, rendered once per module for each distinct set of options: the
+    tests that read the same report share its PDF (each run is seconds of layout).  Called
+    under the en_US locale of the autouse fixture, like every render in this module."""
+    folder = tmp_path_factory.mktemp("reports")
+    cache: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[Path, RenderResult]] = {}
+
+    def render(name: str, **options: object) -> tuple[Path, RenderResult]:
+        key = (name, tuple(sorted(options.items())))
+        if key not in cache:
+            out = folder / f"{len(cache)}-{name}.pdf"
+            cache[key] = (out, render_report(load_template(name), out, **options))  # type: ignore[arg-type]
+        return cache[key]
+
+    return render
+
+
 @pytest.fixture
 def requested_resources() -> list[str]:
     return []
@@ -65,10 +86,9 @@ def record_resources(monkeypatch: pytest.MonkeyPatch, requested_resources: list[
 
 
 @pytest.mark.parametrize("name", template_names())
-def test_a_pdf_from_every_template(name: str, tmp_path: Path) -> None:
+def test_a_pdf_from_every_template(name: str, rendered: Rendered) -> None:
     project = load_template(name)
-    out = tmp_path / f"{name}.pdf"
-    result = render_report(project, out, source_name=f"{name}.ftrag", paper="a4", mode="full")
+    out, result = rendered(name, source_name=f"{name}.ftrag", paper="a4", mode="full")
 
     assert out.read_bytes()[:5] == b"%PDF-"
     reader = pypdf.PdfReader(out)
@@ -94,10 +114,10 @@ def test_a_pdf_from_every_template(name: str, tmp_path: Path) -> None:
     assert "ﬁ" not in text  # no ligatures: "file" and hashes copy as typed
 
 
-def test_the_support_example_reads_like_the_screen(tmp_path: Path) -> None:
-    project = load_template("support-assistant")
-    out = tmp_path / "support.pdf"
-    render_report(project, out, source_name="support-assistant.ftrag", mode="full")
+def test_the_support_example_reads_like_the_screen(rendered: Rendered) -> None:
+    out, _ = rendered(
+        "support-assistant", source_name="support-assistant.ftrag", paper="a4", mode="full"
+    )
     text = " ".join(pdf_text(out))
     assert "RAG is recommended in each" in text
     assert "USD 19,629" in text and "USD 141,944" in text and "USD 77,116" in text
@@ -156,7 +176,7 @@ def test_the_rich_text_document_serves_only_what_was_registered() -> None:
     assert "file:///etc/passwd" in doc.refused
 
 
-def test_the_footer_fingerprint_changes_with_any_input(tmp_path: Path) -> None:
+def test_the_footer_fingerprint_changes_with_any_input(tmp_path: Path, rendered: Rendered) -> None:
     project = load_template("seed-enterprise")
     changed = Project.model_validate(
         project.model_dump(mode="json")
@@ -170,9 +190,9 @@ def test_the_footer_fingerprint_changes_with_any_input(tmp_path: Path) -> None:
             ]
         }
     )
-    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    render_report(project, first, source_name="enterprise.ftrag")
-    render_report(changed, second, source_name="enterprise.ftrag")
+    first, _ = rendered("seed-enterprise", source_name="enterprise.ftrag", paper="letter")
+    second = tmp_path / "b.pdf"
+    render_report(changed, second, source_name="enterprise.ftrag", paper="letter")
 
     def fingerprint(path: Path) -> str:
         first_page = " ".join(pypdf.PdfReader(path).pages[0].extract_text().split())
@@ -188,9 +208,8 @@ def test_the_footer_fingerprint_changes_with_any_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("paper", "size_pt"), [("a4", (595, 842)), ("letter", (612, 792))])
-def test_paper_sizes(paper: str, size_pt: tuple[int, int], tmp_path: Path) -> None:
-    out = tmp_path / f"{paper}.pdf"
-    render_report(load_template("seed-enterprise"), out, paper=paper)  # type: ignore[arg-type]
+def test_paper_sizes(paper: str, size_pt: tuple[int, int], rendered: Rendered) -> None:
+    out, _ = rendered("seed-enterprise", source_name="enterprise.ftrag", paper=paper)
     for page in pypdf.PdfReader(out).pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert (round(width), round(height)) == size_pt

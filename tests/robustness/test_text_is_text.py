@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -28,15 +30,29 @@ CORPUS = [
 ]
 
 
+def displayed(label: QLabel) -> str:
+    """What a label shows: its text, or the text Qt renders when it takes it for markup
+    (rich text, or automatic and the text looks like markup)."""
+    text = label.text()
+    form = label.textFormat()
+    if form == Qt.TextFormat.PlainText or (
+        form == Qt.TextFormat.AutoText and not QtGui.Qt.mightBeRichText(text)
+    ):
+        return text
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
 def rich_labels_showing(root: QWidget, needle: str) -> list[str]:
-    """Labels that would interpret ``needle`` as rich text."""
-    bad = []
-    for label in root.findChildren(QLabel):
-        text = label.text()
-        plain = label.textFormat() == Qt.TextFormat.PlainText
-        if needle[:40] in text and not plain and "<" in text:
-            bad.append(text[:80])
-    return bad
+    """Labels that hold ``needle`` as it was typed but show something else: Qt takes their
+    text for markup (tags, entities, white space), so the reader does not see the string."""
+    probe = needle[:40]
+    return [
+        label.text()[:80]
+        for label in root.findChildren(QLabel)
+        if probe in label.text() and probe not in displayed(label)
+    ]
 
 
 def test_the_check_catches_a_rich_label(qtbot: QtBot) -> None:
@@ -44,6 +60,13 @@ def test_the_check_catches_a_rich_label(qtbot: QtBot) -> None:
     qtbot.addWidget(host)
     QLabel(CORPUS[0], host)  # AutoText: Qt would render the markup
     assert rich_labels_showing(host, CORPUS[0])
+    # Entities and white space are markup too, in a label that takes its text as rich text.
+    for needle in (CORPUS[2], CORPUS[6]):
+        label = QLabel(f"<b>Client:</b> {needle}", host)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        assert rich_labels_showing(host, needle) == [label.text()[:80]]
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        assert rich_labels_showing(host, needle) == []
 
 
 @pytest.mark.parametrize("name", CORPUS, ids=range(len(CORPUS)))
@@ -66,3 +89,5 @@ def test_project_strings_show_literally(
     assert name[:40] in window.windowTitle() or name[:40].replace("\t", " ") in window.windowTitle()
     assert window.scenario_combo.currentText().startswith(scenario_name[:40])
     assert rich_labels_showing(window, name) == []
+    # Not vacuous: the scenario's name is on screen in labels, and shown as typed.
+    assert any(scenario_name[:40] in displayed(label) for label in window.findChildren(QLabel))
