@@ -92,7 +92,7 @@ test: lint imports typecheck pytest engine-without-qt
 # only rise (`$(PY) -m tests.coverage_floor --update` after a run that raised them).
 coverage: $(STAMP)
 	rm -f .coverage
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --cov --cov-report=
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(PYTEST_WORKERS) --cov --cov-report=
 	$(PY) -m tests.coverage_floor
 
 # The app on a plain X server through Qt's real X11 plugin (xcb, not offscreen), as a desktop

@@ -107,6 +107,13 @@ def _left_open() -> list[str]:
         timers = [t for t in widget.findChildren(QTimer) if t.isActive()]
         if timers:
             left.append(f"{name}: {len(timers)} timer(s) still active")
+        if widget.isVisible() or timers:
+            # Reported once, here: closed so that the next test starts clean (one leftover
+            # must fail its own test, not every test after it).
+            for timer in timers:
+                timer.stop()
+            widget.close()
+            widget.deleteLater()
     return left
 
 
