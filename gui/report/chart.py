@@ -72,20 +72,6 @@ def chart_uses_log_cost_axis(curves: Curves) -> bool:
     )
 
 
-def paint_crossover_chart(
-    painter: QPainter,
-    dev: Device,
-    rect: QRectF,
-    curves: Curves,
-    evaluation: Evaluation,
-    *,
-    bands: tuple[NDArray[np.float64], Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]]]
-    | None = None,
-) -> None:
-    """Draw the chart into ``rect`` (see :func:`draw_crossover_chart`)."""
-    draw_crossover_chart(painter, dev, rect, curves, evaluation, bands=bands)
-
-
 def draw_crossover_chart(
     painter: QPainter,
     dev: Device,
