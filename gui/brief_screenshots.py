@@ -117,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"fields typed: {counts['typed']}, choices clicked: {counts['clicked']}, "
             f"buttons: {counts['buttons']}; recommended: {chosen}\n"
         )
+        dialog.close()
         window.close()
     return 0
 
