@@ -72,6 +72,18 @@ def chart_uses_log_cost_axis(curves: Curves) -> bool:
     )
 
 
+def draw_backed_text(painter: QPainter, box: QRectF, origin: QPointF, text: str) -> None:
+    """``text`` from ``origin`` on a white, slightly see-through ``box``: the lines behind it
+    show faintly but never run across the words (the charts' "today" labels)."""
+    fill = QColor("white")
+    fill.setAlpha(225)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRect(box)
+    painter.setPen(QColor(INK))
+    painter.drawText(origin, text)
+
+
 def draw_crossover_chart(
     painter: QPainter,
     dev: Device,
@@ -391,13 +403,9 @@ def draw_crossover_chart(
     # Today's label, at the top of its line.
     box_today = today_box()
     if box_today is not None:
-        fill = QColor("white")
-        fill.setAlpha(225)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRect(box_today)
-        painter.setPen(QColor(INK))
-        painter.drawText(
+        draw_backed_text(
+            painter,
+            box_today,
             QPointF(box_today.left() + pt(2), box_today.top() + pt(1) + label_metrics.ascent()),
             f"today: {fmt.count(q0)}/month",
         )
