@@ -134,6 +134,11 @@ class _Plan:
         if text:
             self.assumptions.append(BriefAssumption(path=path, text=text, dont_know=dont_know))
 
+    def unknown(self, path: str, spread: tuple[float, float, float], text: str) -> None:
+        """An answer the person does not know: a range (likely, low, high) that the uncertainty
+        analysis samples, and the assumption saying so, marked as a "don't know"."""
+        self.set(path, _ranged(*spread), text, dont_know=True)
+
 
 def _plan(brief: Brief) -> _Plan:
     plan = _Plan()
@@ -152,22 +157,20 @@ def _plan(brief: Brief) -> _Plan:
         plan.set("workload.queries_per_month", float(now))
     elif year != dk:
         likely = float(year) / (1 + UNKNOWN_GROWTH[0] / 100) ** 12
-        plan.set(
+        plan.unknown(
             "workload.queries_per_month",
-            _ranged(likely, float(year) / 10, float(year)),
+            (likely, float(year) / 10, float(year)),
             f"Questions a month at launch: don't know — {_n(likely)} assumed (a year's "
             f"growth back from {_n(float(year))}), sampled from {_n(float(year) / 10)} to "
             f"{_n(float(year))}.",
-            dont_know=True,
         )
     else:
         likely, low, high = UNKNOWN_QUERIES
-        plan.set(
+        plan.unknown(
             "workload.queries_per_month",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"Questions a month: don't know — {_n(likely)} assumed, sampled from {_n(low)} to "
             f"{_n(high)} in the uncertainty analysis.",
-            dont_know=True,
         )
     if growth_known:
         start, later = float(now), float(year)
@@ -188,12 +191,11 @@ def _plan(brief: Brief) -> _Plan:
             )
     else:
         likely, low, high = UNKNOWN_GROWTH
-        plan.set(
+        plan.unknown(
             "workload.monthly_growth_pct",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"Growth: don't know — {likely:g} %/month assumed, sampled from {low:g} to "
             f"{high:g} %/month.",
-            dont_know=True,
         )
     if brief.horizon_months != dk:
         plan.set("workload.horizon_months", float(brief.horizon_months))
@@ -219,18 +221,16 @@ def _plan(brief: Brief) -> _Plan:
         )
     else:
         likely, low, high = UNKNOWN_DOCUMENTS
-        plan.set(
+        plan.unknown(
             "knowledge.corpus_documents",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"Documents: don't know — {_n(likely)} assumed, sampled from {_n(low)} to {_n(high)}.",
-            dont_know=True,
         )
         t = TOKENS_PER_DOCUMENT
-        plan.set(
+        plan.unknown(
             "knowledge.corpus_tokens",
-            _ranged(likely * t, low * t, high * t),
+            (likely * t, low * t, high * t),
             f"Corpus size: {_n(t)} tokens a document × the documents' range.",
-            dont_know=True,
         )
     if brief.documents_change != dk:
         change, days = CADENCE[brief.documents_change]
@@ -248,32 +248,29 @@ def _plan(brief: Brief) -> _Plan:
         )
     else:
         likely, low, high = UNKNOWN_CHANGE
-        plan.set(
+        plan.unknown(
             "knowledge.corpus_change_pct_per_month",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"How often documents change: don't know — {likely:g} % of the corpus a month "
             f"assumed, sampled from {low:g} to {high:g} %.",
-            dont_know=True,
         )
         likely, low, high = UNKNOWN_FACT_DAYS
-        plan.set(
+        plan.unknown(
             "knowledge.fact_change_interval_days",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"Facts change every {likely:g} days (don't know), sampled from {low:g} to "
             f"{high:g} days.",
-            dont_know=True,
         )
         plan.set("requirements.freshness_target_days", likely)
     if brief.labelled_examples != dk:
         plan.set("knowledge.training_examples", float(brief.labelled_examples))
     else:
         likely, low, high = UNKNOWN_EXAMPLES
-        plan.set(
+        plan.unknown(
             "knowledge.training_examples",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"Labelled examples: don't know — {_n(likely)} assumed (they can be labelled), "
             f"sampled from {_n(low)} to {_n(high)}.",
-            dont_know=True,
         )
     style = brief.fixed_style
     plan.set(
@@ -334,11 +331,10 @@ def _plan(brief: Brief) -> _Plan:
         )
     else:
         likely, low, high = UNKNOWN_P95
-        plan.set(
+        plan.unknown(
             "requirements.latency_p95_target_s",
-            _ranged(likely, low, high),
+            (likely, low, high),
             f"How fast: don't know — a p95 of {likely:g} s assumed (range {low:g}–{high:g} s).",
-            dont_know=True,
         )
         plan.set("requirements.latency_target_s", round(likely * P50_FROM_P95, 2))
         plan.set("requirements.ttft_target_s", round(likely * TTFT_FROM_P95, 2))

@@ -8,10 +8,11 @@ as a person would answer it; nothing is set behind the widgets' backs.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from gui.screenshots import screenshot_app, screenshot_args
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BRIEF = ROOT / "docs" / "examples" / "eu-insurer-brief.json"
@@ -20,16 +21,13 @@ PAGE_NAMES = ("assistant", "volume", "knowledge", "musts", "team")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) not in (1, 2):
-        sys.stderr.write("usage: python -m gui.brief_screenshots OUTDIR [BRIEF.json]\n")
+    args = screenshot_args(argv, "python -m gui.brief_screenshots OUTDIR [BRIEF.json]", most=2)
+    if args is None:
         return 2
     out = Path(args[0])
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6.QtCore import QLocale, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
+    app = screenshot_app()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox, QWizard
 
     from engine.brief import parse_brief
     from engine.model.brief import DONT_KNOW
@@ -38,12 +36,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gui.mainwindow import MainWindow
 
     brief = parse_brief(Path(args[1] if len(args) > 1 else DEFAULT_BRIEF).read_text("utf-8"))
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(app, QApplication)
-    QLocale.setDefault(QLocale("en_US"))
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
-    app.setPalette(app.style().standardPalette())
     counts = {"typed": 0, "clicked": 0, "buttons": 0}
 
     def answer(wizard: BriefWizard, step: int) -> None:

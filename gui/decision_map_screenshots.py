@@ -7,13 +7,13 @@ that moves the answer most there), reached through View ▸ Decision Map as a us
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from engine.decision_map import Axis
+from gui.screenshots import close_window, save_grab, screenshot_app, screenshot_args, shown_window
 
 SHOTS: dict[str, tuple[Axis, Axis]] = {
     "seed-enterprise": (
@@ -33,33 +33,18 @@ SIZE = (1500, 1000)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        sys.stderr.write("usage: python -m gui.decision_map_screenshots OUTDIR\n")
+    args = screenshot_args(argv, "python -m gui.decision_map_screenshots OUTDIR")
+    if args is None:
         return 2
     out = Path(args[0])
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6.QtCore import QLocale, QPointF
-    from PySide6.QtWidgets import QApplication
+    app = screenshot_app()
+    from PySide6.QtCore import QPointF
 
     from gui.app import _without_offscreen_noise
-    from gui.mainwindow import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(app, QApplication)
-    QLocale.setDefault(QLocale("en_US"))
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
-    app.setPalette(app.style().standardPalette())
     with _without_offscreen_noise():
         for template, (x, y) in SHOTS.items():
-            window = MainWindow()
-            window.open_template(template)
-            window.resize(*SIZE)
-            window.show()
-            app.processEvents()
+            window = shown_window(app, SIZE, template, chart=False)
             window.right.setSizes([120, SIZE[1] - 120])  # room for the map
             window.act_decision_map.trigger()
             controller = window.decision_map
@@ -80,13 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 view.readout.setText(view.readout_at(spot))
             app.processEvents()
             path = out / f"decision-map-{template}.png"
-            if not controller.page.grab().save(str(path)):
-                sys.stderr.write(f"could not write {path}\n")
+            if not save_grab(controller.page, path):
                 return 1
             sys.stdout.write(f"{path}\n")
-            window.close()
-            window.deleteLater()
-            app.processEvents()
+            close_window(app, window)
     return 0
 
 

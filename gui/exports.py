@@ -24,6 +24,7 @@ from gui.report.branding import save_report_mode as _save_report_mode
 
 if TYPE_CHECKING:
     from gui.mainwindow import MainWindow
+    from gui.report.render import ReportOptions
 
 EXPORT_FOLDER_KEY = "export/folder"
 EXPORT_PROJECT_KEY = "export/project"  # the project file the folder was chosen for
@@ -100,7 +101,7 @@ def _failed(window: MainWindow, title: str, path: str, reason: object) -> None:
     )
 
 
-def _ask_mode(window: MainWindow, title: str, accept_text: str) -> tuple[ReportMode, bool] | None:
+def _ask_report(window: MainWindow, title: str, accept_text: str) -> ReportOptions | None:
     """The report's contents: summary or full, and (for many scenarios) whether to detail
     every one; the mode is remembered, the "every scenario" choice is asked each time."""
     doc = window.document
@@ -112,14 +113,25 @@ def _ask_mode(window: MainWindow, title: str, accept_text: str) -> tuple[ReportM
         scenario_count=len(doc.project.scenarios),
         current_scenario=doc.scenario.name,
     )
-    if choice is not None:
-        save_report_mode(choice[0])
-    return choice
+    if choice is None:
+        return None
+    mode, every = choice
+    save_report_mode(mode)
+    return _report_options(window, mode, all_scenarios=every)
 
 
-def _detail(window: MainWindow) -> list[str]:
-    """The scenario a many-scenario report details: the current one."""
-    return [window.document.scenario.name]
+def _report_options(
+    window: MainWindow, mode: ReportMode, *, all_scenarios: bool = False
+) -> ReportOptions:
+    """The window's report: its file's name in the footers, the firm's branding, and the
+    current scenario detailed when there are too many to detail them all."""
+    return {
+        "source_name": _source_name(window),
+        "mode": mode,
+        "branding": branding(),
+        "detail": [window.document.scenario.name],
+        "all_scenarios": all_scenarios,
+    }
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -127,19 +139,11 @@ def _detail(window: MainWindow) -> list[str]:
 
 def export_report(window: MainWindow) -> Path | None:
     """File → Export Report…: summary or full, then where, then the PDF."""
-    choice = _ask_mode(window, "Export Report", "Choose File…")
-    if choice is None:
+    options = _ask_report(window, "Export Report", "Choose File…")
+    if options is None:
         return None
-    mode, every = choice
     path = printing.export_pdf(
-        window,
-        window.document.project,
-        suggested_path(window, ".pdf"),
-        source_name=_source_name(window),
-        mode=mode,
-        branding=branding(),
-        detail=_detail(window),
-        all_scenarios=every,
+        window, window.document.project, suggested_path(window, ".pdf"), **options
     )
     if path is not None:
         _exported(window, "the report", path)
@@ -149,33 +153,19 @@ def export_report(window: MainWindow) -> Path | None:
 def preview_report(window: MainWindow) -> None:
     """File → Print Preview…: the remembered contents; switching them in the preview is
     remembered too."""
-    shown = printing.print_preview(
-        window,
-        window.document.project,
-        source_name=_source_name(window),
-        mode=report_mode(),
-        branding=branding(),
-        detail=_detail(window),
-    )
+    options = _report_options(window, report_mode())
+    shown = printing.print_preview(window, window.document.project, **options)
     if shown != report_mode():
         save_report_mode(shown)
 
 
 def print_report(window: MainWindow) -> bool:
     """File → Print…: summary or full, then the print dialog."""
-    choice = _ask_mode(window, "Print Report", "Print…")
-    if choice is None:
+    options = _ask_report(window, "Print Report", "Print…")
+    if options is None:
         return False
-    mode, every = choice
     printed = printing.print_report(
-        window,
-        window.document.project,
-        source_name=_source_name(window),
-        mode=mode,
-        branding=branding(),
-        printer=window.make_printer(),
-        detail=_detail(window),
-        all_scenarios=every,
+        window, window.document.project, printer=window.make_printer(), **options
     )
     if printed:
         window.statusBar().showMessage("Sent the report to the printer", STATUS_MS)
@@ -184,10 +174,9 @@ def print_report(window: MainWindow) -> bool:
 
 def export_editable_report(window: MainWindow) -> Path | None:
     """File → Export Editable Report…: the same report as a Word document."""
-    choice = _ask_mode(window, "Export Editable Report", "Choose File…")
-    if choice is None:
+    options = _ask_report(window, "Export Editable Report", "Choose File…")
+    if options is None:
         return None
-    mode, every = choice
     path = printing.ask_export_path(
         window,
         "Export editable report as a Word document",
@@ -202,15 +191,7 @@ def export_editable_report(window: MainWindow) -> Path | None:
 
     try:
         with printing.busy_cursor():
-            written = export_docx(
-                window.document.project,
-                path,
-                mode=mode,
-                branding=branding(),
-                source_name=_source_name(window),
-                detail=_detail(window),
-                all_scenarios=every,
-            )
+            written = export_docx(window.document.project, path, **options)
     except (ReportError, OSError) as exc:
         _failed(window, "Cannot export the editable report", path, exc)
         return None

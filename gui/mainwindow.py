@@ -731,19 +731,25 @@ class MainWindow(QMainWindow):
             return False
         if doc.is_modified() and not self.ask_revert():
             return False
+        if not self._read_again(path, "Cannot revert", "\n\nYour changes are still open."):
+            return False
+        self.statusBar().showMessage(f"Reverted to {shown_path(path)}", 5000)
+        return True
+
+    def _read_again(self, path: Path, title: str, still_open: str = "") -> bool:
+        """Show the file's saved version (Revert, Reload); False, after saying why, when it
+        cannot be read (``still_open`` ends that message)."""
         try:
             project, identity = read_project_file(path)
         except ProjectFileError as exc:
             self.show_message(
                 QMessageBox.Icon.Warning,
-                "Cannot revert",
-                f"Could not read {shown_path(exc.path or path)}:\n{exc.reason}\n\n"
-                "Your changes are still open.",
+                title,
+                f"Could not read {shown_path(exc.path or path)}:\n{exc.reason}{still_open}",
             )
             return False
         self.open_project(project, path)
         self.disk.track(path, identity)
-        self.statusBar().showMessage(f"Reverted to {shown_path(path)}", 5000)
         return True
 
     def save(self) -> bool:
@@ -796,19 +802,8 @@ class MainWindow(QMainWindow):
     def reload_from_disk(self) -> bool:
         """Show the file's current version (the person chose Reload; changes here go)."""
         path = self.document.path
-        if path is None:
+        if path is None or not self._read_again(path, "Cannot reload"):
             return False
-        try:
-            project, identity = read_project_file(path)
-        except ProjectFileError as exc:
-            self.show_message(
-                QMessageBox.Icon.Warning,
-                "Cannot reload",
-                f"Could not read {shown_path(exc.path or path)}:\n{exc.reason}",
-            )
-            return False
-        self.open_project(project, path)
-        self.disk.track(path, identity)
         self.statusBar().showMessage(f"Reloaded {shown_path(path)}", 5000)
         return True
 

@@ -16,9 +16,79 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPalette
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from gui.mainwindow import MainWindow
 
 SIZES: tuple[tuple[int, int], ...] = ((1366, 768), (1920, 1080))
+
+
+# --- what every screenshot script shares --------------------------------------------------------
+
+
+def screenshot_args(argv: Sequence[str] | None, usage: str, most: int = 1) -> list[str] | None:
+    """The command's arguments: the output folder (created) and up to ``most`` − 1 more; None
+    (after writing the usage line) when there are too few or too many."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not 1 <= len(args) <= most:
+        sys.stderr.write(f"usage: {usage}\n")
+        return None
+    Path(args[0]).mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def screenshot_app(*, docs: bool = True) -> QApplication:
+    """The application, off-screen, in Fusion (off-screen Qt has no native style to follow, and
+    Fusion is what it falls back to anyway).  ``docs``: the light standard palette and US
+    English numbers, so the pictures match the documentation's text."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    if docs:
+        QLocale.setDefault(QLocale("en_US"))
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    if docs:
+        app.setPalette(app.style().standardPalette())
+    return app
+
+
+def shown_window(
+    app: QApplication, size: tuple[int, int], template: str | None = None, *, chart: bool = True
+) -> MainWindow:
+    """A main window on ``template`` (the default one when None), resized to ``size`` and
+    shown, with the crossover chart built when ``chart``."""
+    from gui.mainwindow import MainWindow
+
+    window = MainWindow()  # built after the palette is set: views pick their colours
+    if template is None:
+        window.open_template()
+    else:
+        window.open_template(template)
+    window.resize(*size)
+    window.show()
+    if chart:
+        window.ensure_chart()
+    app.processEvents()
+    return window
+
+
+def save_grab(widget: QWidget, path: Path) -> bool:
+    """Save a picture of ``widget`` to ``path``; False (after saying so) when it cannot."""
+    if widget.grab().save(str(path)):
+        return True
+    sys.stderr.write(f"could not write {path}\n")
+    return False
+
+
+def close_window(app: QApplication, window: MainWindow) -> None:
+    window.close()
+    window.deleteLater()
+    app.processEvents()
 
 
 def dark_palette() -> QPalette:
@@ -58,51 +128,30 @@ def dark_palette() -> QPalette:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        sys.stderr.write("usage: python -m gui.screenshots OUTDIR\n")
+    args = screenshot_args(argv, "python -m gui.screenshots OUTDIR")
+    if args is None:
         return 2
-    out = Path(args[0])
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6.QtWidgets import QApplication
-
+    app = screenshot_app(docs=False)
     from gui.app import _without_offscreen_noise
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(app, QApplication)
     with _without_offscreen_noise():
-        return _shoot(app, out)
+        return _shoot(app, Path(args[0]))
 
 
 def _shoot(app: QApplication, out: Path) -> int:
-    from gui.mainwindow import MainWindow
-
     app.setApplicationName("FTRAG Advisor")
     app.setOrganizationName("FTRAG Advisor")
-    if app.style().name().lower() != "fusion":
-        # Off-screen Qt has no native style to follow; Fusion is what it falls back to anyway.
-        app.setStyle("Fusion")
     light = app.style().standardPalette()
     written: list[Path] = []
     for mode, palette in (("light", light), ("dark", dark_palette())):
         app.setPalette(palette)
         for width, height in SIZES:
-            window = MainWindow()  # built after the palette is set: views pick their colours
-            window.open_template()
-            window.resize(width, height)
-            window.show()
-            window.ensure_chart()
-            app.processEvents()
+            window = shown_window(app, (width, height))
             path = out / f"main-{mode}-{width}x{height}.png"
-            if not window.grab().save(str(path)):
-                sys.stderr.write(f"could not write {path}\n")
+            if not save_grab(window, path):
                 return 1
             written.append(path)
-            window.close()
-            window.deleteLater()
-            app.processEvents()
+            close_window(app, window)
     for path in written:
         sys.stdout.write(f"{path}\n")
     return 0

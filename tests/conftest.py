@@ -62,9 +62,9 @@ def _worker_pools() -> dict[str, object]:
     from PySide6.QtCore import QThreadPool
 
     pools: dict[str, object] = {"global": QThreadPool.globalInstance()}
-    uncertainty = sys.modules.get("gui.uncertainty.worker")
-    if uncertainty is not None and uncertainty._pool is not None:
-        pools["Monte Carlo / decision map"] = uncertainty._pool
+    runs = sys.modules.get("gui.latest_run")
+    if runs is not None and runs._pool is not None:
+        pools["Monte Carlo / decision map"] = runs._pool
     solver = sys.modules.get("gui.solver_dialog")
     if solver is not None and solver._POOL is not None:
         pools["solver"] = solver._POOL

@@ -6,13 +6,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from engine.model.results import Evaluation, Figure
+from engine.model.results import Evaluation, Figure, StrategyResult
 from engine.model.scenario import Scenario
 from engine.report import crossover_sentences
 from gui import format as fmt
 from gui.charts.style import VERDICT_COLORS
 from gui.report.flow import Cell, Flowable, Paragraph, Row, Run, Style
-from gui.report.styles import BODY, CELL, CELL_MUTED, GROUP, H1, H2, H3, HEAD, HEADING_RULE
+from gui.report.styles import (
+    BODY,
+    CELL,
+    CELL_BOLD,
+    CELL_MUTED,
+    GROUP,
+    H1,
+    H2,
+    H3,
+    HEAD,
+    HEADING_RULE,
+)
 
 
 def heading(number: str, text: str, level: int = 1) -> Paragraph:
@@ -106,6 +117,13 @@ def score_points(value: float) -> str:
     engine's own sentences write it (never ``round()`` first, which rounds half to even on the
     binary value and can print 66.2 here for the 66.3 of the rationale)."""
     return fmt.fixed(value, 1)
+
+
+def total_score_cell(strategy: StrategyResult, background: str = "") -> Cell:
+    """A strategy's weighted score in a row of totals, "(excluded)" when a must-have rules the
+    strategy out."""
+    text = score_points(strategy.total_score) + (" (excluded)" if strategy.excluded else "")
+    return cell(text, CELL_BOLD, "right", background=background)
 
 
 def scenario_basics(evaluation: Evaluation, scenario: Scenario) -> str:

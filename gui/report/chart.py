@@ -72,18 +72,16 @@ def chart_uses_log_cost_axis(curves: Curves) -> bool:
     )
 
 
-def paint_crossover_chart(
-    painter: QPainter,
-    dev: Device,
-    rect: QRectF,
-    curves: Curves,
-    evaluation: Evaluation,
-    *,
-    bands: tuple[NDArray[np.float64], Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]]]
-    | None = None,
-) -> None:
-    """Draw the chart into ``rect`` (see :func:`draw_crossover_chart`)."""
-    draw_crossover_chart(painter, dev, rect, curves, evaluation, bands=bands)
+def draw_backed_text(painter: QPainter, box: QRectF, origin: QPointF, text: str) -> None:
+    """``text`` from ``origin`` on a white, slightly see-through ``box``: the lines behind it
+    show faintly but never run across the words (the charts' "today" labels)."""
+    fill = QColor("white")
+    fill.setAlpha(225)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRect(box)
+    painter.setPen(QColor(INK))
+    painter.drawText(origin, text)
 
 
 def draw_crossover_chart(
@@ -405,13 +403,9 @@ def draw_crossover_chart(
     # Today's label, at the top of its line.
     box_today = today_box()
     if box_today is not None:
-        fill = QColor("white")
-        fill.setAlpha(225)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRect(box_today)
-        painter.setPen(QColor(INK))
-        painter.drawText(
+        draw_backed_text(
+            painter,
+            box_today,
             QPointF(box_today.left() + pt(2), box_today.top() + pt(1) + label_metrics.ascent()),
             f"today: {fmt.count(q0)}/month",
         )

@@ -40,6 +40,7 @@ from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES, Scenario
 from gui import format as fmt
 from gui.charts.style import STRATEGY_STYLES
+from gui.report.chart import draw_backed_text
 from gui.report.flow import INK, MUTED, Device, Style
 
 #: Grid points per axis in the report: a cell is about 4.5 pt wide on an A4 page, below what
@@ -416,13 +417,9 @@ def draw_decision_map(painter: QPainter, dev: Device, rect: QRectF, m: DecisionM
         box = QRectF(center.x() + pt(6), center.y() - label_m.height() / 2, w, label_m.height())
         if box.right() > plot.right():
             box.moveRight(center.x() - pt(6))
-        fill = QColor("white")
-        fill.setAlpha(225)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRect(box)
-        painter.setPen(QColor(INK))
-        painter.drawText(QPointF(box.left() + pt(1.5), box.top() + label_m.ascent()), text)
+        draw_backed_text(
+            painter, box, QPointF(box.left() + pt(1.5), box.top() + label_m.ascent()), text
+        )
         layout.today = center
 
     # --- the legend ----------------------------------------------------------------------------

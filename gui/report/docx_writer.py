@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 from xml.sax.saxutils import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
@@ -47,7 +47,6 @@ from PySide6.QtGui import (
 )
 
 from engine.model.project import Project
-from gui.report.branding import Branding, ReportMode
 from gui.report.content import ReportData, build_story
 from gui.report.flow import (
     INK,
@@ -67,7 +66,14 @@ from gui.report.flow import (
     Table,
 )
 from gui.report.fonts import ensure_report_font
-from gui.report.render import MARGINS_MM, Paper, ReportError, default_paper, report_data
+from gui.report.render import (
+    MARGINS_MM,
+    Paper,
+    ReportError,
+    ReportOptions,
+    default_paper,
+    report_data,
+)
 from gui.report.richtext import RichText
 
 # On every Windows and Mac; LibreOffice maps it to the metric-compatible Liberation Sans.
@@ -113,14 +119,8 @@ def export_docx(
     project: Project,
     path: str | os.PathLike[str],
     *,
-    mode: ReportMode = "summary",
-    branding: Branding | None = None,
-    source_name: str | None = None,
-    scenario_names: Sequence[str] | None = None,
-    report_date: date | None = None,
     paper: Paper | None = None,
-    detail: Sequence[str] | None = None,
-    all_scenarios: bool = False,
+    **options: Unpack[ReportOptions],
 ) -> Path:
     """Write the report of ``project`` as an editable Word document; returns the path.
 
@@ -142,16 +142,7 @@ def export_docx(
         raise ReportError(f"{target}: cannot use this name ({exc.strerror or exc})") from None
     if not os.access(folder, os.W_OK):
         raise ReportError(f"{target}: cannot write in the folder {folder} (permission denied)")
-    data = report_data(
-        project,
-        scenario_names=scenario_names,
-        source_name=source_name,
-        report_date=report_date,
-        mode=mode,
-        branding=branding,
-        detail=detail,
-        all_scenarios=all_scenarios,
-    )
+    data = report_data(project, **options)
     document = build_document(data, paper)
     # A short temporary name (not derived from the target's, which may be near the file
     # system's limit), beside the target so the rename stays on one file system.

@@ -681,11 +681,12 @@ class Panel(KeepTogether):
 
 
 class Drawing(Flowable):
-    """A picture drawn by a function into a rectangle of the full width and a fixed aspect."""
+    """A picture drawn by a function into a rectangle of the full width and a fixed aspect
+    (what the function returns, such as where a chart put its labels, is not used)."""
 
     def __init__(
         self,
-        paint: Callable[[QPainter, Device, QRectF], None],
+        paint: Callable[[QPainter, Device, QRectF], object],
         aspect: float,
         *,
         max_height: float = 0.0,

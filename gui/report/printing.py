@@ -21,9 +21,10 @@ shown in a message box; nothing here raises them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Unpack
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -49,9 +50,9 @@ from PySide6.QtWidgets import (
 )
 
 from engine.model.project import Project
-from gui.report.branding import REPORT_MODE_NAMES, REPORT_MODES, Branding, ReportMode
+from gui.report.branding import REPORT_MODE_NAMES, REPORT_MODES, ReportMode
 from gui.report.model import DETAIL_LIMIT
-from gui.report.render import Paper, ReportError, page_layout, render_report
+from gui.report.render import Paper, ReportError, ReportOptions, page_layout, render_report
 
 PDF_FILTER = "PDF documents (*.pdf)"
 
@@ -232,13 +233,8 @@ def export_pdf(
     project: Project,
     suggested_path: str | os.PathLike[str],
     *,
-    source_name: str | None = None,
-    scenario_names: Sequence[str] | None = None,
     paper: Paper | None = None,
-    mode: ReportMode = "summary",
-    branding: Branding | None = None,
-    detail: Sequence[str] | None = None,
-    all_scenarios: bool = False,
+    **options: Unpack[ReportOptions],
 ) -> Path | None:
     """Ask where to save, write the PDF; returns its path (None if cancelled or failed)."""
     path = ask_export_path(
@@ -248,17 +244,7 @@ def export_pdf(
         return None
     try:
         with busy_cursor():
-            result = render_report(
-                project,
-                path,
-                scenario_names=scenario_names,
-                paper=paper,
-                source_name=source_name,
-                mode=mode,
-                branding=branding,
-                detail=detail,
-                all_scenarios=all_scenarios,
-            )
+            result = render_report(project, path, paper=paper, **options)
     except ReportError as exc:
         QMessageBox.warning(parent, "Export PDF", f"The report could not be exported.\n\n{exc}")
         return None
@@ -286,13 +272,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         parent: QWidget | None,
         project: Project,
         *,
-        source_name: str | None = None,
-        scenario_names: Sequence[str] | None = None,
         printer: QPrinter | None = None,
-        mode: ReportMode = "summary",
-        branding: Branding | None = None,
-        detail: Sequence[str] | None = None,
-        all_scenarios: bool = False,
+        **options: Unpack[ReportOptions],
     ) -> None:
         printer = printer or make_printer(project)
         super().__init__(printer, parent)
@@ -302,12 +283,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self.errors: list[str] = []
         self.pages_rendered = 0
         self._project = project
-        self._source_name = source_name
-        self._scenario_names = scenario_names
-        self._mode: ReportMode = mode
-        self._branding = branding
-        self._detail = detail
-        self._all_scenarios = all_scenarios
+        self._options = ReportOptions(**options)  # its own copy: the mode shown changes in it
         self.paintRequested.connect(self._paint)
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("reportModeCombo")
@@ -315,7 +291,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self.mode_combo.setToolTip("Report contents: the client summary or the full report")
         for choice in REPORT_MODES:
             self.mode_combo.addItem(REPORT_MODE_NAMES[choice], choice)
-        self.mode_combo.setCurrentIndex(REPORT_MODES.index(mode))
+        self.mode_combo.setCurrentIndex(REPORT_MODES.index(self.mode))
         self.mode_combo.currentIndexChanged.connect(self._mode_chosen)
         toolbar = self.findChild(QToolBar)
         if toolbar is not None:  # Qt's own preview dialog has one; be tolerant if not
@@ -324,16 +300,16 @@ class ReportPreviewDialog(QPrintPreviewDialog):
 
     @property
     def mode(self) -> ReportMode:
-        return self._mode
+        return self._options.get("mode", "summary")
 
     def set_mode(self, mode: ReportMode) -> None:
         self.mode_combo.setCurrentIndex(REPORT_MODES.index(mode))
 
     def _mode_chosen(self, index: int) -> None:
         mode: ReportMode = REPORT_MODES[index]
-        if mode == self._mode:
+        if mode == self.mode:
             return
-        self._mode = mode
+        self._options["mode"] = mode
         self.modeChanged.emit(mode)
         preview = self.findChild(QPrintPreviewWidget)
         if preview is not None:
@@ -342,16 +318,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
     def _paint(self, target: QPrinter) -> None:
         try:
             with busy_cursor():
-                result = render_report(
-                    self._project,
-                    target,
-                    scenario_names=self._scenario_names,
-                    source_name=self._source_name,
-                    mode=self._mode,
-                    branding=self._branding,
-                    detail=self._detail,
-                    all_scenarios=self._all_scenarios,
-                )
+                result = render_report(self._project, target, **self._options)
         except ReportError as exc:
             self.errors.append(str(exc))
         else:
@@ -361,24 +328,11 @@ class ReportPreviewDialog(QPrintPreviewDialog):
 def print_preview(
     parent: QWidget | None,
     project: Project,
-    *,
-    source_name: str | None = None,
-    scenario_names: Sequence[str] | None = None,
-    mode: ReportMode = "summary",
-    branding: Branding | None = None,
-    detail: Sequence[str] | None = None,
+    **options: Unpack[ReportOptions],
 ) -> ReportMode:
     """Show the print preview (modal); the user prints from it or closes it.  Returns the
     contents shown last (the person may switch between summary and full in the preview)."""
-    dialog = ReportPreviewDialog(
-        parent,
-        project,
-        source_name=source_name,
-        scenario_names=scenario_names,
-        mode=mode,
-        branding=branding,
-        detail=detail,
-    )
+    dialog = ReportPreviewDialog(parent, project, **options)
     dialog.exec()
     if dialog.errors:
         QMessageBox.warning(
@@ -393,13 +347,8 @@ def print_report(
     parent: QWidget | None,
     project: Project,
     *,
-    source_name: str | None = None,
-    scenario_names: Sequence[str] | None = None,
     printer: QPrinter | None = None,
-    mode: ReportMode = "summary",
-    branding: Branding | None = None,
-    detail: Sequence[str] | None = None,
-    all_scenarios: bool = False,
+    **options: Unpack[ReportOptions],
 ) -> bool:
     """Show the print dialog and print; True when the report was sent to the printer."""
     printer = printer or make_printer(project)
@@ -409,16 +358,7 @@ def print_report(
         return False
     try:
         with busy_cursor():
-            render_report(
-                project,
-                printer,
-                scenario_names=scenario_names,
-                source_name=source_name,
-                mode=mode,
-                branding=branding,
-                detail=detail,
-                all_scenarios=all_scenarios,
-            )
+            render_report(project, printer, **options)
     except ReportError as exc:
         QMessageBox.warning(parent, "Print", f"The report could not be printed.\n\n{exc}")
         return False

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 from xml.sax.saxutils import escape
 
 from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QPointF, QRectF, Qt
@@ -96,6 +96,20 @@ RUNNING = Style(size=7.0, color=MUTED)
 class ReportError(Exception):
     """The report cannot be made (unknown scenario, a scenario that cannot be evaluated, an
     unwritable file); the message is one line for the user."""
+
+
+class ReportOptions(TypedDict, total=False):
+    """What a report covers and how it is labelled: the keywords every way of making it (the
+    PDF, a printer, page images, the Word document and the dialogs around them) takes and
+    hands on unchanged to :func:`report_data`, where their defaults and meaning live."""
+
+    scenario_names: Sequence[str] | None
+    source_name: str | None
+    report_date: date | None
+    mode: ReportMode
+    branding: Branding | None
+    detail: Sequence[str] | None
+    all_scenarios: bool
 
 
 @dataclass(frozen=True)
@@ -311,14 +325,8 @@ def render_report(
     project: Project,
     target: str | os.PathLike[str] | QPagedPaintDevice,
     *,
-    scenario_names: Sequence[str] | None = None,
     paper: Paper | None = None,
-    source_name: str | None = None,
-    report_date: date | None = None,
-    mode: ReportMode = "summary",
-    branding: Branding | None = None,
-    detail: Sequence[str] | None = None,
-    all_scenarios: bool = False,
+    **options: Unpack[ReportOptions],
 ) -> RenderResult:
     """Render the recommendation report to a PDF file (``target`` a path) or onto a printer
     (``target`` a QPrinter, e.g. from QPrintDialog or QPrintPreviewDialog).
@@ -329,16 +337,7 @@ def render_report(
     Raises :class:`ReportError` with a one-line message.
     """
     _require_app()
-    data = report_data(
-        project,
-        scenario_names=scenario_names,
-        source_name=source_name,
-        report_date=report_date,
-        mode=mode,
-        branding=branding,
-        detail=detail,
-        all_scenarios=all_scenarios,
-    )
+    data = report_data(project, **options)
     if isinstance(target, QPagedPaintDevice):
         if paper is not None:
             target.setPageLayout(page_layout(paper))
@@ -448,28 +447,13 @@ def render_page_images(
     *,
     dpi: int = 100,
     pages: Sequence[int] | None = None,
-    scenario_names: Sequence[str] | None = None,
     paper: Paper | None = None,
-    source_name: str | None = None,
-    report_date: date | None = None,
-    mode: ReportMode = "summary",
-    branding: Branding | None = None,
-    detail: Sequence[str] | None = None,
-    all_scenarios: bool = False,
+    **options: Unpack[ReportOptions],
 ) -> list[QImage]:
     """Pages of the report as images (white, ``dpi`` dots per inch): thumbnails, and test
     artefacts where no PDF rasteriser is installed."""
     _require_app()
-    data = report_data(
-        project,
-        scenario_names=scenario_names,
-        source_name=source_name,
-        report_date=report_date,
-        mode=mode,
-        branding=branding,
-        detail=detail,
-        all_scenarios=all_scenarios,
-    )
+    data = report_data(project, **options)
     layout = page_layout(paper)
     full = layout.fullRectPixels(dpi)
     paint = layout.paintRectPixels(dpi)

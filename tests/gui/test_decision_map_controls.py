@@ -24,7 +24,7 @@ from tests.gui.test_decision_map import (
     wait_for_map,
 )
 
-pytestmark = [pytest.mark.gui, pytest.mark.decision_map]  # waits for drawn maps
+pytestmark = [pytest.mark.gui, pytest.mark.decision_map]  # the map computes when shown
 
 SVG = "{http://www.w3.org/2000/svg}"
 

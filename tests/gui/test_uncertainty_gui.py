@@ -21,6 +21,7 @@ from engine.model.base import Estimate
 from engine.model.project import Project
 from engine.templates import load_template
 from engine.uncertainty import InputFlip, analyse
+from gui import latest_run
 from gui.document import ProjectDocument
 from gui.forms.fields import ChoiceCombo, NumberField, OptionalNumberField
 from gui.forms.panel import InputPanel
@@ -492,13 +493,13 @@ def test_a_stale_run_stops_in_engine_code_only() -> None:
     # runs on the pool thread; raising there is only reported as "exception ignored".
     import types
 
-    newest = worker._Generation()
-    check = worker._cancel_when_stale(newest, 0)
+    newest = latest_run._Generation()
+    check = latest_run._cancel_when_stale(newest, 0)
     engine_frame = types.SimpleNamespace(f_globals={"__name__": "engine.costs"})
     weakref_frame = types.SimpleNamespace(f_globals={"__name__": "weakref"})
     check(engine_frame, "call", None)  # current: carries on
     newest.value = 1  # the inputs changed
     check(weakref_frame, "call", None)  # not in the engine: carries on
     check(engine_frame, "return", None)
-    with pytest.raises(worker._Cancelled):
+    with pytest.raises(latest_run._Cancelled):
         check(engine_frame, "c_call", None)

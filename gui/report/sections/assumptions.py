@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.assumptions import (
     Assumption,
     AssumptionGroup,
@@ -61,19 +63,22 @@ def assumption_value(row: Assumption, currency: str) -> str:
     return fmt.quantity(row.value, unit)
 
 
+def range_ends(row: Assumption, end_text: Callable[[float], str]) -> tuple[str, str] | None:
+    """The low and high end of the assumption's range, each written by ``end_text`` and "…"
+    where the range is open; None when the assumption has no range."""
+    if row.low is None and row.high is None:
+        return None
+    low, high = ("…" if end is None else end_text(end) for end in (row.low, row.high))
+    return low, high
+
+
 def assumption_notes(row: Assumption, currency: str) -> list[Run]:
     runs: list[Run] = []
-    if row.low is not None or row.high is not None:
-        unit = unit_text(row.unit, currency)
-        ends = []
-        for end in (row.low, row.high):
-            if end is None:
-                ends.append("…")
-            elif fmt.money_unit(unit) is not None:
-                ends.append(fmt.quantity(end, unit))
-            else:
-                ends.append(fmt.number(end))
-        suffix = "" if fmt.money_unit(unit) is not None or unit in _NO_UNIT else f" {unit}"
+    unit = unit_text(row.unit, currency)
+    in_money = fmt.money_unit(unit) is not None
+    ends = range_ends(row, (lambda end: fmt.quantity(end, unit)) if in_money else fmt.number)
+    if ends is not None:
+        suffix = "" if in_money or unit in _NO_UNIT else f" {unit}"
         runs.append((f"range {ends[0]} – {ends[1]}{suffix}", CELL))
     if row.source:
         source = row.source

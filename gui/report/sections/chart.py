@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gui import format as fmt
 from gui.report.blocks import para
-from gui.report.chart import paint_crossover_chart
+from gui.report.chart import draw_crossover_chart
 from gui.report.flow import MUTED, Drawing, Flowable, KeepTogether, Style
 from gui.report.model import ScenarioReport
 from gui.report.styles import SMALL
@@ -20,7 +20,7 @@ def cost_chart(
     return KeepTogether(
         [
             Drawing(
-                lambda painter, dev, rect: paint_crossover_chart(
+                lambda painter, dev, rect: draw_crossover_chart(
                     painter, dev, rect, report.curves, evaluation, bands=bands
                 ),
                 aspect=aspect,

@@ -16,6 +16,7 @@ from gui.report.blocks import (
     cell,
     header_row,
     score_points,
+    total_score_cell,
 )
 from gui.report.flow import (
     Row,
@@ -71,16 +72,7 @@ def key_figures_table(evaluation: Evaluation) -> Table:
     rows.append(
         Row(
             [cell("Weighted score (of 100)", CELL_BOLD)]
-            + [
-                cell(
-                    score_points(evaluation.strategies[k].total_score)
-                    + (" (excluded)" if evaluation.strategies[k].excluded else ""),
-                    CELL_BOLD,
-                    "right",
-                    background=highlight(k),
-                )
-                for k in STRATEGIES
-            ],
+            + [total_score_cell(evaluation.strategies[k], highlight(k)) for k in STRATEGIES],
             kind="total",
         )
     )

@@ -5,25 +5,10 @@ from __future__ import annotations
 from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES, Scenario
 from gui import format as fmt
-from gui.report.blocks import (
-    cell,
-    cell_runs,
-    header_row,
-    how,
-    para,
-    verdict_mark,
-)
-from gui.report.flow import (
-    Flowable,
-    Row,
-    Table,
-)
-from gui.report.styles import (
-    CELL,
-    CELL_BOLD,
-    CELL_MUTED,
-    SMALL,
-)
+from gui.report.blocks import how
+from gui.report.flow import Flowable
+from gui.report.sections.targets import target_row, target_table
+from gui.report.styles import CELL_MUTED
 
 
 def latency(evaluation: Evaluation, scenario: Scenario) -> list[Flowable]:
@@ -38,29 +23,10 @@ def latency(evaluation: Evaluation, scenario: Scenario) -> list[Flowable]:
     for key in STRATEGIES:
         s = evaluation.strategies[key]
         met = s.latency_ttft.value <= ttft_target and s.latency_total.value <= total_target
-        score = s.scores["latency"]
-        rows.append(
-            Row(
-                [
-                    cell_runs([(s.name, CELL_BOLD), ("\n", CELL), *verdict_mark(met)]),
-                    cell(fmt.figure_value(s.latency_ttft), CELL, "right"),
-                    cell(fmt.figure_value(s.latency_total), CELL, "right"),
-                    cell(fmt.score(score.value), CELL_BOLD, "right"),
-                    cell_runs(
-                        [
-                            (score.reason, CELL),
-                            (f"\nFirst token: {how(s.latency_ttft)}", CELL_MUTED),
-                            (f"\nFull answer: {how(s.latency_total)}", CELL_MUTED),
-                        ]
-                    ),
-                ]
-            )
-        )
-    header = header_row(
-        ["Strategy", "First token", "Full answer", "Score", "Assessment and how it is computed"],
-        ["left", "right", "right", "right", "left"],
-    )
-    return [
-        para(intro, SMALL, space_after=3.0, keep_with_next=True),
-        Table([15, 11, 11, 7, 56], rows, header=[header]),
-    ]
+        detail = [
+            (f"\nFirst token: {how(s.latency_ttft)}", CELL_MUTED),
+            (f"\nFull answer: {how(s.latency_total)}", CELL_MUTED),
+        ]
+        figures = (s.latency_ttft, s.latency_total)
+        rows.append(target_row(s, met, figures, s.scores["latency"], detail))
+    return target_table(intro, ("First token", "Full answer"), rows)

@@ -12,7 +12,7 @@ from gui import format as fmt
 from gui.report.blocks import bullets, heading, para
 from gui.report.flow import Flowable
 from gui.report.model import ReportData, ScenarioReport
-from gui.report.sections.assumptions import assumption_value
+from gui.report.sections.assumptions import assumption_value, range_ends
 from gui.report.styles import BODY, SMALL
 from gui.uncertainty.text import share
 
@@ -219,16 +219,12 @@ def _line(row: Assumption, currency: str) -> str:
     if parts[0] == "serving" and len(parts) == 3 and parts[1] in STRATEGY_NAMES:
         label = f"{label} ({STRATEGY_NAMES[parts[1]]})"  # each strategy serves on its own
     text = f"{label}: {assumption_value(row, currency)}"
-    if row.low is not None or row.high is not None:
-        unit = unit_text(row.unit, currency)
-        ends = []
-        for end in (row.low, row.high):
-            if end is None:
-                ends.append("…")
-            elif (money := fmt.money_unit(unit)) is not None:
-                ends.append(fmt.money(end, money[0]))  # the unit is on the value already
-            else:
-                ends.append(fmt.count(end) if row.integer else fmt.number(end))
+    money = fmt.money_unit(unit_text(row.unit, currency))
+    if money is not None:  # the unit is on the value already
+        ends = range_ends(row, lambda end: fmt.money(end, money[0]))
+    else:
+        ends = range_ends(row, fmt.count if row.integer else fmt.number)
+    if ends is not None:
         text += f" (range {ends[0]} – {ends[1]})"
     return text
 

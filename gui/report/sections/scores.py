@@ -10,7 +10,7 @@ from gui.report.blocks import (
     cell,
     header_row,
     para,
-    score_points,
+    total_score_cell,
 )
 from gui.report.flow import (
     Flowable,
@@ -47,13 +47,7 @@ def scores(evaluation: Evaluation, scenario: Scenario) -> list[Flowable]:
                 cell(fmt.number(sum(weights.values())), CELL_BOLD, "right"),
             ]
             + [
-                cell(
-                    score_points(evaluation.strategies[k].total_score)
-                    + (" (excluded)" if evaluation.strategies[k].excluded else ""),
-                    CELL_BOLD,
-                    "right",
-                    background=HIGHLIGHT if k == rec else "",
-                )
+                total_score_cell(evaluation.strategies[k], HIGHLIGHT if k == rec else "")
                 for k in STRATEGIES
             ],
             kind="total",
