@@ -149,14 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _samples(text: str) -> int:
+def _whole(text: str, lowest: int, highest: int) -> int:
+    """A whole-number option within bounds, or argparse's one-line error."""
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= n <= 1_000_000:
-        raise argparse.ArgumentTypeError("must be between 0 and 1,000,000")
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if not lowest <= n <= highest:
+        raise argparse.ArgumentTypeError(f"must be between {lowest:,} and {highest:,}")
     return n
+
+
+def _samples(text: str) -> int:
+    return _whole(text, 0, 1_000_000)
 
 
 def _billions(text: str) -> float:
@@ -190,26 +195,14 @@ def _axis(text: str) -> Any:
 def _resolution(text: str) -> int:
     from engine.decision_map import MAX_RESOLUTION
 
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 2 <= n <= MAX_RESOLUTION:
-        raise argparse.ArgumentTypeError(f"must be between 2 and {MAX_RESOLUTION}")
-    return n
+    return _whole(text, 2, MAX_RESOLUTION)
 
 
 MAX_SEED = 2**63 - 1
 
 
 def _seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if not 0 <= n <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED:,}")
-    return n
+    return _whole(text, 0, MAX_SEED)
 
 
 def dash_file_hint(args: Sequence[str], message: str) -> str:
