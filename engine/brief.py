@@ -182,12 +182,14 @@ def _plan(brief: Brief) -> _Plan:
                 "model holds it flat rather than shrinking).",
             )
         else:
-            growth = min(((later / start) ** (1 / 12) - 1) * 100, 100.0)
+            # To a tenth of a point: a volume a year ahead is an estimate, and "5.02 %" would
+            # claim a precision the client never gave (40,000 → 72,000 is "5 % a month").
+            growth = round(min(((later / start) ** (1 / 12) - 1) * 100, 100.0), 1)
             plan.set(
                 "workload.monthly_growth_pct",
-                round(growth, 2),
-                f"Growth {growth:.2f} %/month: from {_n(start)} to {_n(later)} questions a month "
-                "in twelve months, compounded.",
+                growth,
+                f"Growth {growth:.1f} %/month: from {_n(start)} to {_n(later)} questions a month "
+                "in twelve months, compounded (to a tenth of a point).",
             )
     else:
         likely, low, high = UNKNOWN_GROWTH

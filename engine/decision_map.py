@@ -832,12 +832,12 @@ class Change:
         label = self.field.label[0].lower() + self.field.label[1:]
         unit = f" {unit}" if unit and unit.split("/")[0].lower() not in label else ""
         verb = "rose above" if self.direction == "above" else "fell below"
+        # The line is interpolated between grid points a few per cent apart: three significant
+        # digits say what is known ("above 105,000", not "above 105,269").
+        value = nf.approximate(self.value)
         if self.strategy is None:
-            return f"no strategy would qualify if {label} {verb} {nf.number(self.value)}{unit}"
-        return (
-            f"{STRATEGY_NAMES[self.strategy]} would win if {label} {verb} "
-            f"{nf.number(self.value)}{unit}"
-        )
+            return f"no strategy would qualify if {label} {verb} {value}{unit}"
+        return f"{STRATEGY_NAMES[self.strategy]} would win if {label} {verb} {value}{unit}"
 
 
 def unit_text(unit: str, currency: str) -> str:

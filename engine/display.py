@@ -134,11 +134,15 @@ def cost_sum_unit(key: str, currency: str) -> str:
     )
 
 
-def lowest_is_best(values: Sequence[float]) -> list[bool]:
-    """Which values of a row stand out as the best: the lowest, none when all are equal."""
-    best = min(values)
-    ties = sum(1 for value in values if value == best)
-    return [value == best and ties < len(values) for value in values]
+def lowest_is_best(values: Sequence[float], excluded: Sequence[bool] = ()) -> list[bool]:
+    """Which values of a row stand out as the best: the lowest among the strategies still in
+    the running (an excluded strategy's cheaper figure is not "best": it cannot be chosen), none
+    when all of those are equal.  With every strategy excluded, all of them are compared."""
+    out = list(excluded) or [False] * len(values)
+    running = [i for i, left_out in enumerate(out) if not left_out] or list(range(len(values)))
+    best = min(values[i] for i in running)
+    ties = sum(1 for i in running if values[i] == best)
+    return [i in running and values[i] == best and ties < len(running) for i in range(len(values))]
 
 
 # --- charts -----------------------------------------------------------------------------------

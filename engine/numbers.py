@@ -64,6 +64,7 @@ def rendering(renderer: Renderer) -> Iterator[None]:
         _renderer = previous
 
 
+_MILLISECOND = 0.0005  # from here up, sub-second times are written to the millisecond
 DASH = "—"  # shown for values that are not finite numbers
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # A money unit is an ISO 4217 code, optionally per something: "USD", "USD/month", "EUR/GPU-hour".
@@ -226,7 +227,8 @@ def volume_compact(queries_per_month: float) -> str:
 def number(value: float | int | str, unit: str = "") -> str:
     """A measured quantity with sensible significant digits and its unit.
 
-    Three significant digits below 1,000 ('9.37 s', '32.1 tokens/s', '20 days'), whole numbers
+    Three significant digits below 1,000 ('9.37 s', '32.1 tokens/s', '20 days'; seconds below one
+    to the millisecond, '0.036 s'), whole numbers
     with group separators up to a billion ('2,900 tokens'), powers of ten beyond
     ('3.37 × 10¹⁷ FLOP').  Text values (a GPU's name, a price source) are returned as they are.
     """
@@ -242,6 +244,10 @@ def number(value: float | int | str, unit: str = "") -> str:
             text = _scientific(value)
         elif magnitude >= 1000 or (isinstance(value, int) and not isinstance(value, bool)):
             text = _fixed(value, 0)
+        elif unit == "s" and _MILLISECOND <= magnitude < 1:
+            # Sub-second times to the millisecond, so a column reads alike ("0.036 s" beside
+            # "0.307 s", not "0.0355 s"): nobody perceives, or measures, a tenth of one.
+            text = _strip_zeros(_fixed(value, 3))
         else:
             text = _strip_zeros(_fixed(value, _significant_decimals(value, 3)))
     if not unit:
@@ -251,6 +257,15 @@ def number(value: float | int | str, unit: str = "") -> str:
     if unit.startswith(_TIGHT_UNITS):
         return f"{text}{unit}"
     return f"{text} {unit}"
+
+
+def approximate(value: float, unit: str = "", digits: int = 3) -> str:
+    """A value found on a grid or by interpolation, to ``digits`` significant digits whatever
+    its size: '105,000' for 105,269 (the last three digits were never known)."""
+    if not _is_number(value) or value == 0:
+        return number(value, unit)
+    exponent = math.floor(math.log10(abs(value)))
+    return number(float(round(value, digits - 1 - exponent)), unit)
 
 
 def fixed(value: float, decimals: int = 1) -> str:

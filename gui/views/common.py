@@ -198,10 +198,12 @@ def set_text(item: QTableWidgetItem, text: str) -> None:
         item.setText(text)
 
 
-def bold_lowest(items: Iterable[QTableWidgetItem], values: list[float]) -> None:
-    """The item(s) with the lowest value in bold, the others plain; none bold when all are
-    equal (nothing stands out)."""
-    for item, is_best in zip(items, lowest_is_best(values), strict=True):
+def bold_lowest(
+    items: Iterable[QTableWidgetItem], values: list[float], excluded: list[bool]
+) -> None:
+    """The item(s) with the lowest value among the strategies not excluded in bold, the others
+    plain; none bold when all are equal (nothing stands out)."""
+    for item, is_best in zip(items, lowest_is_best(values, excluded), strict=True):
         if item.font().bold() != is_best:
             font = QFont(item.font())
             font.setBold(is_best)

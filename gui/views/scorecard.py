@@ -423,7 +423,8 @@ class Scorecard(QWidget):
             if not spec.lowest_is_best:
                 continue
             items = [ensure_item(table, row, column) for column in range(len(values))]
-            bold_lowest(items, values)  # the best (lowest) value of each row
+            excluded = [evaluation.strategies[k].excluded for k in STRATEGIES]
+            bold_lowest(items, values, excluded)  # the best (lowest) value of each row
 
     def _update_lists(self, evaluation: Evaluation) -> None:
         rec = evaluation.recommendation

@@ -44,7 +44,7 @@ def test_the_insurer_brief_fills_the_scenario(insurer_result) -> None:  # type: 
     s = project.scenarios[0]
     assert project.currency == "EUR" and project.usd_exchange_rate == 0.92
     assert s.workload.queries_per_month.likely == 40_000
-    assert s.workload.monthly_growth_pct.likely == pytest.approx(5.02, abs=0.01)
+    assert s.workload.monthly_growth_pct.likely == 5.0  # 40,000 → 72,000 in a year, to 0.1
     assert s.workload.horizon_months.likely == 24
     assert s.knowledge.corpus_documents.likely == 20_000
     assert s.knowledge.fact_change_interval_days.likely == 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -288,6 +289,12 @@ def test_nearest_change_from_today_along_each_axis() -> None:
         beyond = evaluate(project, scenario_at(scenario, {path: change.value * step}))
         assert beyond.recommendation.strategy == change.strategy, change.sentence
         assert "would win if" in change.sentence
+        # The line is known to a grid step, so the sentence rounds it to 3 significant digits.
+        said = re.search(r"(?:above|below) ([\d,.]+)", change.sentence)
+        assert said is not None, change.sentence
+        digits = said.group(1).replace(",", "").replace(".", "").lstrip("0").rstrip("0")
+        assert len(digits) <= 3, change.sentence
+        assert float(said.group(1).replace(",", "")) == pytest.approx(change.value, rel=0.005)
     outside = decision_map(project, scenario, Axis(x.field, 1e7, 1e8), y, 11)
     assert changes_from_today(outside) == []
 

@@ -70,3 +70,13 @@ def test_hard_requirement_excludes_and_is_reported() -> None:
     assert ev.strategies["fine_tuning"].excluded
     assert ev.recommendation.strategy in {"rag", "hybrid"}
     assert any("Fine-tuning is excluded" in r for r in ev.recommendation.reasons)
+
+
+def test_lowest_is_best_among_the_strategies_still_in_the_running() -> None:
+    from engine.display import lowest_is_best
+
+    assert lowest_is_best([1.0, 2.0, 3.0]) == [True, False, False]
+    assert lowest_is_best([1.0, 2.0, 3.0], [True, False, False]) == [False, True, False]
+    assert lowest_is_best([2.0, 2.0, 1.0], [False, False, True]) == [False, False, False]
+    # Every strategy excluded: all compared, so the row still reads.
+    assert lowest_is_best([3.0, 1.0, 2.0], [True, True, True]) == [False, True, False]

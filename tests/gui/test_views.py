@@ -113,6 +113,11 @@ def test_numbers_keep_sensible_digits_and_units(locale: type[QLocale]) -> None:
     assert fmt.number(30.0, "%") == "30%"
     assert fmt.percent(29.44, 1) == "29.4%"
     assert fmt.number(float("nan"), "s") == "— s"
+    # Sub-second times to the millisecond, so a column of them reads alike.
+    assert fmt.number(0.035487, "s") == "0.035 s"
+    assert fmt.number(0.3074, "s") == "0.307 s"
+    assert fmt.number(0.3, "s") == "0.3 s"
+    assert fmt.number(0.0002, "s") == "0.0002 s"
 
 
 # --- scorecard --------------------------------------------------------------------------------
@@ -226,6 +231,24 @@ def test_scorecard_marks_excluded_strategies(qtbot: QtBot) -> None:
     assert header.text() == "Fine-tuning (excluded)"
     assert "Per-user / per-tenant access control" in card._excluded_note.text()
     assert card._excluded_note.isVisible()
+
+
+def test_bold_best_skips_excluded_strategies(qtbot: QtBot) -> None:
+    """Fine-tuning answers first fastest, but excluded it cannot be chosen: the bold "best" of
+    the first-token row goes to the fastest strategy still in the running."""
+    evaluation = _with_compliance(access_control="hard")
+    ttft = {k: evaluation.strategies[k].latency_ttft.value for k in STRATEGIES}
+    assert min(ttft, key=ttft.__getitem__) == "fine_tuning"
+    card = Scorecard()
+    _shown(qtbot, card)
+    card.set_evaluation(evaluation)
+    table = card.figures_table()
+    bold = {
+        k: table.item(*card.figure_cell("latency_ttft", k)).font().bold()  # type: ignore[union-attr]
+        for k in STRATEGIES
+    }
+    running = {k: v for k, v in ttft.items() if not evaluation.strategies[k].excluded}
+    assert bold == {k: k == min(running, key=running.__getitem__) for k in STRATEGIES}
 
 
 def test_no_strategy_qualifies(qtbot: QtBot) -> None:

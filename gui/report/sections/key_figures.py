@@ -57,7 +57,7 @@ def key_figures_table(evaluation: Evaluation) -> Table:
                 texts.append(fmt.figure_value(figure))
             values.append(value)
         cells = [cell(label, CELL_BOLD if key == "tco" else CELL)]
-        bests = lowest_is_best(values)
+        bests = lowest_is_best(values, [evaluation.strategies[k].excluded for k in STRATEGIES])
         for strategy_key, best, text in zip(STRATEGIES, bests, texts, strict=True):
             is_best = spec.lowest_is_best and best
             cells.append(
@@ -111,7 +111,10 @@ def comparison_table(data: ReportData) -> Table:
             cell(score_points(rec.margin) if rec.strategy else "—", CELL, "right"),
         ]
         tcos = [e.strategies[k].tco.value for k in STRATEGIES]
-        for key, value, best in zip(STRATEGIES, tcos, lowest_is_best(tcos), strict=True):
+        excluded = [e.strategies[k].excluded for k in STRATEGIES]
+        for key, value, best in zip(
+            STRATEGIES, tcos, lowest_is_best(tcos, excluded), strict=True
+        ):
             excluded = " (excl.)" if e.strategies[key].excluded else ""
             cells.append(
                 cell(
