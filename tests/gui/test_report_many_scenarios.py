@@ -17,7 +17,8 @@ from gui.mainwindow import MainWindow
 from gui.report.model import DETAIL_LIMIT
 from gui.report.printing import ReportModeDialog
 from tests.gui.test_commands import trigger
-from tests.report.many_scenarios import analysed, many_scenarios, pdf_text
+from tests.pdf import pdf_text
+from tests.report.many_scenarios import analysed, many_scenarios
 
 pytestmark = pytest.mark.gui
 

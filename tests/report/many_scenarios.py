@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
-
-import pypdf
 
 from engine.model.project import Project
 from engine.templates import load_template
@@ -25,12 +22,6 @@ def many_scenarios(count: int = DETAIL_LIMIT + 1) -> Project:
         scenarios.append(scenario)
     data["scenarios"] = scenarios
     return Project.model_validate(data)
-
-
-def pdf_text(path: Path) -> str:
-    """The whole PDF's text, whitespace collapsed (pypdf, from the real file)."""
-    reader = pypdf.PdfReader(path)
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
 def analysed(text: str, count: int = DETAIL_LIMIT + 1) -> list[str]:

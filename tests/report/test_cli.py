@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from engine.templates import template_path
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.gui
 
@@ -50,7 +51,7 @@ def test_report_of_one_scenario(tmp_path: Path) -> None:
         "report", str(template_path("support-assistant")), "-o", str(out), "--scenario", "Today"
     )
     assert done.returncode == 0, done.stderr
-    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out).pages)
+    text = pdf_text(out)
     assert "In two years" not in text
 
 

@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import docx
-import pypdf
 import pytest
 from lxml import etree
 from PySide6.QtCore import QLocale, QRectF
@@ -43,6 +42,7 @@ from gui.report.flow import (
     Table,
 )
 from gui.report.render import report_data
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.gui
 
@@ -63,10 +63,6 @@ def english(qapp: QApplication) -> Iterator[None]:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def pdf_text(path: Path) -> str:
-    return " ".join(flat(page.extract_text()) for page in pypdf.PdfReader(path).pages)
 
 
 def cell_texts(document: docx.document.Document) -> list[str]:

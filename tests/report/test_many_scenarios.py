@@ -14,7 +14,8 @@ from engine.fileformat import save_project
 from gui.report.docx_writer import export_docx
 from gui.report.model import DETAIL_LIMIT
 from gui.report.render import ReportError, render_report
-from tests.report.many_scenarios import analysed, many_scenarios, pdf_text
+from tests.pdf import pdf_text
+from tests.report.many_scenarios import analysed, many_scenarios
 from tests.report.test_cli import ftrag
 
 pytestmark = pytest.mark.gui

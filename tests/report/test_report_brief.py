@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdf
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from engine.brief import apply_brief, parse_brief
 from engine.templates import load_template
 from gui.report import render_report
+from tests.pdf import page_texts as pages
 
 pytestmark = pytest.mark.gui
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = parse_brief((ROOT / "docs" / "examples" / "eu-insurer-brief.json").read_text())
-
-
-def pages(path: Path) -> list[str]:
-    return [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages]
 
 
 def test_the_brief_is_the_first_section_of_the_full_report(

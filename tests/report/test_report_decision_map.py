@@ -44,6 +44,7 @@ from gui.report.flow import Device
 from gui.report.fonts import ensure_report_font
 from gui.report.render import report_data
 from gui.report.sections.decision_map import in_summary
+from tests.pdf import page_texts as pdf_pages
 
 pytestmark = pytest.mark.gui
 
@@ -56,10 +57,6 @@ def english(qapp: QApplication) -> Iterator[None]:
     QLocale.setDefault(QLocale("en_US"))
     yield
     QLocale.setDefault(previous)
-
-
-def pdf_pages(path: Path) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
 
 
 def with_volume(

@@ -25,6 +25,7 @@ from gui.report.content import build_story
 from gui.report.flow import Flowable, KeepTogether, Panel, Paragraph, Table
 from gui.report.render import report_data
 from gui.report.styles import H1
+from tests.pdf import page_texts as pdf_pages
 
 pytestmark = pytest.mark.gui
 
@@ -37,10 +38,6 @@ def english(qapp: QApplication) -> Iterator[None]:
     QLocale.setDefault(QLocale("en_US"))
     yield
     QLocale.setDefault(previous)
-
-
-def pdf_pages(path: Path) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
 
 
 def walk(story: list[Flowable]) -> Iterator[Flowable]:
