@@ -111,10 +111,8 @@ def comparison_table(data: ReportData) -> Table:
             cell(score_points(rec.margin) if rec.strategy else "—", CELL, "right"),
         ]
         tcos = [e.strategies[k].tco.value for k in STRATEGIES]
-        excluded = [e.strategies[k].excluded for k in STRATEGIES]
-        for key, value, best in zip(
-            STRATEGIES, tcos, lowest_is_best(tcos, excluded), strict=True
-        ):
+        left_out = [e.strategies[k].excluded for k in STRATEGIES]
+        for key, value, best in zip(STRATEGIES, tcos, lowest_is_best(tcos, left_out), strict=True):
             excluded = " (excl.)" if e.strategies[key].excluded else ""
             cells.append(
                 cell(
