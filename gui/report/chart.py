@@ -63,6 +63,7 @@ class ChartLayout:
     texts: list[str] = field(default_factory=list)  # each label's words, left to right
     numbered: bool = False
     key: QRectF | None = None
+    ticks: list[QRectF] = field(default_factory=list)  # the axes' tick labels
 
 
 def chart_uses_log_cost_axis(curves: Curves) -> bool:
@@ -146,7 +147,10 @@ def draw_crossover_chart(
     legend_metrics = QFontMetricsF(legend_font, dev.device)
     y_label_width = max(tick_metrics.horizontalAdvance(y_label(v)) for v in y_ticks)
     left = rect.left() + title_metrics.height() + pt(4) + y_label_width + pt(4)
-    right = rect.right() - pt(6)
+    # The last volume decade's label is centred on the plot's right edge: leave room for its
+    # right half, or "100M" is cut at the chart's border.
+    last_label = fmt.volume_compact(10.0 ** math.floor(x_hi + 1e-9))
+    right = rect.right() - max(pt(6), tick_metrics.horizontalAdvance(last_label) / 2 + pt(1))
     # The legend: one entry per strategy, then the marker key on the right — on a second row
     # when both do not fit side by side (long names such as "Hybrid (excluded)").
     sample = pt(22)
@@ -280,8 +284,10 @@ def draw_crossover_chart(
         painter.setPen(QColor(INK))
         text = fmt.volume_compact(10.0**decade)
         width = tick_metrics.horizontalAdvance(text)
-        painter.drawText(
-            QPointF(x - width / 2, plot.bottom() + pt(3) + tick_metrics.ascent()), text
+        origin = QPointF(x - width / 2, plot.bottom() + pt(3) + tick_metrics.ascent())
+        painter.drawText(origin, text)
+        layout.ticks.append(
+            QRectF(origin.x(), origin.y() - tick_metrics.ascent(), width, tick_metrics.height())
         )
     for tick in y_ticks:
         y = py_tick(tick)
@@ -290,8 +296,10 @@ def draw_crossover_chart(
         painter.setPen(QColor(INK))
         text = y_label(tick)
         width = tick_metrics.horizontalAdvance(text)
-        painter.drawText(
-            QPointF(plot.left() - pt(4) - width, y + tick_metrics.ascent() / 2 - pt(0.8)), text
+        origin = QPointF(plot.left() - pt(4) - width, y + tick_metrics.ascent() / 2 - pt(0.8))
+        painter.drawText(origin, text)
+        layout.ticks.append(
+            QRectF(origin.x(), origin.y() - tick_metrics.ascent(), width, tick_metrics.height())
         )
     painter.setPen(_pen(dev, "#8A919B", 0.6))
     painter.setBrush(Qt.BrushStyle.NoBrush)
