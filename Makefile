@@ -4,6 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM_TEST := offscreen
+# Some machines (this project's build machines among them) set PYTHONDONTWRITEBYTECODE: then
+# every pytest worker re-rewrites and recompiles every test module and every `ftrag`
+# subprocess recompiles the app (collection alone went from 3 s to 8 s a process).  The
+# bytecode lands in __pycache__ folders, which git ignores.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test lint imports typecheck pytest engine-without-qt bench sysdeps ci-sysdeps xcb-check install uninstall clean screenshots monkey coverage
 
@@ -82,7 +87,7 @@ pytest: $(STAMP)
 
 # The engine must run without Qt: the same engine tests with PySide6 and pyqtgraph made unimportable.
 engine-without-qt: $(STAMP)
-	FTRAG_BLOCK_QT=1 $(PY) -m pytest -q tests/engine -p no:pytest-qt -m "not gui" \
+	FTRAG_BLOCK_QT=1 $(PY) -m pytest -q -n $(PYTEST_WORKERS) tests/engine -p no:pytest-qt -m "not gui" \
 	  -o addopts="--strict-markers -ra" -W "ignore::pytest.PytestConfigWarning"
 
 test: lint imports typecheck pytest engine-without-qt
@@ -103,7 +108,7 @@ xcb-check: $(STAMP) ci-sysdeps
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m gui.screenshots docs/screenshots
 
-# The long monkey: 500 seeds × 200 actions on the real window (make test runs 4).
+# The long monkey: 500 seeds × 200 actions on the real window (make test runs 3).
 monkey: $(STAMP)
 	MONKEY_SEEDS=500 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/robustness/test_monkey.py
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pypdf
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
@@ -32,6 +31,7 @@ from gui.report.render import report_data
 from gui.uncertainty import worker
 from gui.uncertainty.text import flip_sentence, recommended_share, share, tornado_empty_text
 from gui.views.scorecard import P_WIN_ROW
+from tests.pdf import page_texts
 
 # Every window here runs its Monte Carlo by itself, as in the app (see tests/conftest.py).
 pytestmark = [pytest.mark.gui, pytest.mark.uncertainty]
@@ -453,10 +453,8 @@ def test_the_report_has_an_uncertainty_section(tmp_path: Path) -> None:
     project = uncertain_project()
     out = tmp_path / "report.pdf"
     render_report(project, out, mode="full")  # the section is in the technical appendix
-    reader = pypdf.PdfReader(out)
-    # The section follows the summary and the scenario's scores, within the first pages (text
-    # extraction is slow: only those are read).
-    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[:8])
+    # The section follows the summary and the scenario's scores, within the first pages.
+    text = " ".join(page_texts(out)[:8])
     base = evaluate(project)
     u = analyse(project, project.scenarios[0], base, seed=0, distribution="triangular")
     expected = recommended_share(u, base)  # seed 0, 5,000 samples: reproducible
