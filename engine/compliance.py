@@ -597,9 +597,11 @@ def compliance_verdicts(ctx: Context, strategy: str) -> list[ComplianceVerdict]:
 
 
 def excluded_by_compliance(verdicts: list[ComplianceVerdict]) -> list[str]:
-    """One reason per hard requirement the strategy fails (each one excludes it)."""
+    """One reason per hard requirement the strategy fails (each one excludes it), a clause
+    without a full stop (reasons are joined with "; ", see engine.display.reasons_text)."""
     return [
-        f"fails a hard requirement: {c.requirement} — {c.reason[0].lower()}{c.reason[1:]}"
+        f"fails a hard requirement: {c.requirement} — "
+        f"{c.reason[0].lower()}{c.reason[1:].rstrip('.')}"
         for c in verdicts
         if c.need == "hard" and c.verdict == "fails"
     ]

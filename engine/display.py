@@ -145,6 +145,11 @@ def lowest_is_best(values: Sequence[float], excluded: Sequence[bool] = ()) -> li
     return [i in running and values[i] == best and ties < len(running) for i in range(len(values))]
 
 
+def reasons_text(reasons: Sequence[str]) -> str:
+    """A strategy's exclusion reasons (clauses) as one sentence's end: 'a; b.'."""
+    return "; ".join(r.rstrip(".") for r in reasons) + "." if reasons else ""
+
+
 # --- charts -----------------------------------------------------------------------------------
 
 # The crossover chart's "Auto" cost axis turns logarithmic when the (finite, positive) values

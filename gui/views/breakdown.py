@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.display import COST_KIND_NAMES, VERDICT_NAMES
+from engine.display import COST_KIND_NAMES, VERDICT_NAMES, reasons_text
 from engine.model.results import ComplianceVerdict, Evaluation, Figure, StrategyResult
 from engine.model.scenario import STRATEGIES, STRATEGY_NAMES
 from gui import format as fmt
@@ -289,7 +289,7 @@ class BreakdownView(QWidget):
     def _update_status(self, evaluation: Evaluation, strategy: StrategyResult) -> None:
         rec = evaluation.recommendation
         if strategy.excluded:
-            text = "✖ Excluded from the recommendation: " + " ".join(strategy.exclusion_reasons)
+            text = "✖ Excluded from the recommendation: " + reasons_text(strategy.exclusion_reasons)
         elif rec.strategy == strategy.key:
             text = f"★ Recommended for scenario “{evaluation.scenario}”."
         else:

@@ -24,6 +24,7 @@ from engine.display import (
     CRITERION_NAMES,
     KEY_FIGURES,
     cost_sum_unit,
+    reasons_text,
     total_cost_label,
 )
 from engine.model.results import Evaluation, Figure
@@ -372,7 +373,7 @@ class Scorecard(QWidget):
                 item.setData(SCORE_ROLE, strategy.total_score)
             reason = "Σ weight × score ÷ Σ weights."
             if strategy.excluded:
-                reason += " Excluded: " + " ".join(strategy.exclusion_reasons)
+                reason += " Excluded: " + reasons_text(strategy.exclusion_reasons)
             set_tooltip(item, reason)
         excluded = tuple(evaluation.strategies[k].excluded for k in STRATEGIES)
         if excluded != self._excluded:
@@ -380,7 +381,7 @@ class Scorecard(QWidget):
             self._update_headers()
         notes = [
             f"{STRATEGY_NAMES[k]} is excluded: "
-            + "; ".join(evaluation.strategies[k].exclusion_reasons)
+            + reasons_text(evaluation.strategies[k].exclusion_reasons)
             for k in STRATEGIES
             if evaluation.strategies[k].excluded
         ]
@@ -463,7 +464,7 @@ class Scorecard(QWidget):
                 tip = "Recommended" if key == self._winner else ""
                 if self._excluded and self._excluded[column] and self._evaluation:
                     reasons = self._evaluation.strategies[key].exclusion_reasons
-                    tip = "Excluded from the recommendation: " + " ".join(reasons)
+                    tip = "Excluded from the recommendation: " + reasons_text(reasons)
                 set_tooltip(item, tip)
 
     def _highlight_winner(self) -> None:

@@ -161,8 +161,8 @@ def test_hard_cite_sources_excludes_fine_tuning_with_a_reason() -> None:
     reasons = excluded_by_compliance(compliance_verdicts(ctx, "fine_tuning"))
     assert reasons == [
         "fails a hard requirement: Answers must cite their sources (audit trail) — fine-tuned "
-        "weights cannot point to the passage behind an answer."
-    ]
+        "weights cannot point to the passage behind an answer"
+    ]  # a clause: joined with others by "; " and ended once (".;" once printed in the report)
     assert excluded_by_compliance(compliance_verdicts(ctx, "rag")) == []
 
 

@@ -80,3 +80,10 @@ def test_lowest_is_best_among_the_strategies_still_in_the_running() -> None:
     assert lowest_is_best([2.0, 2.0, 1.0], [False, False, True]) == [False, False, False]
     # Every strategy excluded: all compared, so the row still reads.
     assert lowest_is_best([3.0, 1.0, 2.0], [True, True, True]) == [False, True, False]
+
+
+def test_several_exclusion_reasons_read_as_one_sentence() -> None:
+    from engine.display import reasons_text
+
+    assert reasons_text(["fails a: x", "misses b."]) == "fails a: x; misses b."
+    assert reasons_text([]) == ""

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from engine.assumptions import reference_data
+from engine.display import reasons_text
 from engine.model.project import Project
 from engine.model.scenario import STRATEGIES
 from engine.templates import load_template, template_names
@@ -104,6 +105,17 @@ def test_the_summary_is_at_most_four_pages_and_says_what_a_client_needs(
     # The appendix is not in the summary.
     for part in ("Cost breakdown", "Methodology and references", "Reference data used"):
         assert part not in text, part
+    # Sentences joined from clauses end once (a strategy ruled out for two reasons once read
+    # "… behind an answer.; misses a must latency target …").
+    assert ".;" not in text and ". ;" not in text
+    for report in data.scenarios:
+        for key in STRATEGIES:
+            strategy = report.evaluation.strategies[key]
+            if strategy.excluded:
+                assert (
+                    f"{strategy.name} is ruled out: {reasons_text(strategy.exclusion_reasons)}"
+                    in text
+                )
 
 
 def test_the_full_report_is_the_summary_plus_the_technical_appendix(tmp_path: Path) -> None:

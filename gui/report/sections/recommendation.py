@@ -3,6 +3,7 @@ how sure, and — for several scenarios — how they compare."""
 
 from __future__ import annotations
 
+from engine.display import reasons_text
 from engine.model.results import Evaluation
 from engine.model.scenario import CRITERIA, STRATEGIES, STRATEGY_NAMES, Scenario
 from engine.text import one_line
@@ -136,7 +137,7 @@ def client_panel(report: ScenarioReport, *, with_name: bool) -> Panel:
                             f"{strategy.name} is ruled out: ",
                             Style(size=8.4, bold=True, color=WARNING_RED),
                         ),
-                        ("; ".join(strategy.exclusion_reasons), Style(size=8.4)),
+                        (reasons_text(strategy.exclusion_reasons), Style(size=8.4)),
                     ],
                     Style(size=8.4),
                     space_after=2.0,
