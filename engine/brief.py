@@ -487,7 +487,7 @@ def apply_brief(
                     if strategy.candidates
                     else "no setup qualifies"
                 )
-                notes.append(f"{strategy.name}: setup left as it was — {why}")
+                notes.append(f"{strategy.name}: setup left as it was — {why}.")
                 continue
             for path, value in pick.changes.items():
                 chosen[path] = value

@@ -360,7 +360,8 @@ def _what_would_change(
     for key, why in excluded.items():
         if why:
             out.append(
-                f"{STRATEGY_NAMES[key]} would compete if this requirement were not hard: {why[0]}"
+                f"{STRATEGY_NAMES[key]} would compete if this requirement were not hard: "
+                f"{why[0].rstrip('.')}."
             )
     return out
 

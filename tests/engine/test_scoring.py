@@ -87,3 +87,15 @@ def test_several_exclusion_reasons_read_as_one_sentence() -> None:
 
     assert reasons_text(["fails a: x", "misses b."]) == "fails a: x; misses b."
     assert reasons_text([]) == ""
+
+
+def test_what_would_change_is_whole_sentences() -> None:
+    from engine.evaluate import evaluate
+    from engine.templates import load_template, template_names
+
+    for name in template_names():
+        project = load_template(name)
+        for scenario in project.scenarios:
+            for line in evaluate(project, scenario).recommendation.what_would_change:
+                assert line.endswith(".") and not line.endswith(".."), (name, line)
+                assert ".;" not in line, (name, line)
