@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine import numbers as nf
+from engine.display import reasons_text
 from engine.model.results import Crossover, FlipPoint, Recommendation, Score, TieBand
 from engine.model.scenario import CRITERIA, STRATEGY_NAMES
 
@@ -254,7 +255,7 @@ def recommend(
             name="No strategy qualifies",
             runner_up=None,
             margin=0.0,
-            reasons=[f"{STRATEGY_NAMES[k]} {r[0]}" for k, r in excluded.items() if r],
+            reasons=[f"{STRATEGY_NAMES[k]} {reasons_text(r)}" for k, r in excluded.items() if r],
             rationale="No strategy meets every must: "
             + "; ".join(f"{STRATEGY_NAMES[k]} {r[0].rstrip('.')}" for k, r in excluded.items() if r)
             + ". Relax a requirement (mark it preferred) or change the set-up (Scenario → Find "
@@ -289,7 +290,7 @@ def recommend(
             )
         for key, why in excluded.items():
             if why:
-                reasons.append(f"{STRATEGY_NAMES[key]} is excluded: {why[0]}")
+                reasons.append(f"{STRATEGY_NAMES[key]} is excluded: {reasons_text(why)}")
         closeness = (
             "a clear lead" if margin >= 10 else "a modest lead" if margin >= 3 else "a narrow lead"
         )

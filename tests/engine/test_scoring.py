@@ -99,3 +99,15 @@ def test_what_would_change_is_whole_sentences() -> None:
             for line in evaluate(project, scenario).recommendation.what_would_change:
                 assert line.endswith(".") and not line.endswith(".."), (name, line)
                 assert ".;" not in line, (name, line)
+
+
+def test_the_recommendation_reasons_are_whole_sentences() -> None:
+    from engine.evaluate import evaluate
+    from engine.templates import load_template, template_names
+
+    for name in template_names():
+        project = load_template(name)
+        for scenario in project.scenarios:
+            rec = evaluate(project, scenario).recommendation
+            for line in rec.reasons:
+                assert line.endswith(".") and ".;" not in line, (name, line)
