@@ -333,14 +333,19 @@ def _what_would_change(
     tie_bands: Sequence[TieBand] = (),
 ) -> list[str]:
     out: list[str] = []
-    if crossovers:
+    # Only crossings between strategies still in the running can change the answer: a cheaper
+    # fine-tuning above some volume means nothing when a must rules fine-tuning out.
+    running = {k for k, why in excluded.items() if not why}
+    relevant = [c for c in crossovers if set(c.between) <= running]
+    bands = [b for b in tie_bands if set(b.between) <= running]
+    if relevant or bands:
         # A near-tie counts as one event spanning its crossings (engine.crossover).
         events = [
             (c.queries_per_month, c.queries_per_month, c.label)
-            for c in crossovers
+            for c in relevant
             if not c.in_tie_band
         ]
-        events += [(b.low, b.high, b.label) for b in tie_bands]
+        events += [(b.low, b.high, b.label) for b in bands]
         inside = [label for low, high, label in events if low <= q0 < high]
         above = sorted((low, label) for low, _, label in events if low > q0)
         below = sorted((high, label) for low, high, label in events if high <= q0)
@@ -352,7 +357,13 @@ def _what_would_change(
             )
         if below:
             out.append(f"Nearest cost crossover below today's volume: {below[-1][1]}.")
-    else:
+    elif crossovers and len(running) > 1:
+        out.append(
+            "The cost curves of the strategies still in the running do not cross between 1 and "
+            "10¹³ queries/month (the crossings shown involve a strategy ruled out by a must): "
+            "their cost order does not depend on volume."
+        )
+    elif not crossovers:
         out.append(
             "The cost curves do not cross between 1 and 10¹³ queries/month: the cost "
             "order does not depend on volume."
