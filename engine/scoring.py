@@ -295,12 +295,18 @@ def recommend(
             "a clear lead" if margin >= 10 else "a modest lead" if margin >= 3 else "a narrow lead"
         )
         top = gains[0]
+        top_lead = weights[top] * (scores[win][top].value - scores[other][top].value)
+        advantage = (
+            f"Its biggest advantage is {top}: {_lead_words(scores[win][top], other)}"
+            if top_lead / total_w >= 0.05
+            # Nothing weighed separates them (a tie broken by order): no "advantage" to name.
+            else "No weighted criterion separates the two."
+        )
         rationale = (
             f"{name} scores {nf.fixed(totals[win], 1)} of {nf.count(100)} against "
             f"{STRATEGY_NAMES[other]}'s "
             f"{nf.fixed(totals[other], 1)} — {closeness} of {nf.fixed(margin, 1)} points "
-            f"with the weights given. "
-            f"Its biggest advantage is {top}: {_lead_words(scores[win][top], other)}"
+            f"with the weights given. {advantage}"
         )
         if margin < 3:
             rationale += " The margin is small: check the assumptions under 'what would change it'."
@@ -315,10 +321,16 @@ def recommend(
     )
 
 
+# The criteria scored against a target the consultant set; cost and fit have none to miss.
+_TARGETED = frozenset({"latency", "freshness"})
+
+
 def _lead_words(score: Score, other: str) -> str:
     """A criterion the winner leads on, in words that never praise a figure that misses its
-    target: below 100 the winner is only less far off than the runner-up."""
-    if score.value >= 100:
+    target: below 100 the winner is only less far off than the runner-up.  Cost (scored
+    against the cheapest strategy) and fit have no target, so they are said as they are: a
+    cost 0.1 % above an excluded strategy's does not "fall short"."""
+    if score.value >= 100 or score.criterion not in _TARGETED:
         return score.reason
     reason = score.reason[:1].lower() + score.reason[1:]
     return f"less far off than {STRATEGY_NAMES[other]}, but it still falls short — {reason}"
