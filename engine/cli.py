@@ -115,6 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="B",
         help="search only self-hosted models of at least B billion parameters",
     )
+    precision = solve.add_mutually_exclusive_group()
+    precision.add_argument(
+        "--any-precision",
+        action="store_true",
+        help="search self-hosted weights in fewer bytes than the scenario's, down to 4-bit "
+        "(quantization trades answer quality, which is not scored; by default the search "
+        "keeps the precision)",
+    )
+    precision.add_argument(
+        "--min-bits",
+        type=int,
+        choices=(4, 8, 16),
+        help="search only self-hosted weights of at least this many bits (replaces the "
+        "scenario's own precision as the floor)",
+    )
 
     new = sub.add_parser(
         "new", help="write a new project file from a template or from a client's brief"
@@ -411,6 +426,8 @@ def _solve(args: argparse.Namespace) -> int:
             keep=args.keep,
             keep_model_size=not args.any_model_size,
             min_parameters_billion=args.min_params,
+            keep_precision=not (args.any_precision or args.min_bits),
+            min_bytes_per_weight=args.min_bits / 8 if args.min_bits else None,
         )
     except (EvaluationError, ArithmeticError, ValueError) as exc:
         raise CliError(f"{args.file}: {exc}") from None

@@ -122,6 +122,7 @@ class StrategySolution:
     unmet: list[str]  # when nothing qualifies: which must no catalog entry meets, and why
     notes: list[str] = field(default_factory=list)
     smallest_model_billion: float = 0.0  # self-hosted models below this size were not searched
+    fewest_bytes_per_weight: float = 0.0  # self-hosted weights below this were not searched
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,17 @@ def _contribution(c: Component, q: Array, retrains: float) -> float:
     return float(np.sum(c.monthly(np.reshape(q, (1, -1)))))
 
 
-def _columns(n_each: int) -> tuple[Array, Array]:
-    bpw = np.repeat(np.array(BYTES_PER_WEIGHT), len(STREAMS)).reshape(-1, 1)
-    streams = np.tile(np.array(STREAMS), len(BYTES_PER_WEIGHT)).reshape(-1, 1)
+def precisions(min_bytes: float) -> tuple[float, ...]:
+    """The weight precisions (bytes per weight) searched when none below ``min_bytes`` may be:
+    those of BYTES_PER_WEIGHT at or above it, or ``min_bytes`` itself when it is above them
+    all (a scenario at 4 bytes keeps its 32-bit weights)."""
+    kept = tuple(b for b in BYTES_PER_WEIGHT if b >= min_bytes)
+    return kept or (min_bytes,)
+
+
+def _columns(bytes_per_weight: tuple[float, ...]) -> tuple[Array, Array]:
+    bpw = np.repeat(np.array(bytes_per_weight), len(STREAMS)).reshape(-1, 1)
+    streams = np.tile(np.array(STREAMS), len(bytes_per_weight)).reshape(-1, 1)
     return bpw, streams
 
 
@@ -204,7 +213,7 @@ def apply_candidate(scenario: Scenario, candidate: Candidate) -> Scenario:
 
 def _serving_options(
     ctx: Context, key: str, q: Array, prompt: float, allowed: Callable[[str | None], bool],
-    stop: StopFn, floor: float,
+    stop: StopFn, floor: float, min_bytes: float = 0.0,
 ) -> _Part:  # fmt: skip
     s = ctx.scenario
     option = s.serving.for_strategy(key)
@@ -274,8 +283,8 @@ def _serving_options(
         part.model.append("")
         listed_name = catalog[ref].name if ref in catalog else ref
         part.coarse.append(f"api:{listed_name}:{region}:{offering_id}")
-    # --- self-hosted: model × GPU × offer, 12 precision/streams settings at once ---
-    bpw, streams = _columns(len(STREAMS))
+    # --- self-hosted: model × GPU × offer, up to 12 precision/streams settings at once ---
+    bpw, streams = _columns(precisions(min_bytes))
     hw = s.owned_hardware
     base_option = option.model_copy(
         update={
@@ -357,7 +366,7 @@ def _serving_options(
                         change["fine_tuning.base_model"] = model_id
                     words = (
                         f"{model_name} on {gpu_name} ({offer_words}), "
-                        f"{nf.number(float(bpw[i, 0]))} bytes/weight, "
+                        f"{precision_words(float(bpw[i, 0]))} weights, "
                         f"{int(streams[i, 0])} streams"
                     )
                     return change, words
@@ -453,6 +462,8 @@ def solve(
     min_parameters_billion: float | None = None,
     agree_with: Mapping[str, Any] | None = None,
     only: tuple[str, ...] = STRATEGIES,
+    keep_precision: bool = True,
+    min_bytes_per_weight: float | None = None,
 ) -> Solution:
     """The cheapest setups meeting every must, per strategy (see the module docstring).
 
@@ -461,6 +472,12 @@ def solve(
     the offering, the precision and the streams, not the model class the consultant chose.
     ``min_parameters_billion`` sets a floor of its own; with ``keep_model_size=False`` and no
     floor, any model in the catalog is a candidate (a smaller one is flagged in the trades).
+
+    The same holds for the weights' precision (``keep_precision``): by default self-hosted
+    weights are never stored in fewer bytes than the scenario's (8- and 4-bit quantization
+    trade answer quality the search cannot see); ``min_bytes_per_weight`` sets a floor of its
+    own (1.0: 8-bit or more), and with ``keep_precision=False`` and no floor 16-, 8- and
+    4-bit weights are all searched.
 
     ``agree_with`` (scenario field path → value) keeps only setups that leave those fields as
     given — e.g. the retrieval RAG was given, which the hybrid shares; ``only`` limits the
@@ -482,6 +499,7 @@ def solve(
     out: dict[str, StrategySolution] = {}
     for key in only:
         floor, floor_words = _model_floor(ctx, key, keep_model_size, min_parameters_billion)
+        min_bytes = _precision_floor(scenario, key, keep_precision, min_bytes_per_weight)
         out[key] = _solve_strategy(
             project,
             scenario,
@@ -497,6 +515,7 @@ def solve(
             floor,
             floor_words,
             agree_with or {},
+            min_bytes,
         )
     return Solution(
         scenario=scenario.name,
@@ -543,6 +562,41 @@ def _model_floor(
     return floor, words
 
 
+def _precision_floor(
+    scenario: Scenario, key: str, keep_precision: bool, min_bytes_per_weight: float | None
+) -> float:
+    """The fewest bytes per weight searched for ``key``'s self-hosted serving: the scenario's
+    own precision when it is kept (also when the scenario calls an API: its precision field
+    then holds what self-hosting would start from), and/or the floor asked for."""
+    floor = float(min_bytes_per_weight or 0.0)
+    if keep_precision:
+        floor = max(floor, float(scenario.serving.for_strategy(key).bytes_per_parameter.likely))
+    return floor
+
+
+def _limit_notes(floor: float, floor_words: str, min_bytes: float) -> list[str]:
+    """What the search kept fixed because answer quality is not scored: the model size and
+    the weights' precision."""
+    notes = []
+    if floor > 0:
+        notes.append(
+            f"self-hosted models {floor_words} only (answer quality is not scored, so the "
+            "search keeps the model size; allow smaller models to search every size)"
+        )
+    if min_bytes > min(BYTES_PER_WEIGHT):
+        notes.append(
+            f"self-hosted weights of {precision_words(min_bytes)} or more only (quantization "
+            "trades answer quality the search cannot see, so it keeps the precision; allow "
+            "lower precision to search 8- and 4-bit weights)"
+        )
+    return notes
+
+
+def precision_words(bytes_per_weight: float) -> str:
+    """'16-bit' for 2 bytes per weight, '8-bit' for 1, '4-bit' for 0.5."""
+    return f"{nf.number(bytes_per_weight * 8)}-bit"
+
+
 def _musts(scenario: Scenario) -> list[tuple[str, str, float]]:
     """(figure, label, target) of each latency target marked must."""
     req = scenario.requirements
@@ -569,6 +623,7 @@ def _solve_strategy(
     floor: float = 0.0,
     floor_words: str = "",
     agree_with: Mapping[str, Any] | None = None,
+    min_bytes: float = 0.0,
 ) -> StrategySolution:
     name = STRATEGY_NAMES[key]
     prompt = prompt_tokens(ctx, key)
@@ -593,7 +648,7 @@ def _solve_strategy(
         for c in model.components
         if c.key in variable and not c.overridden
     )
-    serving = _serving_options(ctx, key, q, prompt, allowed, stop, floor)
+    serving = _serving_options(ctx, key, q, prompt, allowed, stop, floor, min_bytes)
     # Operations effort (its default depends on API vs self-hosted) per serving mode.
     ops: dict[str, float] = {}
     for mode in ("api", "self_hosted"):
@@ -657,7 +712,8 @@ def _solve_strategy(
     searched = len(serving.tco) * len(r.tco)
     if not serving.tco or not r.tco:
         return StrategySolution(key, name, [], searched, current_tco, current_ok, [
-            _nothing_hosted(name, region)])  # fmt: skip
+            _nothing_hosted(name, region)], _limit_notes(floor, floor_words, min_bytes),
+            floor, min_bytes)  # fmt: skip
     total = fixed + s_tco[:, None] + np.asarray(r.tco)[None, :]
     lat = {
         "total": s_total[:, None] + np.asarray(r.total)[None, :],
@@ -692,7 +748,9 @@ def _solve_strategy(
                 "meets every must"
             )
     if unmet:
-        return StrategySolution(key, name, [], searched, current_tco, current_ok, unmet)
+        # What the search left out may be why nothing met the musts: the notes say so.
+        return StrategySolution(key, name, [], searched, current_tco, current_ok, unmet,
+            _limit_notes(floor, floor_words, min_bytes), floor, min_bytes)  # fmt: skip
     flat = np.where(feasible, total, np.inf).ravel()
     # Cheapest first; among equal costs the lower p95 (more streams cost nothing at low load).
     order = np.lexsort((lat["p95"].ravel(), np.round(flat, 2)))
@@ -750,11 +808,7 @@ def _solve_strategy(
         for c in model.components
         if c.overridden and c.key in variable
     ]
-    if floor > 0:
-        notes.append(
-            f"self-hosted models {floor_words} only (answer quality is not scored, so the "
-            "search keeps the model size; allow smaller models to search every size)"
-        )
+    notes += _limit_notes(floor, floor_words, min_bytes)
     return StrategySolution(
         key,
         name,
@@ -765,6 +819,7 @@ def _solve_strategy(
         unmet,
         notes,
         floor,
+        min_bytes,
     )
 
 
@@ -920,6 +975,7 @@ def solution_json(solution: Solution) -> dict[str, Any]:
                 "unmet": s.unmet,
                 "notes": s.notes,
                 "smallest_model_billion": s.smallest_model_billion,
+                "fewest_bytes_per_weight": s.fewest_bytes_per_weight,
                 "candidates": [
                     {
                         "summary": c.summary,

@@ -46,6 +46,13 @@ MODEL_SIZES: tuple[tuple[str, bool, float | None], ...] = (
     ("At least 70B parameters", False, 70.0),
 )
 
+# Which weight precisions the search may propose: (words, keep the scenario's, bytes floor).
+PRECISIONS: tuple[tuple[str, bool, float | None], ...] = (
+    ("No lower precision than the scenario's", True, None),
+    ("8-bit or more", False, 1.0),
+    ("Any, 4-bit included (answer quality is not scored)", False, None),
+)
+
 _POOL: QThreadPool | None = None
 
 
@@ -77,11 +84,13 @@ class _Run(QRunnable):
         scenario: Scenario,
         live: Any,
         model_size: tuple[bool, float | None] = (True, None),
+        precision: tuple[bool, float | None] = (True, None),
     ) -> None:
         super().__init__()
         self.relay, self.generation = relay, generation
         self.project, self.scenario, self.live = project, scenario, live
         self.keep_model_size, self.min_parameters_billion = model_size
+        self.keep_precision, self.min_bytes_per_weight = precision
 
     def run(self) -> None:
         if self.live() != self.generation:
@@ -93,6 +102,8 @@ class _Run(QRunnable):
                 should_stop=lambda: self.live() != self.generation,
                 keep_model_size=self.keep_model_size,
                 min_parameters_billion=self.min_parameters_billion,
+                keep_precision=self.keep_precision,
+                min_bytes_per_weight=self.min_bytes_per_weight,
             )
         except SolverCancelled:
             return
@@ -122,9 +133,9 @@ class SolverDialog(QDialog):
             "For each strategy, the cheapest setups in the catalogs that meet every must of "
             "this scenario (hard compliance items, the data region, latency targets marked "
             "must), verified by the full evaluation. Answer quality is not scored: no "
-            "self-hosted model smaller than the scenario's is proposed unless you widen the "
-            "choice below, and another model is flagged in 'trades'. Apply replaces the setup "
-            "in one undoable step."
+            "self-hosted model smaller than the scenario's, and no weights in lower precision, "
+            "are proposed unless you widen the choices below, and another model is flagged in "
+            "'trades'. Apply replaces the setup in one undoable step."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -140,9 +151,23 @@ class SolverDialog(QDialog):
         size_label.setBuddy(self.model_size)
         sizes.addWidget(size_label)
         sizes.addWidget(self.model_size)
+        self.precision = QComboBox()
+        for words, _keep, _bytes in PRECISIONS:
+            self.precision.addItem(words)
+        self.precision.setToolTip(
+            "Which weight precisions the search may propose for self-hosted models. 8- and "
+            "4-bit quantization cut the GPU memory a model needs, and trade answer quality the "
+            "search cannot see, so by default it keeps the scenario's precision."
+        )
+        precision_label = QLabel("&Weights:")
+        precision_label.setBuddy(self.precision)
+        sizes.addSpacing(12)
+        sizes.addWidget(precision_label)
+        sizes.addWidget(self.precision)
         sizes.addStretch(1)
         layout.addLayout(sizes)
         self.model_size.currentIndexChanged.connect(lambda _i: self.start())
+        self.precision.currentIndexChanged.connect(lambda _i: self.start())
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -184,6 +209,7 @@ class SolverDialog(QDialog):
         self.status.setText(f"Searching the catalogs for scenario '{self.document.scenario.name}'…")
         live = self._live_generation
         _words, keep, floor = MODEL_SIZES[self.model_size.currentIndex()]
+        _words, keep_precision, min_bytes = PRECISIONS[self.precision.currentIndex()]
         _pool().start(
             _Run(
                 self._relay,
@@ -192,6 +218,7 @@ class SolverDialog(QDialog):
                 self.document.scenario,
                 live,
                 (keep, floor),
+                (keep_precision, min_bytes),
             )
         )
 

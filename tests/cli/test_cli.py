@@ -129,3 +129,19 @@ def test_solve_model_size_floor_from_the_command_line() -> None:
     bad = ftrag("solve", path, "--min-params", "-1")
     assert bad.returncode == 2 and "--min-params" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_solve_precision_floor_from_the_command_line() -> None:
+    path = str(template_path("eu-insurer-claims"))
+    kept = json.loads(ftrag("solve", path, "--json").stdout)["strategies"]["rag"]
+    assert kept["fewest_bytes_per_weight"] == 2.0
+    assert {c["changes"]["serving.rag.bytes_per_parameter"] for c in kept["candidates"]} == {2}
+    eight = json.loads(ftrag("solve", path, "--json", "--min-bits", "8").stdout)
+    assert eight["strategies"]["rag"]["fewest_bytes_per_weight"] == 1.0
+    wide = json.loads(ftrag("solve", path, "--json", "--any-precision").stdout)
+    assert wide["strategies"]["rag"]["fewest_bytes_per_weight"] == 0
+    assert wide["strategies"]["rag"]["candidates"][0]["tco"] <= kept["candidates"][0]["tco"]
+    both = ftrag("solve", path, "--any-precision", "--min-bits", "8")
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+    bad = ftrag("solve", path, "--min-bits", "3")
+    assert bad.returncode == 2 and "--min-bits" in bad.stderr and "Traceback" not in bad.stderr

@@ -117,8 +117,45 @@ def test_a_setup_that_changes_a_shared_field_says_so_and_agree_with_keeps_it() -
         )
     ]
     assert changing and all("also changes RAG's retrieval (shared)" in c.trades for c in changing)
-    kept = solve(project, agree_with=retrieval, only=("hybrid",)).strategies["hybrid"]
-    assert kept.candidates
+    # 4-bit allowed: at 16 bits no hybrid keeping RAG's retrieval meets the p95 must here.
+    kept = solve(project, agree_with=retrieval, only=("hybrid",), keep_precision=False)
+    assert kept.strategies["hybrid"].candidates
+    kept = kept.strategies["hybrid"]
     for candidate in kept.candidates:
         for path, value in retrieval.items():
             assert candidate.changes.get(path, value) == value
+
+
+def test_the_search_keeps_the_weights_precision_unless_told() -> None:
+    """Quantization trades answer quality, which is not scored: by default no setup stores
+    weights in fewer bytes than the scenario's; 8-bit and 'any' widen it, and the notes and
+    the JSON say which floor was in force."""
+    from engine.solver import precisions
+
+    project = load_template("eu-insurer-claims")
+    assert project.scenarios[0].serving.rag.bytes_per_parameter.likely == 2.0
+
+    def used(solution: object) -> set[float]:
+        return {
+            c.changes[f"serving.{k}.bytes_per_parameter"]
+            for k, s in solution.strategies.items()  # type: ignore[attr-defined]
+            for c in s.candidates
+            if f"serving.{k}.bytes_per_parameter" in c.changes
+        }
+
+    kept = solve(project)
+    assert used(kept) == {2.0}
+    assert kept.strategies["rag"].fewest_bytes_per_weight == 2.0
+    assert any("16-bit or more only" in n for n in kept.strategies["rag"].notes)
+    assert "16-bit weights" in kept.strategies["rag"].candidates[0].summary
+    eight = solve(project, keep_precision=False, min_bytes_per_weight=1.0)
+    assert used(eight) <= {2.0, 1.0} and 1.0 in used(eight)
+    wide = solve(project, keep_precision=False)
+    assert 0.5 in used(wide)
+    assert wide.strategies["rag"].fewest_bytes_per_weight == 0.0
+    assert not any("bit or more only" in n for n in wide.strategies["rag"].notes)
+    # Cheaper or equal, never dearer, as the search widens.
+    for key in ("rag", "hybrid"):
+        costs = [s.strategies[key].candidates[0].tco for s in (kept, eight, wide)]
+        assert costs == sorted(costs, reverse=True)
+    assert precisions(4.0) == (4.0,)  # a 32-bit scenario keeps its own precision

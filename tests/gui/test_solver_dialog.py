@@ -95,3 +95,34 @@ def test_the_search_keeps_the_model_size_unless_the_consultant_widens_it(
     assert any(sizes[m] < floor for m in models(widened)), models(widened)
     assert widened.strategies["rag"].candidates[0].tco <= kept.strategies["rag"].candidates[0].tco
     dialog.close()
+
+
+def test_the_search_keeps_the_precision_unless_the_consultant_allows_quantization(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Through the menu bar: by default every self-hosted setup keeps the scenario's 16-bit
+    weights, and the dialog says so; "Weights: Any, 4-bit included" lets quantized ones in."""
+    doc = window.document
+    doc.load(load_template("eu-insurer-claims"))
+    _menu_action(window, "Scenario", "Find Cheapest Setup…").trigger()
+    dialog = window.solver_dialog
+    qtbot.waitUntil(lambda: dialog.solution is not None, timeout=30_000)
+
+    def precisions(solution) -> set[float]:  # type: ignore[no-untyped-def]
+        return {
+            c.changes["serving.rag.bytes_per_parameter"]
+            for c in solution.strategies["rag"].candidates
+            if "serving.rag.bytes_per_parameter" in c.changes
+        }
+
+    kept = dialog.solution
+    assert kept is not None and precisions(kept) == {2.0}
+    assert any("16-bit or more only" in n for n in kept.strategies["rag"].notes)
+    assert dialog.precision.currentText() == "No lower precision than the scenario's"
+    dialog.precision.setCurrentIndex(2)  # "Any, 4-bit included"
+    qtbot.waitUntil(lambda: dialog.solution is not None and dialog.solution is not kept,
+                    timeout=30_000)  # fmt: skip
+    widened = dialog.solution
+    assert widened is not None and 0.5 in precisions(widened)
+    assert widened.strategies["rag"].candidates[0].tco <= kept.strategies["rag"].candidates[0].tco
+    dialog.close()
