@@ -139,35 +139,25 @@ class SolverDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        sizes = QHBoxLayout()
-        self.model_size = QComboBox()
-        for words, _keep, _floor in MODEL_SIZES:
-            self.model_size.addItem(words)
-        self.model_size.setToolTip(
+        limits = QHBoxLayout()
+        self.model_size = self._limit_choice(
+            limits,
+            "Self-hosted &models:",
+            [words for words, _keep, _floor in MODEL_SIZES],
             "Which self-hosted models the search may propose. Answer quality is not scored, "
-            "so by default a model is never smaller than the one the scenario has."
+            "so by default a model is never smaller than the one the scenario has.",
         )
-        size_label = QLabel("Self-hosted &models:")
-        size_label.setBuddy(self.model_size)
-        sizes.addWidget(size_label)
-        sizes.addWidget(self.model_size)
-        self.precision = QComboBox()
-        for words, _keep, _bytes in PRECISIONS:
-            self.precision.addItem(words)
-        self.precision.setToolTip(
+        limits.addSpacing(12)
+        self.precision = self._limit_choice(
+            limits,
+            "&Weights:",
+            [words for words, _keep, _bytes in PRECISIONS],
             "Which weight precisions the search may propose for self-hosted models. 8- and "
             "4-bit quantization cut the GPU memory a model needs, and trade answer quality the "
-            "search cannot see, so by default it keeps the scenario's precision."
+            "search cannot see, so by default it keeps the scenario's precision.",
         )
-        precision_label = QLabel("&Weights:")
-        precision_label.setBuddy(self.precision)
-        sizes.addSpacing(12)
-        sizes.addWidget(precision_label)
-        sizes.addWidget(self.precision)
-        sizes.addStretch(1)
-        layout.addLayout(sizes)
-        self.model_size.currentIndexChanged.connect(lambda _i: self.start())
-        self.precision.currentIndexChanged.connect(lambda _i: self.start())
+        limits.addStretch(1)
+        layout.addLayout(limits)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -197,6 +187,18 @@ class SolverDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(1000, 520)
         document.changed.connect(self._project_changed)
+
+    def _limit_choice(self, row: QHBoxLayout, label: str, items: list[str], tip: str) -> QComboBox:
+        """A labelled choice of what the search may propose; changing it searches again."""
+        choice = QComboBox()
+        choice.addItems(items)
+        choice.setToolTip(tip)
+        buddy = QLabel(label)
+        buddy.setBuddy(choice)
+        row.addWidget(buddy)
+        row.addWidget(choice)
+        choice.currentIndexChanged.connect(lambda _i: self.start())
+        return choice
 
     # --- running ---------------------------------------------------------------------------
 
