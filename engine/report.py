@@ -211,8 +211,10 @@ def evaluation_text(e: Evaluation) -> str:
     row("Per query", [nf.money_per_query(s.per_query, cur) for s in strategies])
     row("Retrains", [str(s.retrains) for s in strategies])
     row(f"TCO ({e.horizon_months} months)", [nf.money(s.tco.value, cur) for s in strategies])
-    row("Latency p50 (full)", [f"{s.latency_total.value:.2f} s" for s in strategies])
-    row("First token p50", [f"{s.latency_ttft.value:.2f} s" for s in strategies])
+    # The app's own rule (three significant digits, under a second to the millisecond): the
+    # terminal shows what the report prints.
+    row("Latency p50 (full)", [nf.number(s.latency_total.value, "s") for s in strategies])
+    row("First token p50", [nf.number(s.latency_ttft.value, "s") for s in strategies])
     row(
         "Staleness avg/worst",
         [f"{s.staleness_average.value:,.1f}/{s.staleness_worst.value:,.1f} d" for s in strategies],
