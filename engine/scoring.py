@@ -336,6 +336,16 @@ def _lead_words(score: Score, other: str) -> str:
     return f"less far off than {STRATEGY_NAMES[other]}, but it still falls short — {reason}"
 
 
+def _how_far(ratio: float, below: bool = False) -> str:
+    """How far a crossover is from today's volume, when it is far enough to matter to a
+    reader: ' — 230× today's volume', ' — 1/12 of today's volume'."""
+    if ratio < 1.5:
+        return ""
+    if below:
+        return f" — 1/{nf.approximate(ratio, digits=2)} of today's volume"
+    return f" — {nf.approximate(ratio, digits=2)}× today's volume"
+
+
 def _what_would_change(
     ranking: Ranking,
     crossovers: list[Crossover],
@@ -365,10 +375,14 @@ def _what_would_change(
             out.append(f"Today's volume is inside a near-tie: {inside[0]}.")
         if above:
             out.append(
-                f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0][1]}."
+                f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0][1]}"
+                f"{_how_far(above[0][0] / q0) if q0 > 0 else ''}."
             )
         if below:
-            out.append(f"Nearest cost crossover below today's volume: {below[-1][1]}.")
+            out.append(
+                f"Nearest cost crossover below today's volume: {below[-1][1]}"
+                f"{_how_far(q0 / below[-1][0], below=True) if below[-1][0] > 0 else ''}."
+            )
     elif crossovers and len(running) > 1:
         out.append(
             "The cost curves of the strategies still in the running do not cross between 1 and "
