@@ -26,6 +26,7 @@ from engine.costs import (
     CostModel,
     cost_models,
     effective_retrain_interval,
+    growth_vector,
     summary_figures,
     tco_figure,
 )
@@ -268,7 +269,14 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
     models, scores, excluded = fixed.models, fixed.scores, fixed.excluded
     flips = weight_flip_points(scores, weights, excluded)
     recommendation = recommend(
-        scores, weights, excluded, fixed.crossovers, q0, flips, fixed.tie_bands
+        scores,
+        weights,
+        excluded,
+        fixed.crossovers,
+        q0,
+        flips,
+        fixed.tie_bands,
+        [float(f) for f in growth_vector(ctx)],
     )
 
     strategies = {}

@@ -245,10 +245,13 @@ def recommend(
     q0: float,
     flips: list[FlipPoint],
     tie_bands: Sequence[TieBand] = (),
+    growth: Sequence[float] = (),
 ) -> Recommendation:
+    """``growth``: the volume of each month of the horizon as a multiple of today's (month 1
+    is 1.0), to say when a crossover above today's volume is reached."""
     totals = {k: weighted_total(s, weights) for k, s in scores.items()}
     ranking = rank(totals, {k: bool(v) for k, v in excluded.items()})
-    change = _what_would_change(ranking, crossovers, q0, flips, excluded, tie_bands)
+    change = _what_would_change(ranking, crossovers, q0, flips, excluded, tie_bands, growth)
     if ranking.winner is None:
         return Recommendation(
             strategy=None,
@@ -346,6 +349,21 @@ def _how_far(ratio: float, below: bool = False) -> str:
     return f" — {nf.approximate(ratio, digits=2)}× today's volume"
 
 
+def _when(ratio: float, growth: Sequence[float]) -> str:
+    """Whether the volume's growth reaches a crossover ``ratio`` × today's within the
+    horizon, and in which month: '; the growth entered reaches it in month 14' or '; beyond
+    the 3.2× today's volume the growth reaches by month 24'."""
+    if len(growth) < 2 or growth[-1] <= 1.0:
+        return ""
+    month = next((m for m, factor in enumerate(growth) if factor >= ratio), None)
+    if month is not None:
+        return f"; the growth entered reaches it in month {nf.count(month + 1)}"
+    return (
+        f"; beyond the {nf.approximate(growth[-1], digits=2)}× today's volume the growth "
+        f"reaches by month {nf.count(len(growth))}"
+    )
+
+
 def _what_would_change(
     ranking: Ranking,
     crossovers: list[Crossover],
@@ -353,6 +371,7 @@ def _what_would_change(
     flips: list[FlipPoint],
     excluded: Mapping[str, list[str]],
     tie_bands: Sequence[TieBand] = (),
+    growth: Sequence[float] = (),
 ) -> list[str]:
     out: list[str] = []
     # Only crossings between strategies still in the running can change the answer: a cheaper
@@ -376,7 +395,7 @@ def _what_would_change(
         if above:
             out.append(
                 f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0][1]}"
-                f"{_how_far(above[0][0] / q0) if q0 > 0 else ''}."
+                f"{_how_far(above[0][0] / q0) if q0 > 0 else ''}{_when(above[0][0] / q0, growth)}."
             )
         if below:
             out.append(

@@ -153,4 +153,39 @@ def test_a_far_crossover_says_how_far_from_today() -> None:
     project = load_template("support-assistant")
     lines = evaluate(project, project.scenarios[0]).recommendation.what_would_change
     above = next(line for line in lines if line.startswith("Next cost crossover above"))
-    assert above.endswith("× today's volume."), above
+    assert "— 310× today's volume;" in above, above
+
+
+def test_a_crossover_above_today_says_whether_the_growth_reaches_it() -> None:
+    project = load_template("support-assistant")
+    scenario = project.scenarios[0]
+    line = next(
+        w
+        for w in evaluate(project, scenario).recommendation.what_would_change
+        if w.startswith("Next cost crossover above")
+    )
+    assert "beyond the 2× today's volume the growth reaches by month 24" in line, line
+    # At 30 %/month the volume passes 310× today's within 24 months: the month is named, and
+    # it is the first month whose volume is at or above the crossover.
+    fast = scenario.model_copy(
+        update={
+            "workload": scenario.workload.model_copy(
+                update={
+                    "monthly_growth_pct": scenario.workload.monthly_growth_pct.model_copy(
+                        update={"likely": 30.0}
+                    )
+                }
+            )
+        }
+    )
+    evaluation = evaluate(project, fast)
+    line = next(
+        w
+        for w in evaluation.recommendation.what_would_change
+        if w.startswith("Next cost crossover above")
+    )
+    crossing = min(
+        c.queries_per_month for c in evaluation.crossovers if c.queries_per_month > 20_000
+    )
+    month = next(m for m in range(24) if 20_000 * 1.3**m >= crossing) + 1
+    assert f"the growth entered reaches it in month {month}" in line, line
