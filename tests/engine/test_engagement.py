@@ -86,18 +86,25 @@ def test_a_preferred_p95_scores_but_does_not_exclude() -> None:
     assert evaluate(base).strategies["rag"].scores["latency"].value == 100
 
 
-def test_reasons_never_praise_a_latency_that_misses_its_target() -> None:
-    # Latency weighs everything: the winner leads on latency while missing its target (at a
-    # 3 s target RAG's 5.09 s scores 65, the others 0; at 0.5 s, as this test once had it, all
-    # score 0 and there was no latency lead to praise).
-    project = _with_requirements(load_template("support-assistant"), latency_target_s=Estimate(
-        likely=3.0))  # fmt: skip
+def _latency_only(target_s: float) -> Project:
+    """The support assistant with a full-answer target of ``target_s`` and only latency
+    weighed."""
+    project = _with_requirements(
+        load_template("support-assistant"), latency_target_s=Estimate(likely=target_s)
+    )
     data = {name: getattr(project, name) for name in Project.model_fields}
     data["weights"] = project.weights.model_copy(
         update={c: Estimate(likely=0) for c in ("cost", "freshness", "compliance", "fit")}
         | {"latency": Estimate(likely=100)}
     )
-    ev = evaluate(Project.model_validate(data))
+    return Project.model_validate(data)
+
+
+def test_reasons_never_praise_a_latency_that_misses_its_target() -> None:
+    # Latency weighs everything: the winner leads on latency while missing its target (at a
+    # 3 s target RAG's 5.09 s scores 65, the others 0; at 0.5 s, as this test once had it, all
+    # score 0 and there was no latency lead to praise).
+    ev = evaluate(_latency_only(3.0))
     win = ev.recommendation.strategy
     assert win is not None and ev.strategies[win].scores["latency"].value < 100
     text = " ".join([ev.recommendation.rationale, *ev.recommendation.reasons])
@@ -359,13 +366,6 @@ def test_assumptions_show_the_price_of_the_regional_offer_the_evaluation_uses() 
 def test_a_tie_on_everything_weighed_names_no_advantage() -> None:
     # Only latency weighs, and every strategy misses a 0.5 s target completely (all score 0):
     # the winner is first by order, not by an advantage, and the rationale says so.
-    project = _with_requirements(load_template("support-assistant"), latency_target_s=Estimate(
-        likely=0.5))  # fmt: skip
-    data = {name: getattr(project, name) for name in Project.model_fields}
-    data["weights"] = project.weights.model_copy(
-        update={c: Estimate(likely=0) for c in ("cost", "freshness", "compliance", "fit")}
-        | {"latency": Estimate(likely=100)}
-    )
-    rec = evaluate(Project.model_validate(data)).recommendation
+    rec = evaluate(_latency_only(0.5)).recommendation
     assert "No weighted criterion separates the two." in rec.rationale
     assert "biggest advantage" not in rec.rationale

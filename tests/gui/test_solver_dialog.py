@@ -62,16 +62,23 @@ def test_an_edit_restarts_the_search_and_drops_the_stale_one(
     dialog.close()
 
 
+def _insurer_searched(window: MainWindow, qtbot: QtBot):  # type: ignore[no-untyped-def]
+    """The insurer template, Scenario → Find Cheapest Setup… through the menu bar, and the
+    dialog once its first search is done."""
+    window.document.load(load_template("eu-insurer-claims"))
+    _menu_action(window, "Scenario", "Find Cheapest Setup…").trigger()
+    dialog = window.solver_dialog
+    qtbot.waitUntil(lambda: dialog.solution is not None, timeout=30_000)
+    return dialog
+
+
 def test_the_search_keeps_the_model_size_unless_the_consultant_widens_it(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     """Answer quality is not scored: by default no self-hosted model smaller than the
     scenario's is proposed; "Any size" in the dialog lets the smaller ones in, and says so."""
     doc = window.document
-    doc.load(load_template("eu-insurer-claims"))
-    _menu_action(window, "Scenario", "Find Cheapest Setup…").trigger()
-    dialog = window.solver_dialog
-    qtbot.waitUntil(lambda: dialog.solution is not None, timeout=30_000)
+    dialog = _insurer_searched(window, qtbot)
 
     def models(solution) -> set[str]:  # type: ignore[no-untyped-def]
         return {
@@ -102,11 +109,7 @@ def test_the_search_keeps_the_precision_unless_the_consultant_allows_quantizatio
 ) -> None:
     """Through the menu bar: by default every self-hosted setup keeps the scenario's 16-bit
     weights, and the dialog says so; "Weights: Any, 4-bit included" lets quantized ones in."""
-    doc = window.document
-    doc.load(load_template("eu-insurer-claims"))
-    _menu_action(window, "Scenario", "Find Cheapest Setup…").trigger()
-    dialog = window.solver_dialog
-    qtbot.waitUntil(lambda: dialog.solution is not None, timeout=30_000)
+    dialog = _insurer_searched(window, qtbot)
 
     def precisions(solution) -> set[float]:  # type: ignore[no-untyped-def]
         return {
