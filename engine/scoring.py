@@ -393,9 +393,12 @@ def _what_would_change(
         if inside:
             out.append(f"Today's volume is inside a near-tie: {inside[0]}.")
         if above:
+            # At a volume of zero no multiple of today's says anything (and none can be taken).
+            ratio = above[0][0] / q0 if q0 > 0 else None
+            distance = "" if ratio is None else _how_far(ratio) + _when(ratio, growth)
             out.append(
                 f"Next cost crossover above today's {nf.count(q0)} queries/month: {above[0][1]}"
-                f"{_how_far(above[0][0] / q0) if q0 > 0 else ''}{_when(above[0][0] / q0, growth)}."
+                f"{distance}."
             )
         if below:
             out.append(

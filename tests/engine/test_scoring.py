@@ -189,3 +189,25 @@ def test_a_crossover_above_today_says_whether_the_growth_reaches_it() -> None:
     )
     month = next(m for m in range(24) if 20_000 * 1.3**m >= crossing) + 1
     assert f"the growth entered reaches it in month {month}" in line, line
+
+
+def test_a_volume_of_zero_still_evaluates_and_names_the_next_crossover() -> None:
+    """No multiple of a zero volume can be taken: the crossover is named without one (the
+    month-of-growth wording once divided by it and made the scenario unevaluable)."""
+    project = load_template("support-assistant")
+    scenario = project.scenarios[0]
+    workload = scenario.workload
+    zero = scenario.model_copy(
+        update={
+            "workload": workload.model_copy(
+                update={
+                    "queries_per_month": workload.queries_per_month.model_copy(
+                        update={"likely": 0.0, "low": None, "high": None}
+                    )
+                }
+            )
+        }
+    )
+    lines = evaluate(project, zero).recommendation.what_would_change
+    above = next(line for line in lines if line.startswith("Next cost crossover above"))
+    assert "today's volume" not in above and above.endswith("."), above
