@@ -262,6 +262,12 @@ def draw_crossover_chart(
     layout.today = today_box()
     layout.texts = [" ".join(item.lines) for item in items]
 
+    def tick_text(origin: QPointF, text: str, width: float) -> None:
+        """A tick label ``width`` wide at its baseline ``origin``, its box kept in the layout."""
+        painter.drawText(origin, text)
+        top = origin.y() - tick_metrics.ascent()
+        layout.ticks.append(QRectF(origin.x(), top, width, tick_metrics.height()))
+
     # --- grid and axes ----------------------------------------------------------------------
     painter.setFont(tick_font)
     first_decade, last_decade = math.ceil(x_lo - 1e-9), math.floor(x_hi + 1e-9)
@@ -284,10 +290,8 @@ def draw_crossover_chart(
         painter.setPen(QColor(INK))
         text = fmt.volume_compact(10.0**decade)
         width = tick_metrics.horizontalAdvance(text)
-        origin = QPointF(x - width / 2, plot.bottom() + pt(3) + tick_metrics.ascent())
-        painter.drawText(origin, text)
-        layout.ticks.append(
-            QRectF(origin.x(), origin.y() - tick_metrics.ascent(), width, tick_metrics.height())
+        tick_text(
+            QPointF(x - width / 2, plot.bottom() + pt(3) + tick_metrics.ascent()), text, width
         )
     for tick in y_ticks:
         y = py_tick(tick)
@@ -297,10 +301,7 @@ def draw_crossover_chart(
         text = y_label(tick)
         width = tick_metrics.horizontalAdvance(text)
         origin = QPointF(plot.left() - pt(4) - width, y + tick_metrics.ascent() / 2 - pt(0.8))
-        painter.drawText(origin, text)
-        layout.ticks.append(
-            QRectF(origin.x(), origin.y() - tick_metrics.ascent(), width, tick_metrics.height())
-        )
+        tick_text(origin, text, width)
     painter.setPen(_pen(dev, "#8A919B", 0.6))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(plot)

@@ -397,6 +397,7 @@ class Scorecard(QWidget):
         label = total_cost_label(months)
         if header.text() != label:
             header.setText(label)
+        excluded = [evaluation.strategies[k].excluded for k in STRATEGIES]
         for row, spec in enumerate(KEY_FIGURES):
             key, row_label = spec.key, spec.label
             values: list[float] = []
@@ -424,7 +425,6 @@ class Scorecard(QWidget):
             if not spec.lowest_is_best:
                 continue
             items = [ensure_item(table, row, column) for column in range(len(values))]
-            excluded = [evaluation.strategies[k].excluded for k in STRATEGIES]
             bold_lowest(items, values, excluded)  # the best (lowest) value of each row
 
     def _update_lists(self, evaluation: Evaluation) -> None:

@@ -25,7 +25,7 @@ from gui.report import ReportError, default_paper, render_page_images, render_re
 from gui.report.content import long_date
 from gui.report.render import RenderResult, report_data
 from gui.report.safe_document import SafeTextDocument
-from tests.pdf import page_texts
+from tests.pdf import page_texts as pdf_text
 
 pytestmark = pytest.mark.gui
 
@@ -41,11 +41,6 @@ def english(qapp: QApplication) -> Iterator[None]:
     QLocale.setDefault(QLocale("en_US"))
     yield
     QLocale.setDefault(previous)
-
-
-def pdf_text(path: Path) -> list[str]:
-    """Each page's text with runs of white space as one space."""
-    return page_texts(path)
 
 
 Rendered = Callable[..., tuple[Path, RenderResult]]

@@ -341,7 +341,34 @@ def test_reasons_risks_and_next_steps_come_from_the_figures() -> None:
     assert "becomes cheaper than RAG" not in text and "Re-run this analysis" not in text
 
 
-def test_the_latency_sentence_names_only_the_missed_target(english: None) -> None:
+@pytest.mark.parametrize(
+    ("full_answer_s", "need", "said"),
+    [
+        (
+            2.89,
+            "prefer",
+            "It is slower than asked: the full answer after 2.89 s against a 2 s target. "
+            "Within target: first words after 0.307 s (target 1 s).",
+        ),
+        (
+            1.5,
+            "prefer",
+            "It answers fast enough: first words after 0.307 s (target 1 s), the full answer "
+            "after 1.5 s (target 2 s).",
+        ),
+        # A target that is off is neither met nor missed: the time is said, no target.
+        (
+            9.0,
+            "off",
+            "It answers fast enough: first words after 0.307 s (target 1 s), the full answer "
+            "after 9 s.",
+        ),
+    ],
+    ids=["missed", "met", "off"],
+)
+def test_the_latency_sentence_names_only_the_missed_target(
+    english: None, full_answer_s: float, need: str, said: str
+) -> None:
     from engine.model.results import Figure
     from engine.model.scenario import TargetNeed
     from gui.report.sections.recommendation import latency_sentence
@@ -349,34 +376,8 @@ def test_the_latency_sentence_names_only_the_missed_target(english: None) -> Non
     def seconds(value: float) -> Figure:
         return Figure(key="t", label="t", value=value, unit="s", formula="")
 
-    prefer, off = TargetNeed.prefer, TargetNeed.off
-    assert latency_sentence(
-        (
-            ("first words", seconds(0.307), 1.0, prefer),
-            ("the full answer", seconds(2.89), 2.0, prefer),
-        )
-    ) == (
-        "It is slower than asked: the full answer after 2.89 s against a 2 s target. "
-        "Within target: first words after 0.307 s (target 1 s)."
+    timings = (
+        ("first words", seconds(0.307), 1.0, TargetNeed.prefer),
+        ("the full answer", seconds(full_answer_s), 2.0, TargetNeed(need)),
     )
-    assert (
-        latency_sentence(
-            (
-                ("first words", seconds(0.3), 1.0, prefer),
-                ("the full answer", seconds(1.5), 2.0, prefer),
-            )
-        )
-        == "It answers fast enough: first words after 0.3 s (target 1 s), the full answer after "
-        "1.5 s (target 2 s)."
-    )
-    # A target that is off is neither met nor missed: the time is said, no target.
-    assert (
-        latency_sentence(
-            (
-                ("first words", seconds(0.3), 1.0, prefer),
-                ("the full answer", seconds(9.0), 2.0, off),
-            )
-        )
-        == "It answers fast enough: first words after 0.3 s (target 1 s), the full answer "
-        "after 9 s."
-    )
+    assert latency_sentence(timings) == said
