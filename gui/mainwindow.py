@@ -66,12 +66,12 @@ if TYPE_CHECKING:
     from engine.uncertainty import Uncertainty
     from gui.charts.crossover_chart import CrossoverChart
     from gui.decision_map.controller import DecisionMapController
+    from gui.forms.catalog_view import CatalogView
     from gui.preferences import Preferences
     from gui.report.branding import ReportMode
     from gui.uncertainty.controller import UncertaintyController
     from gui.views.breakdown import BreakdownView
     from gui.views.comparison import ComparisonView
-    from gui.views.scorecard import Scorecard
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,9 @@ APP_NAME = "FTRAG Advisor"
 #: Where the window's geometry, splitters and tabs are kept per user (QSettings).
 LAYOUT_GROUP = "mainWindow"
 FILE_FILTER = f"FTRAG Advisor projects (*{FILE_SUFFIX});;All files (*)"
+# The result tabs whose views are built after the first frame, from this tab index on.
+_DEFERRED_TABS = ("Cost breakdown", "Compare scenarios")
+_FIRST_DEFERRED_TAB = 1
 
 
 def scenario_scopes(project: Project) -> dict[str, str]:
@@ -239,10 +242,16 @@ class MainWindow(QMainWindow):
         self.results = QTabWidget()
         self.results.setDocumentMode(True)
         self.results.setAccessibleName("Results")
-        self.scorecard, self.breakdown, self.comparison = self._make_result_views()
+        from gui.views.scorecard import Scorecard
+
+        self.scorecard = Scorecard()
         self.results.addTab(self.scorecard, "Scorecard")
-        self.results.addTab(self.breakdown, "Cost breakdown")
-        self.results.addTab(self.comparison, "Compare scenarios")
+        # The hidden tabs' views are built after the first frame (see ensure_result_views);
+        # until then each tab holds an empty page.
+        self._breakdown: BreakdownView | None = None
+        self._comparison: ComparisonView | None = None
+        for title in _DEFERRED_TABS:
+            self.results.addTab(QWidget(), title)
         self.results.currentChanged.connect(self._result_tab_changed)
 
         top = QWidget()
@@ -286,7 +295,6 @@ class MainWindow(QMainWindow):
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.recovery.autosaveFailed.connect(self._autosave_failed)
         self.scorecard.figureActivated.connect(self.show_figure)
-        self.breakdown.figureActivated.connect(self.show_figure)
 
         self._refresh_scenarios()
         self._update_title()
@@ -326,6 +334,7 @@ class MainWindow(QMainWindow):
         """The first frame with the live result is on screen: now the chart (pyqtgraph alone
         takes ~0.3 s to import), then the analyses that start from that result."""
         self.ensure_chart()
+        QTimer.singleShot(0, self.ensure_result_views)
         QTimer.singleShot(0, self.ensure_analyses)
 
     @property
@@ -389,13 +398,43 @@ class MainWindow(QMainWindow):
 
     # --- construction ----------------------------------------------------------------------
 
-    @staticmethod
-    def _make_result_views() -> tuple[Scorecard, BreakdownView, ComparisonView]:
+    @property
+    def breakdown(self) -> BreakdownView:
+        """The Cost breakdown tab's view (built now if the deferred build has not run yet)."""
+        self.ensure_result_views()
+        assert self._breakdown is not None
+        return self._breakdown
+
+    @property
+    def comparison(self) -> ComparisonView:
+        """The Compare scenarios tab's view (built now if the deferred build has not run yet)."""
+        self.ensure_result_views()
+        assert self._comparison is not None
+        return self._comparison
+
+    def ensure_result_views(self) -> None:
+        """The Cost breakdown and Compare scenarios views, put in place of their tabs' empty
+        pages without moving the current tab; both are brought up to date when shown."""
+        if self._breakdown is not None:
+            return
         from gui.views.breakdown import BreakdownView
         from gui.views.comparison import ComparisonView
-        from gui.views.scorecard import Scorecard
 
-        return Scorecard(), BreakdownView(), ComparisonView()
+        self._breakdown = BreakdownView()
+        self._breakdown.figureActivated.connect(self.show_figure)
+        self._comparison = ComparisonView()
+        current = self.results.currentIndex()
+        blocked = self.results.blockSignals(True)
+        try:
+            for offset, view in enumerate((self._breakdown, self._comparison)):
+                index = _FIRST_DEFERRED_TAB + offset
+                placeholder = self.results.widget(index)
+                self.results.removeTab(index)
+                self.results.insertTab(index, view, _DEFERRED_TABS[offset])
+                placeholder.deleteLater()
+            self.results.setCurrentIndex(current)
+        finally:
+            self.results.blockSignals(blocked)
 
     def find_cheapest_setup(self) -> None:
         """Scenario → Find Cheapest Setup…: the solver dialog, searching the current scenario."""
@@ -433,16 +472,36 @@ class MainWindow(QMainWindow):
         self.scenario_toolbar = bar
 
     def _build_catalog_dock(self) -> None:
-        from gui.forms.catalog_view import CatalogView
-
-        self.catalog_view = CatalogView(self.document)
+        # The dock starts hidden; its tables (CatalogView) are built when it is first shown.
+        self._catalog_view: CatalogView | None = None
         dock = QDockWidget("Price catalog", self)
         dock.setObjectName("catalogDock")
-        dock.setWidget(self.catalog_view)
+        dock.setWidget(QWidget())
         dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
+        dock.visibilityChanged.connect(self._catalog_dock_shown)
         self.catalog_dock = dock  # its toggle is the View → Price Catalog command
+
+    def _catalog_dock_shown(self, visible: bool) -> None:
+        if visible:
+            self.ensure_catalog_view()
+
+    @property
+    def catalog_view(self) -> CatalogView:
+        """The price catalog's tables (built now if the dock has not been shown yet)."""
+        return self.ensure_catalog_view()
+
+    def ensure_catalog_view(self) -> CatalogView:
+        if self._catalog_view is None:
+            from gui.forms.catalog_view import CatalogView
+
+            self._catalog_view = CatalogView(self.document)
+            placeholder = self.catalog_dock.widget()
+            self.catalog_dock.setWidget(self._catalog_view)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        return self._catalog_view
 
     def sizeHint(self) -> QSize:
         return QSize(1366, 768)
@@ -579,11 +638,15 @@ class MainWindow(QMainWindow):
             )
         self._comparison_stale = False
 
-    def _result_tab_changed(self, _index: int) -> None:
+    def _result_tab_changed(self, index: int) -> None:
+        if index in range(_FIRST_DEFERRED_TAB, _FIRST_DEFERRED_TAB + len(_DEFERRED_TABS)):
+            self.ensure_result_views()  # a click on a tab before its view was built
         current = self.results.currentWidget()
-        if current is self.comparison:
+        if current is None:
+            return
+        if current is self._comparison:
             self._update_comparison()
-        elif current is self.breakdown and self._breakdown_stale:
+        elif current is self._breakdown and self._breakdown_stale:
             evaluation = self.document.evaluation
             if evaluation is not None:
                 self.breakdown.set_evaluation(evaluation)

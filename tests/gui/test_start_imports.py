@@ -40,6 +40,11 @@ NOT_AT_START = (
     "docx",
     "openpyxl",
     "engine.spreadsheet",
+    # hidden at start: built after the first frame, or when first shown
+    "gui.views.breakdown",
+    "gui.views.comparison",
+    "gui.forms.catalog_view",
+    "pyqtgraph",
 )
 
 
