@@ -151,7 +151,7 @@ def _price_data_version(generation: int) -> str:
     return text
 
 
-def api_models() -> dict[str, ApiPrice]:
+def api_models() -> Mapping[str, ApiPrice]:
     """Every API model with plain input/output token prices, keyed 'provider:model'.
 
     Read from resources/catalogs/api_prices.json, a flat extract of the installed genai-prices
@@ -174,7 +174,7 @@ def api_models_loaded() -> bool:
 
 
 @lru_cache(maxsize=1)
-def _api_models(generation: int) -> dict[str, ApiPrice]:
+def _api_models(generation: int) -> Mapping[str, ApiPrice]:
     imported = price_import.imported_api()
     if imported is not None:
         try:
@@ -187,14 +187,76 @@ def _api_models(generation: int) -> dict[str, ApiPrice]:
     return read_genai_prices(datetime.now(tz=UTC).date())
 
 
-def _read_snapshot(path: Path) -> dict[str, ApiPrice] | None:
+def _read_snapshot(path: Path) -> Mapping[str, ApiPrice] | None:
+    """The extract's models by ref; None when it is missing, unreadable or of another
+    genai-prices version.  Each model's line is parsed when it is first looked up: an
+    evaluation needs a few of the ~2,000, and parsing them all took ~20 ms of the start."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
-    if raw.get("genai_prices_version") != genai_prices_version():
+    head, _, body = text.partition("\n")
+    try:
+        header = json.loads(head + "]}")
+    except ValueError:
+        header = None
+    if not isinstance(header, dict):  # not the layout written below: read the whole file
+        return _read_snapshot_whole(text)
+    if header.get("genai_prices_version") != genai_prices_version():
         return None
-    return {m["ref"]: ApiPrice(**m) for m in raw["models"]}
+    lines: dict[str, str] = {}
+    for line in body.split(",\n"):
+        end = line.find('"', _REF_AT)
+        if not line.startswith(_REF_OPENS) or end < 0 or "\\" in line[_REF_AT:end]:
+            # not the layout written below: read the whole file instead
+            return _read_snapshot_whole(text)
+        lines[line[_REF_AT:end]] = line
+    last = lines.popitem() if lines else None
+    if last is None or not last[1].endswith("\n]}\n"):
+        return _read_snapshot_whole(text)
+    lines[last[0]] = last[1].removesuffix("\n]}\n")
+    return _SnapshotPrices(lines)
+
+
+_REF_OPENS = '{"ref":"'  # each model's line, as `python -m engine.catalog` writes it
+_REF_AT = len(_REF_OPENS)
+
+
+def _read_snapshot_whole(text: str) -> dict[str, ApiPrice] | None:
+    try:
+        raw = json.loads(text)
+        if raw.get("genai_prices_version") != genai_prices_version():
+            return None
+        return {m["ref"]: ApiPrice(**m) for m in raw["models"]}
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+class _SnapshotPrices(Mapping[str, ApiPrice]):
+    """The extract's models, each parsed from its own line on first look-up."""
+
+    def __init__(self, lines: dict[str, str]) -> None:
+        self._lines = lines
+        self._parsed: dict[str, ApiPrice] = {}
+
+    def __getitem__(self, ref: str) -> ApiPrice:
+        price = self._parsed.get(ref)
+        if price is None:
+            try:
+                price = ApiPrice(**json.loads(self._lines[ref]))
+            except (ValueError, TypeError) as exc:
+                raise CatalogError(
+                    f"the bundled API price data is damaged at {ref!r} ({exc}); reinstall "
+                    "the app, or type this model's prices instead"
+                ) from None
+            self._parsed[ref] = price
+        return price
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
 def price_snapshot(as_of: date) -> dict[str, Any]:
