@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel
 
 from engine.catalog import CatalogError, Catalogs, price_data_version, shipped_catalogs
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
@@ -36,9 +37,11 @@ from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure
 from engine.model.project import Project
 from engine.model.results import (
+    ComplianceVerdict,
     Crossover,
     Evaluation,
     Figure,
+    FitIndicator,
     Payback,
     PriceUsed,
     Score,
@@ -72,29 +75,52 @@ class EvaluationError(ValueError):
 CACHE_SIZE = 8  # input sets whose weight-independent results are kept
 # Scenario fields that no result but the weighted ones reads.
 _WEIGHTS_ONLY = {"name", "description", "weights", "own_weights", "reviewed"}
+# The workload field that only the figures at the scenario's volume read (see _Shape).
+_VOLUME = "queries_per_month"
+_DUMPS_KEPT = 1024  # input sections whose JSON is kept (see _Cache.section_key)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What one input set gives at any month-1 volume.
+
+    The cost models' functions (cost against volume), and so the crossovers, the near-ties
+    and the chart's curves, do not read the scenario's volume; neither do compliance, fit and
+    freshness.  Only a few figures do (engine.costs, ``CostModel.at_volume``).  The models are
+    kept with the figures of the volume they were built at, ``volume``."""
+
+    volume: str  # repr of the month-1 volume the models' figures are at
+    models: dict[str, CostModel]
+    crossovers: list[Crossover]
+    tie_bands: list[TieBand]
+    prices_used: list[PriceUsed]
+    warnings: list[str]
+    staleness: dict[str, tuple[Figure, Figure]]
+    verdicts: dict[str, list[ComplianceVerdict]]
+    indicators: dict[str, list[FitIndicator]]
+    scores: dict[str, dict[str, Score]]  # freshness, compliance and fit
+    excluded: dict[str, list[str]]  # by a hard compliance need
+    curves: dict[tuple[int, float, float], Curves]  # (points, low, high) → the chart's curves
 
 
 @dataclass(frozen=True)
 class _Fixed:
     """What one input set gives before the weights are applied."""
 
+    shape: _Shape
     models: dict[str, CostModel]
     tco: dict[str, Figure]
     scores: dict[str, dict[str, Score]]
     excluded: dict[str, list[str]]
     partial: dict[str, dict[str, Any]]
-    crossovers: list[Crossover]
-    tie_bands: list[TieBand]
     paybacks: list[Payback]
-    prices_used: list[PriceUsed]
     figures: dict[str, dict[str, Figure]]
-    warnings: list[str]
-    curves: dict[tuple[int, tuple[float, float] | None], Curves]
 
 
 class _Cache:
-    """The catalogs of a project's overrides and the weight-independent results of recent
-    input sets, keyed by value.  Importing or removing price data replaces the shipped
+    """The catalogs of a project's overrides, and for recent input sets the weight-independent
+    results (keyed by the whole input set) and their shapes (keyed by the input set without
+    the month-1 volume), by value.  Importing or removing price data replaces the shipped
     catalogs object (engine.price_import clears its cache), whose identity is in every key;
     the object is kept alive with its entries, so its id cannot be reused meanwhile."""
 
@@ -103,16 +129,32 @@ class _Cache:
             OrderedDict()
         )
         self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
+        self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, Catalogs]] = OrderedDict()
+        self.dumps: OrderedDict[tuple[int, bool], tuple[BaseModel, str]] = OrderedDict()
 
     @staticmethod
-    def _remember(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    def _remember(
+        store: OrderedDict[Any, Any], key: Any, value: Any, size: int = CACHE_SIZE
+    ) -> None:
         store[key] = value
-        if len(store) > CACHE_SIZE:
+        if len(store) > size:
             store.popitem(last=False)
+
+    def section_key(self, section: BaseModel, volume_free: bool = False) -> str:
+        """The JSON of an input section (without the volume when ``volume_free``).  Sections
+        are frozen, and an edit replaces only the sections it changes, so the text is kept by
+        identity: the entry holds the section, so its id cannot be reused meanwhile."""
+        key = (id(section), volume_free)
+        found = self.dumps.get(key)
+        if found is not None and found[0] is section:
+            return found[1]
+        text = section.model_dump_json(exclude={_VOLUME} if volume_free else None, warnings=False)
+        self._remember(self.dumps, key, (section, text), _DUMPS_KEPT)
+        return text
 
     def context(self, project: Project, scenario: Scenario) -> Context:
         shipped = shipped_catalogs()
-        key = (id(shipped), project.catalog_overrides.model_dump_json(warnings=False))
+        key = (id(shipped), self.section_key(project.catalog_overrides))
         found = self.catalogs.get(key)
         if found is None:
             found = (
@@ -130,28 +172,51 @@ class _Cache:
             offerings=found[1],
         )
 
-    def fixed(self, ctx: Context) -> _Fixed:
-        shipped = shipped_catalogs()
-        key = (
+    def _inputs(self, ctx: Context, shipped: Catalogs) -> tuple[Any, ...]:
+        """The input set without the scenario's weights, names and month-1 volume."""
+        key: list[Any] = [
             id(shipped),
             id(ctx.catalogs),
             id(ctx.offerings),
             ctx.currency,
             ctx.usd_rate,
             ctx.price_date,
-            ctx.scenario.model_dump_json(exclude=_WEIGHTS_ONLY, warnings=False),
-        )
+        ]
+        for name, value in ctx.scenario:
+            if name in _WEIGHTS_ONLY:
+                continue
+            if isinstance(value, BaseModel):
+                key.append(self.section_key(value, volume_free=name == "workload"))
+            elif isinstance(value, dict):
+                key.append(tuple(value.items()))
+            else:
+                key.append(value)
+        return tuple(key)
+
+    def fixed(self, ctx: Context) -> _Fixed:
+        shipped = shipped_catalogs()
+        inputs = self._inputs(ctx, shipped)
+        key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)))
         found = self.results.get(key)
         if found is not None:
             self.results.move_to_end(key)
             return found[0]
-        fixed = _fixed(ctx, cost_models(ctx))
+        kept = self.shapes.get(inputs)
+        if kept is None:
+            shape = _shape(ctx)
+            self._remember(self.shapes, inputs, (shape, shipped))
+        else:
+            self.shapes.move_to_end(inputs)
+            shape = kept[0]
+        fixed = _fixed(ctx, shape)
         self._remember(self.results, key, (fixed, shipped))
         return fixed
 
     def clear(self) -> None:
         self.catalogs.clear()
         self.results.clear()
+        self.shapes.clear()
+        self.dumps.clear()
 
 
 _cache = _Cache()
@@ -184,18 +249,65 @@ def evaluate_with_curves(
     try:
         fixed = _cache.fixed(ctx)
         evaluation = _weighted(ctx, fixed)
-        curves_key = (points, volume_range)
-        curves = fixed.curves.get(curves_key)
+        lo, hi = volume_range or default_volume_range(v(scenario.workload.queries_per_month))
+        curves_key = (points, lo, hi)
+        curves = fixed.shape.curves.get(curves_key)
         if curves is None:
-            curves = _curves(scenario, fixed.models, points, volume_range)
-            fixed.curves[curves_key] = curves
+            curves = _curves(fixed.shape.models, points, lo, hi)
+            fixed.shape.curves[curves_key] = curves
     except (CatalogError, ArithmeticError, OverflowError, ValueError) as exc:
         raise EvaluationError(f"scenario {scenario.name!r}: {exc}") from exc
     return evaluation, curves
 
 
-def _fixed(ctx: Context, models: dict[str, CostModel]) -> _Fixed:
+def _shape(ctx: Context) -> _Shape:
+    """Everything the volume does not change, with the cost models built at ``ctx``'s."""
     s = ctx.scenario
+    models = cost_models(ctx)
+    retrain_interval, _ = effective_retrain_interval(ctx)
+    req = s.requirements
+    staleness: dict[str, tuple[Figure, Figure]] = {}
+    verdicts: dict[str, list[ComplianceVerdict]] = {}
+    indicators: dict[str, list[FitIndicator]] = {}
+    scores: dict[str, dict[str, Score]] = {}
+    excluded: dict[str, list[str]] = {}
+    for key in STRATEGIES:
+        average, worst = staleness_figures(ctx, key, retrain_interval)
+        staleness[key] = (average, worst)
+        verdicts[key] = compliance_verdicts(ctx, key)
+        indicators[key] = fit_indicators(ctx, key)
+        comp_value, comp_reason = compliance_score(verdicts[key])
+        fit_value, fit_reason = fit_score(indicators[key])
+        scores[key] = {
+            "freshness": freshness_score(worst.value, average.value, v(req.freshness_target_days)),
+            "compliance": Score(criterion="compliance", value=comp_value, reason=comp_reason),
+            "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
+        }
+        excluded[key] = excluded_by_compliance(verdicts[key])
+    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
+    return _Shape(
+        volume=repr(v(s.workload.queries_per_month)),
+        models=models,
+        crossovers=crossovers,
+        tie_bands=tie_bands,
+        prices_used=_prices_used(ctx, models),
+        warnings=sorted({w for m in models.values() for w in m.warnings}),
+        staleness=staleness,
+        verdicts=verdicts,
+        indicators=indicators,
+        scores=scores,
+        excluded=excluded,
+        curves={},
+    )
+
+
+def _fixed(ctx: Context, shape: _Shape) -> _Fixed:
+    """The results at ``ctx``'s month-1 volume, from the shape of its input set."""
+    s = ctx.scenario
+    q0 = v(s.workload.queries_per_month)
+    models = shape.models
+    if repr(q0) != shape.volume:
+        models = {k: m.at_volume(ctx) for k, m in models.items()}
     tco = {k: tco_figure(ctx, m) for k, m in models.items()}
     for key, figure in tco.items():
         if figure.value > MAX_TCO:
@@ -205,9 +317,7 @@ def _fixed(ctx: Context, models: dict[str, CostModel]) -> _Fixed:
                 "growth rate, horizon and volume"
             )
     costs = cost_scores({k: f.value for k, f in tco.items()}, ctx.money)
-    retrain_interval, _ = effective_retrain_interval(ctx)
     req = s.requirements
-    q0 = v(s.workload.queries_per_month)
 
     partial: dict[str, dict[str, Any]] = {}
     scores: dict[str, dict[str, Score]] = {}
@@ -219,45 +329,34 @@ def _fixed(ctx: Context, models: dict[str, CostModel]) -> _Fixed:
         ttft, total = latency_figures(ctx, key, prompt, model.serving)
         p95 = p95_figure(ctx, key, total, model.serving)
         targets = latency_targets(total.value, ttft.value, p95.value, req)
-        average, worst = staleness_figures(ctx, key, retrain_interval)
-        verdicts = compliance_verdicts(ctx, key)
-        indicators = fit_indicators(ctx, key)
-        comp_value, comp_reason = compliance_score(verdicts)
-        fit_value, fit_reason = fit_score(indicators)
+        average, worst = shape.staleness[key]
         scores[key] = {
             "cost": costs[key],
             "latency": latency_target_score(targets),
-            "freshness": freshness_score(worst.value, average.value, v(req.freshness_target_days)),
-            "compliance": Score(criterion="compliance", value=comp_value, reason=comp_reason),
-            "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
+            **shape.scores[key],
         }
-        excluded[key] = excluded_by_compliance(verdicts) + latency_exclusions(targets)
+        excluded[key] = shape.excluded[key] + latency_exclusions(targets)
         partial[key] = {
             "ttft": ttft,
             "total": total,
             "average": average,
             "worst": worst,
-            "verdicts": verdicts,
-            "indicators": indicators,
+            "verdicts": shape.verdicts[key],
+            "indicators": shape.indicators[key],
             "components": model.results(),
             "monthly_fixed": model.monthly_fixed_at(q0),
         }
         figures[key] = {**summary_figures(ctx, model), **model.figures, "latency_p95": p95}
 
-    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
     return _Fixed(
+        shape=shape,
         models=models,
         tco=tco,
         scores=scores,
         excluded=excluded,
         partial=partial,
-        crossovers=crossovers,
-        tie_bands=tie_bands,
         paybacks=paybacks(models, q0),
-        prices_used=_prices_used(ctx, models),
         figures=figures,
-        warnings=sorted({w for m in models.values() for w in m.warnings}),
-        curves={},
     )
 
 
@@ -272,10 +371,10 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
         scores,
         weights,
         excluded,
-        fixed.crossovers,
+        fixed.shape.crossovers,
         q0,
         flips,
-        fixed.tie_bands,
+        fixed.shape.tie_bands,
         [float(f) for f in growth_vector(ctx)],
     )
 
@@ -310,15 +409,15 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
         horizon_months=len(models["rag"].growth),
         queries_per_month=q0,
         strategies=strategies,
-        crossovers=fixed.crossovers,
-        tie_bands=fixed.tie_bands,
+        crossovers=fixed.shape.crossovers,
+        tie_bands=fixed.shape.tie_bands,
         paybacks=fixed.paybacks,
         flip_points=flips,
         recommendation=recommendation,
         price_data_version=price_data_version(),
-        prices_used=fixed.prices_used,
+        prices_used=fixed.shape.prices_used,
         price_date=ctx.price_date.isoformat() if ctx.price_date else "",
-        warnings=fixed.warnings,
+        warnings=fixed.shape.warnings,
         weights=weights,
     )
 
@@ -357,13 +456,7 @@ def default_volume_range(q0: float) -> tuple[float, float]:
     return max(1.0, lo), min(1e13, hi)
 
 
-def _curves(
-    scenario: Scenario,
-    models: dict[str, CostModel],
-    points: int,
-    volume_range: tuple[float, float] | None,
-) -> Curves:
-    lo, hi = volume_range or default_volume_range(v(scenario.workload.queries_per_month))
+def _curves(models: dict[str, CostModel], points: int, lo: float, hi: float) -> Curves:
     volumes = np.logspace(np.log10(lo), np.log10(hi), points) if points else np.zeros(0)
     return Curves(
         volumes=volumes,
