@@ -188,7 +188,8 @@ def retrain_months(ctx: Context, interval_days: float) -> list[int]:
 
 def horizon_months(ctx: Context) -> int:
     """The horizon is a whole number of months and is never sampled (curves need one length)."""
-    return round(float(np.mean(v(ctx.scenario.workload.horizon_months))))
+    months = v(ctx.scenario.workload.horizon_months)
+    return round(months if isinstance(months, float) else float(np.mean(months)))
 
 
 def _component(
@@ -1090,9 +1091,14 @@ def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> 
     ]
 
 
-def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
-    """One-time, month-1 fixed and per-query totals, each with the components it adds up."""
+def summary_figures(
+    ctx: Context, model: CostModel, monthly_fixed: float | None = None
+) -> dict[str, Figure]:
+    """One-time, month-1 fixed and per-query totals, each with the components it adds up
+    (``monthly_fixed``: the model's ``monthly_fixed_at`` the scenario's volume, when known)."""
     q0 = v(ctx.scenario.workload.queries_per_month)
+    if monthly_fixed is None:
+        monthly_fixed = model.monthly_fixed_at(q0)
     money = ctx.money
     out = {}
     for key, kind, label, unit, value in (
@@ -1102,7 +1108,7 @@ def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
             "monthly",
             "Fixed running cost (month 1)",
             f"{money}/month",
-            model.monthly_fixed_at(q0),
+            monthly_fixed,
         ),
         ("per_query", "per_query", "Cost per query", f"{money}/query", model.per_query),
     ):
@@ -1118,7 +1124,9 @@ def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
     return out
 
 
-def tco_figure(ctx: Context, model: CostModel) -> Figure:
+def tco_figure(ctx: Context, model: CostModel, monthly_fixed: float | None = None) -> Figure:
+    """Total cost over the horizon at the scenario's volume (``monthly_fixed`` as in
+    :func:`summary_figures`)."""
     q0 = v(ctx.scenario.workload.queries_per_month)
     tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
     months = len(model.growth)
@@ -1146,7 +1154,10 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
         "one-time + Σ months (monthly fixed + queries × per-query) + retrains × cost per retrain",
         {
             "one-time": (model.one_time, money),
-            "monthly fixed (month 1)": (model.monthly_fixed_at(q0), f"{money}/month"),
+            "monthly fixed (month 1)": (
+                model.monthly_fixed_at(q0) if monthly_fixed is None else monthly_fixed,
+                f"{money}/month",
+            ),
             "per query": (model.per_query, f"{money}/query"),
             "queries (month 1)": (q0, "queries/month"),
             "growth": (v(ctx.scenario.workload.monthly_growth_pct), "%/month"),

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
+from engine import price_age
 from engine.catalog import CatalogError, Catalogs, price_data_version, shipped_catalogs
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context, prompt_tokens, v
@@ -34,7 +35,7 @@ from engine.costs import (
 from engine.crossover import find_crossovers, find_tie_bands, paybacks
 from engine.fit import fit_indicators, fit_score
 from engine.freshness import staleness_figures
-from engine.latency import latency_figures, p95_figure
+from engine.latency import latency_figures, p95_figure, reads_volume
 from engine.model.project import Project
 from engine.model.results import (
     ComplianceVerdict,
@@ -91,16 +92,24 @@ class _Shape:
 
     volume: str  # repr of the month-1 volume the models' figures are at
     models: dict[str, CostModel]
+    growth: list[float]  # each month's volume as a multiple of month 1's
     crossovers: list[Crossover]
     tie_bands: list[TieBand]
     prices_used: list[PriceUsed]
     warnings: list[str]
+    latency: dict[str, _Latency]  # of strategies whose latency does not read the volume (APIs)
     staleness: dict[str, tuple[Figure, Figure]]
     verdicts: dict[str, list[ComplianceVerdict]]
     indicators: dict[str, list[FitIndicator]]
     scores: dict[str, dict[str, Score]]  # freshness, compliance and fit
     excluded: dict[str, list[str]]  # by a hard compliance need
     curves: dict[tuple[int, float, float], Curves]  # (points, low, high) → the chart's curves
+
+
+@dataclass(frozen=True)
+class _Total:
+    monthly_fixed: float  # month 1's running cost
+    tco: Figure
 
 
 @dataclass(frozen=True)
@@ -203,12 +212,18 @@ class _Cache:
             return found[0]
         kept = self.shapes.get(inputs)
         if kept is None:
-            shape = _shape(ctx)
+            models = cost_models(ctx)
+            tco = _tco_figures(ctx, models)  # an out-of-range total is said before anything else
+            shape = _shape(ctx, models)
             self._remember(self.shapes, inputs, (shape, shipped))
         else:
             self.shapes.move_to_end(inputs)
             shape = kept[0]
-        fixed = _fixed(ctx, shape)
+            models = shape.models
+            if key[1] != shape.volume:
+                models = {k: m.at_volume(ctx) for k, m in models.items()}
+            tco = _tco_figures(ctx, models)
+        fixed = _fixed(ctx, shape, models, tco)
         self._remember(self.results, key, (fixed, shipped))
         return fixed
 
@@ -217,6 +232,7 @@ class _Cache:
         self.results.clear()
         self.shapes.clear()
         self.dumps.clear()
+        price_age.forget()
 
 
 _cache = _Cache()
@@ -260,18 +276,38 @@ def evaluate_with_curves(
     return evaluation, curves
 
 
-def _shape(ctx: Context) -> _Shape:
-    """Everything the volume does not change, with the cost models built at ``ctx``'s."""
+@dataclass(frozen=True)
+class _Latency:
+    """One strategy's latency figures and what its latency targets make of them."""
+
+    ttft: Figure
+    total: Figure
+    p95: Figure
+    score: Score
+    exclusions: list[str]  # a must target missed
+
+
+def _latency(ctx: Context, key: str, model: CostModel) -> _Latency:
+    ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), model.serving)
+    p95 = p95_figure(ctx, key, total, model.serving)
+    targets = latency_targets(total.value, ttft.value, p95.value, ctx.scenario.requirements)
+    return _Latency(ttft, total, p95, latency_target_score(targets), latency_exclusions(targets))
+
+
+def _shape(ctx: Context, models: dict[str, CostModel]) -> _Shape:
+    """Everything the volume does not change, from the cost models built at ``ctx``'s."""
     s = ctx.scenario
-    models = cost_models(ctx)
     retrain_interval, _ = effective_retrain_interval(ctx)
     req = s.requirements
+    latency: dict[str, _Latency] = {}
     staleness: dict[str, tuple[Figure, Figure]] = {}
     verdicts: dict[str, list[ComplianceVerdict]] = {}
     indicators: dict[str, list[FitIndicator]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
     for key in STRATEGIES:
+        if not reads_volume(models[key].serving):
+            latency[key] = _latency(ctx, key, models[key])
         average, worst = staleness_figures(ctx, key, retrain_interval)
         staleness[key] = (average, worst)
         verdicts[key] = compliance_verdicts(ctx, key)
@@ -288,10 +324,12 @@ def _shape(ctx: Context) -> _Shape:
     return _Shape(
         volume=repr(v(s.workload.queries_per_month)),
         models=models,
+        growth=[float(f) for f in growth_vector(ctx)],
         crossovers=crossovers,
         tie_bands=tie_bands,
         prices_used=_prices_used(ctx, models),
         warnings=sorted({w for m in models.values() for w in m.warnings}),
+        latency=latency,
         staleness=staleness,
         verdicts=verdicts,
         indicators=indicators,
@@ -301,57 +339,60 @@ def _shape(ctx: Context) -> _Shape:
     )
 
 
-def _fixed(ctx: Context, shape: _Shape) -> _Fixed:
-    """The results at ``ctx``'s month-1 volume, from the shape of its input set."""
-    s = ctx.scenario
-    q0 = v(s.workload.queries_per_month)
-    models = shape.models
-    if repr(q0) != shape.volume:
-        models = {k: m.at_volume(ctx) for k, m in models.items()}
-    tco = {k: tco_figure(ctx, m) for k, m in models.items()}
-    for key, figure in tco.items():
-        if figure.value > MAX_TCO:
+def _tco_figures(ctx: Context, models: dict[str, CostModel]) -> dict[str, _Total]:
+    """Each strategy's month-1 running cost and total cost at ``ctx``'s volume; a total out of
+    the range this tool prices is an error."""
+    q0 = v(ctx.scenario.workload.queries_per_month)
+    out = {}
+    for key, model in models.items():
+        monthly = model.monthly_fixed_at(q0)
+        out[key] = _Total(monthly, tco_figure(ctx, model, monthly))
+    for key, total in out.items():
+        if total.tco.value > MAX_TCO:
             raise ArithmeticError(
                 f"{STRATEGY_NAMES[key]}'s total cost comes to more than 10¹⁸ "
                 f"{ctx.currency}: out of the range this tool prices sensibly — check the "
                 "growth rate, horizon and volume"
             )
-    costs = cost_scores({k: f.value for k, f in tco.items()}, ctx.money)
-    req = s.requirements
+    return out
 
+
+def _fixed(
+    ctx: Context, shape: _Shape, models: dict[str, CostModel], totals: dict[str, _Total]
+) -> _Fixed:
+    """The results at ``ctx``'s month-1 volume: the shape of its input set with ``models`` (the
+    shape's, at this volume) and their totals."""
+    q0 = v(ctx.scenario.workload.queries_per_month)
+    costs = cost_scores({k: t.tco.value for k, t in totals.items()}, ctx.money)
     partial: dict[str, dict[str, Any]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
     figures: dict[str, dict[str, Figure]] = {}
     for key in STRATEGIES:
-        model = models[key]
-        prompt = prompt_tokens(ctx, key)
-        ttft, total = latency_figures(ctx, key, prompt, model.serving)
-        p95 = p95_figure(ctx, key, total, model.serving)
-        targets = latency_targets(total.value, ttft.value, p95.value, req)
+        model, monthly = models[key], totals[key].monthly_fixed
+        latency = shape.latency.get(key) or _latency(ctx, key, model)
         average, worst = shape.staleness[key]
-        scores[key] = {
-            "cost": costs[key],
-            "latency": latency_target_score(targets),
-            **shape.scores[key],
-        }
-        excluded[key] = shape.excluded[key] + latency_exclusions(targets)
+        scores[key] = {"cost": costs[key], "latency": latency.score, **shape.scores[key]}
+        excluded[key] = shape.excluded[key] + latency.exclusions
         partial[key] = {
-            "ttft": ttft,
-            "total": total,
+            "ttft": latency.ttft,
+            "total": latency.total,
             "average": average,
             "worst": worst,
             "verdicts": shape.verdicts[key],
             "indicators": shape.indicators[key],
             "components": model.results(),
-            "monthly_fixed": model.monthly_fixed_at(q0),
+            "monthly_fixed": monthly,
         }
-        figures[key] = {**summary_figures(ctx, model), **model.figures, "latency_p95": p95}
-
+        figures[key] = {
+            **summary_figures(ctx, model, monthly),
+            **model.figures,
+            "latency_p95": latency.p95,
+        }
     return _Fixed(
         shape=shape,
         models=models,
-        tco=tco,
+        tco={k: t.tco for k, t in totals.items()},
         scores=scores,
         excluded=excluded,
         partial=partial,
@@ -375,7 +416,7 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
         q0,
         flips,
         fixed.shape.tie_bands,
-        [float(f) for f in growth_vector(ctx)],
+        fixed.shape.growth,
     )
 
     strategies = {}

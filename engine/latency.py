@@ -39,6 +39,12 @@ def retrieval_ms(ctx: Context) -> tuple[float, float]:
     return emb.typical_latency_ms, search_ms
 
 
+def reads_volume(plan: ServingPlan | None) -> bool:
+    """Whether the latency figures read the scenario's volume: self-hosted ones do (they are
+    at the peak hour's load, which the volume sets); an API's do not."""
+    return plan is not None
+
+
 def latency_figures(
     ctx: Context, strategy: str, prompt_tokens: float, plan: ServingPlan | None
 ) -> tuple[Figure, Figure]:
@@ -124,7 +130,12 @@ def erlang_c(servers: float, offered: float) -> float:
     many = c > EXACT_SERVERS
     b = np.ones(np.broadcast(c, a).shape)
     exact = np.where(light | many, 0.0, c)
-    for k in range(1, int(np.max(exact)) + 1):
+    if b.ndim == 0:  # one number (the deterministic engine): the same steps on floats
+        one, load = 1.0, float(a)
+        for k in range(1, int(exact) + 1):
+            one = load * one / (k + load * one)
+        b = np.asarray(one)
+    for k in range(1, int(np.max(exact)) + 1 if b.ndim else 0):
         b = np.where(k <= exact, a * b / (k + a * b), b)
     recursion = b / (1.0 - rho * (1.0 - b))
     beta = (1.0 - rho) * np.sqrt(c)
@@ -140,6 +151,8 @@ def erlang_c(servers: float, offered: float) -> float:
 def _erf(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """The error function on an array (numpy has none; math.erf element by element)."""
     flat = np.asarray(x, dtype=float)
+    if flat.ndim == 0:
+        return np.asarray(math.erf(float(flat)))
     out: NDArray[np.float64] = np.vectorize(math.erf, otypes=[float])(flat)
     return out
 
