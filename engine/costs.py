@@ -1124,28 +1124,41 @@ def summary_figures(
     return out
 
 
-def tco_figure(ctx: Context, model: CostModel, monthly_fixed: float | None = None) -> Figure:
+def stale_prices_note(ctx: Context, model: CostModel) -> str:
+    """What a strategy's total cost says about the prices it rests on: the components whose
+    catalog or API prices are more than six months old at the project's date ('' when none
+    is, or in a Monte Carlo pass).  The volume does not change it."""
+    if ctx.price_date is None or ctx.sampled:
+        return ""
+    stale = sorted(
+        {
+            (p.as_of, c.figure.label)
+            for c in model.components
+            if not c.overridden
+            for p in price_age.prices_of(c.figure, ctx.price_date)
+            if p.stale
+        }
+    )
+    if not stale:
+        return ""
+    labels = ", ".join(dict.fromkeys(label.lower() for _, label in stale))
+    return f"Rests on prices more than six months old ({labels}): {price_age.flag(stale[0][0])}."
+
+
+def tco_figure(
+    ctx: Context,
+    model: CostModel,
+    monthly_fixed: float | None = None,
+    note: str | None = None,
+) -> Figure:
     """Total cost over the horizon at the scenario's volume (``monthly_fixed`` as in
-    :func:`summary_figures`)."""
+    :func:`summary_figures`; ``note``: the model's :func:`stale_prices_note`, when known)."""
     q0 = v(ctx.scenario.workload.queries_per_month)
     tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
     months = len(model.growth)
     money = ctx.money
-    note = ""
-    if ctx.price_date is not None and not ctx.sampled:
-        stale = sorted(
-            {
-                (p.as_of, c.figure.label)
-                for c in model.components
-                if not c.overridden
-                for p in price_age.prices_of(c.figure, ctx.price_date)
-                if p.stale
-            }
-        )
-        if stale:
-            labels = ", ".join(dict.fromkeys(label.lower() for _, label in stale))
-            words = price_age.flag(stale[0][0])
-            note = f"Rests on prices more than six months old ({labels}): {words}."
+    if note is None:
+        note = stale_prices_note(ctx, model)
     return figure(
         f"{model.strategy}.tco",
         f"{STRATEGY_NAMES[model.strategy]} total cost over {months} months",

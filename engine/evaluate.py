@@ -29,6 +29,7 @@ from engine.costs import (
     cost_models,
     effective_retrain_interval,
     growth_vector,
+    stale_prices_note,
     summary_figures,
     tco_figure,
 )
@@ -92,6 +93,7 @@ class _Shape:
 
     volume: str  # repr of the month-1 volume the models' figures are at
     models: dict[str, CostModel]
+    notes: dict[str, str]  # each total cost's stale-price note (engine.costs.stale_prices_note)
     growth: list[float]  # each month's volume as a multiple of month 1's
     crossovers: list[Crossover]
     tie_bands: list[TieBand]
@@ -213,8 +215,9 @@ class _Cache:
         kept = self.shapes.get(inputs)
         if kept is None:
             models = cost_models(ctx)
-            tco = _tco_figures(ctx, models)  # an out-of-range total is said before anything else
-            shape = _shape(ctx, models)
+            notes = {k: stale_prices_note(ctx, m) for k, m in models.items()}
+            tco = _tco_figures(ctx, models, notes)  # out of range: said before anything else
+            shape = _shape(ctx, models, notes)
             self._remember(self.shapes, inputs, (shape, shipped))
         else:
             self.shapes.move_to_end(inputs)
@@ -222,7 +225,7 @@ class _Cache:
             models = shape.models
             if key[1] != shape.volume:
                 models = {k: m.at_volume(ctx) for k, m in models.items()}
-            tco = _tco_figures(ctx, models)
+            tco = _tco_figures(ctx, models, shape.notes)
         fixed = _fixed(ctx, shape, models, tco)
         self._remember(self.results, key, (fixed, shipped))
         return fixed
@@ -294,7 +297,7 @@ def _latency(ctx: Context, key: str, model: CostModel) -> _Latency:
     return _Latency(ttft, total, p95, latency_target_score(targets), latency_exclusions(targets))
 
 
-def _shape(ctx: Context, models: dict[str, CostModel]) -> _Shape:
+def _shape(ctx: Context, models: dict[str, CostModel], notes: dict[str, str]) -> _Shape:
     """Everything the volume does not change, from the cost models built at ``ctx``'s."""
     s = ctx.scenario
     retrain_interval, _ = effective_retrain_interval(ctx)
@@ -324,6 +327,7 @@ def _shape(ctx: Context, models: dict[str, CostModel]) -> _Shape:
     return _Shape(
         volume=repr(v(s.workload.queries_per_month)),
         models=models,
+        notes=notes,
         growth=[float(f) for f in growth_vector(ctx)],
         crossovers=crossovers,
         tie_bands=tie_bands,
@@ -339,14 +343,16 @@ def _shape(ctx: Context, models: dict[str, CostModel]) -> _Shape:
     )
 
 
-def _tco_figures(ctx: Context, models: dict[str, CostModel]) -> dict[str, _Total]:
-    """Each strategy's month-1 running cost and total cost at ``ctx``'s volume; a total out of
-    the range this tool prices is an error."""
+def _tco_figures(
+    ctx: Context, models: dict[str, CostModel], notes: dict[str, str]
+) -> dict[str, _Total]:
+    """Each strategy's month-1 running cost and total cost at ``ctx``'s volume (``notes``: their
+    stale-price notes); a total out of the range this tool prices is an error."""
     q0 = v(ctx.scenario.workload.queries_per_month)
     out = {}
     for key, model in models.items():
         monthly = model.monthly_fixed_at(q0)
-        out[key] = _Total(monthly, tco_figure(ctx, model, monthly))
+        out[key] = _Total(monthly, tco_figure(ctx, model, monthly, notes[key]))
     for key, total in out.items():
         if total.tco.value > MAX_TCO:
             raise ArithmeticError(
