@@ -46,6 +46,7 @@ from engine.people import people_figures
 
 Array = NDArray[np.float64]
 MonthlyFn = Callable[[Array], Array]
+BLOCK_CELLS = 2**16  # volume × month cells priced at once (half a megabyte of floats a matrix)
 # Builds a component whose figure reads the scenario's month-1 volume again, at the volume of
 # another context, with the strategy figures that read it too (see CostModel.at_volume).
 AtVolume = Callable[[Context], tuple["Component", dict[str, Figure]]]
@@ -77,6 +78,7 @@ class CostModel:
     figures: dict[str, Figure] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     serving: ServingPlan | None = None
+    sampled: bool = False  # built for a Monte Carlo pass: rows of volumes are sample rows
     one_time: float = field(init=False)
     per_query: float = field(init=False)
     per_retrain: float = field(init=False)
@@ -108,7 +110,13 @@ class CostModel:
         return total
 
     def tco(self, q0: Array) -> Array:
-        """Total cost over the horizon for each base monthly volume in ``q0``."""
+        """Total cost over the horizon for each base monthly volume in ``q0``.
+
+        Under growth every volume takes a row of months.  A deterministic model prices many
+        volumes in blocks of rows whose month matrices stay in the CPU's cache (at a 600-month
+        horizon that is three times faster than one matrix of every row); each row is
+        computed as it would be alone.  A Monte Carlo model's rows are its sample rows, priced
+        together."""
         fixed = self.one_time + self.retrain_count * self.per_retrain
         if self._flat_growth:  # every month alike: one month × horizon
             q = np.reshape(q0, (-1, 1))
@@ -116,8 +124,17 @@ class CostModel:
             for fn in self._monthly_fns:
                 month = month + fn(q)
             total = fixed + self._months * month
-        else:
+        elif self.sampled or np.size(q0) * self._months <= BLOCK_CELLS:
             total = fixed + self.monthly_matrix(q0).sum(axis=1, keepdims=True)
+        else:
+            rows = np.reshape(q0, -1)
+            step = max(1, BLOCK_CELLS // self._months)
+            total = np.concatenate(
+                [
+                    fixed + self.monthly_matrix(rows[i : i + step]).sum(axis=1, keepdims=True)
+                    for i in range(0, len(rows), step)
+                ]
+            )
         return np.reshape(total, -1)
 
     def cumulative(self, q0: float) -> Array:
@@ -963,7 +980,9 @@ def fine_tuning_cost(ctx: Context) -> CostModel:
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
     comps = comps + serve + _people_components(ctx, "fine_tuning")
-    return CostModel("fine_tuning", comps, months, count, growth, figures, warnings, plan)
+    return CostModel(
+        "fine_tuning", comps, months, count, growth, figures, warnings, plan, ctx.sampled
+    )
 
 
 def rag_cost(ctx: Context) -> CostModel:
@@ -987,7 +1006,7 @@ def rag_cost(ctx: Context) -> CostModel:
         },
     )
     comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve, *_people_components(ctx, "rag")]
-    return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan)
+    return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan, ctx.sampled)
 
 
 def hybrid_cost(ctx: Context) -> CostModel:
@@ -1034,7 +1053,7 @@ def hybrid_cost(ctx: Context) -> CostModel:
     comps = training + retrieval + serve + _people_components(ctx, "hybrid")
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
-    return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan)
+    return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan, ctx.sampled)
 
 
 def cost_models(ctx: Context) -> dict[str, CostModel]:
