@@ -9,7 +9,6 @@ JSON, so nobody quotes a stale number without knowing it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -62,12 +61,14 @@ def flag_text(text: str, on: date) -> str:
     return flag(min(stale)) if stale else ""
 
 
-def _dated(fig: Figure) -> Iterator[tuple[str, str]]:
+def _dated(fig: Figure) -> list[tuple[str, str]]:
     """(source, date) of each dated price a figure's inputs name."""
-    for item in fig.inputs:
-        if isinstance(item.value, str):
-            for as_of in _dates(item.value):
-                yield item.value, as_of
+    return [
+        (item.value, as_of)
+        for item in fig.inputs
+        if isinstance(item.value, str)
+        for as_of in _dates(item.value)
+    ]
 
 
 def prices_of(fig: Figure, on: date) -> list[PriceUsed]:
