@@ -1,7 +1,8 @@
 """The incremental engine gives what a full evaluation gives: after any sequence of edits
-(weights, names and descriptions, which reuse kept results, and inputs, which do not, including
-edits back to an earlier state, which find it kept), each result equals the one computed from
-scratch with nothing kept."""
+(weights, names and descriptions, which reuse kept results; the volume, which keeps the cost
+models, crossovers and curves of the other inputs and rebuilds what reads the volume; other
+inputs, which compute everything; and edits back to an earlier state, which find it kept),
+each result equals the one computed from scratch with nothing kept."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ EDITS: list[tuple[tuple[str, ...], list[Any]]] = [
     (("requirements", "freshness_target_days"), [1.0, 14.0, 90.0]),
     (("requirements", "latency_target_s"), [1.0, 8.0]),
     (("rag", "top_k"), [3, 8]),
+    (("workload", "peak_to_average_load"), [2.0, 6.0]),
+    (("serving", "rag", "mode"), ["api", "self_hosted"]),
+    (("cost_overrides",), [{}, {"fine_tuning.serving": 900.0, "rag.vector_store": 70.0}]),
 ]
 
 
@@ -64,6 +68,8 @@ def _edited(project: Project, path: tuple[str, ...], value: Any) -> Project:
 
 def _same(incremental: tuple[Any, Any], full: tuple[Any, Any]) -> None:
     (evaluation, curves), (expected, expected_curves) = incremental, full
+    # Every field, every number's type (numpy's or Python's) and every text, as written.
+    assert repr(dataclasses.asdict(evaluation)) == repr(dataclasses.asdict(expected))
     assert evaluation_json(evaluation) == evaluation_json(expected)
     assert evaluation.scenario == expected.scenario
     assert evaluation.weights == expected.weights
@@ -156,7 +162,6 @@ def test_a_volume_edit_rebuilds_exactly_what_reads_the_volume(name: str) -> None
         incremental = evaluate_with_curves(moved, moved.scenarios[0], points=60)
         clear_cache()
         full = evaluate_with_curves(moved, moved.scenarios[0], points=60)
-        assert dataclasses.asdict(incremental[0]) == dataclasses.asdict(full[0])
         _same(incremental, full)
         clear_cache()
         evaluate_with_curves(project, project.scenarios[0], points=60)
@@ -180,3 +185,24 @@ def test_a_cost_model_at_another_volume_is_the_one_built_there(name: str) -> Non
     for key, model in cost_models(ctx).items():
         assert built[key].results() == model.results()
         assert built[key].figures == model.figures
+
+
+def test_a_volume_edit_reuses_what_the_volume_does_not_change() -> None:
+    """Crossovers, compliance, fit and the chart's curves (the same volume axis) are the same
+    objects after a volume edit; the total cost and the replicas at the new volume are new."""
+    clear_cache()
+    first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)
+    moved = _edited(BASE, ("workload", "queries_per_month"), 30_000.0)
+    second = evaluate_with_curves(moved, moved.scenarios[0], points=60)
+    assert second[0].crossovers is first[0].crossovers
+    assert second[1] is first[1]
+    for key in ("fine_tuning", "rag", "hybrid"):
+        was, now = first[0].strategies[key], second[0].strategies[key]
+        assert now.compliance is was.compliance
+        assert now.fit is was.fit
+        assert now.tco != was.tco  # its inputs name the volume
+    replicas = "serving_replicas"
+    assert (
+        second[0].strategies["hybrid"].figures[replicas]
+        != (first[0].strategies["hybrid"].figures[replicas])
+    )
