@@ -10,7 +10,7 @@ the scenario's volume, the TCO curves and the crossovers, so the figures always 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -1110,15 +1110,22 @@ def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> 
     ]
 
 
+SUMMARIES = ("one_time", "monthly_fixed", "per_query")  # a model's totals, in this order
+
+
 def summary_figures(
-    ctx: Context, model: CostModel, monthly_fixed: float | None = None
+    ctx: Context,
+    model: CostModel,
+    monthly_fixed: float | None = None,
+    keys: Collection[str] = SUMMARIES,
 ) -> dict[str, Figure]:
     """One-time, month-1 fixed and per-query totals, each with the components it adds up
-    (``monthly_fixed``: the model's ``monthly_fixed_at`` the scenario's volume, when known)."""
-    q0 = v(ctx.scenario.workload.queries_per_month)
-    if monthly_fixed is None:
-        monthly_fixed = model.monthly_fixed_at(q0)
+    (``monthly_fixed``: the model's ``monthly_fixed_at`` the scenario's volume, when known;
+    ``keys``: only those totals — of the three only the month-1 running cost reads the
+    volume)."""
     money = ctx.money
+    if monthly_fixed is None:
+        monthly_fixed = model.monthly_fixed_at(v(ctx.scenario.workload.queries_per_month))
     out = {}
     for key, kind, label, unit, value in (
         ("one_time", "one_time", "One-time cost", money, model.one_time),
@@ -1131,6 +1138,8 @@ def summary_figures(
         ),
         ("per_query", "per_query", "Cost per query", f"{money}/query", model.per_query),
     ):
+        if key not in keys:
+            continue
         parts = [c for c in model.components if c.kind == kind]
         out[key] = figure(
             f"{model.strategy}.{key}",

@@ -94,6 +94,7 @@ class _Shape:
     volume: str  # repr of the month-1 volume the models' figures are at
     models: dict[str, CostModel]
     notes: dict[str, str]  # each total cost's stale-price note (engine.costs.stale_prices_note)
+    summaries: dict[str, dict[str, Figure]]  # at ``volume`` (only the month-1 running cost moves)
     growth: list[float]  # each month's volume as a multiple of month 1's
     crossovers: list[Crossover]
     tie_bands: list[TieBand]
@@ -217,7 +218,7 @@ class _Cache:
             models = cost_models(ctx)
             notes = {k: stale_prices_note(ctx, m) for k, m in models.items()}
             tco = _tco_figures(ctx, models, notes)  # out of range: said before anything else
-            shape = _shape(ctx, models, notes)
+            shape = _shape(ctx, models, notes, tco)
             self._remember(self.shapes, inputs, (shape, shipped))
         else:
             self.shapes.move_to_end(inputs)
@@ -297,8 +298,11 @@ def _latency(ctx: Context, key: str, model: CostModel) -> _Latency:
     return _Latency(ttft, total, p95, latency_target_score(targets), latency_exclusions(targets))
 
 
-def _shape(ctx: Context, models: dict[str, CostModel], notes: dict[str, str]) -> _Shape:
-    """Everything the volume does not change, from the cost models built at ``ctx``'s."""
+def _shape(
+    ctx: Context, models: dict[str, CostModel], notes: dict[str, str], totals: dict[str, _Total]
+) -> _Shape:
+    """Everything the volume does not change, from the cost models built at ``ctx``'s (and
+    their totals there)."""
     s = ctx.scenario
     retrain_interval, _ = effective_retrain_interval(ctx)
     req = s.requirements
@@ -328,6 +332,7 @@ def _shape(ctx: Context, models: dict[str, CostModel], notes: dict[str, str]) ->
         volume=repr(v(s.workload.queries_per_month)),
         models=models,
         notes=notes,
+        summaries={k: summary_figures(ctx, m, totals[k].monthly_fixed) for k, m in models.items()},
         growth=[float(f) for f in growth_vector(ctx)],
         crossovers=crossovers,
         tie_bands=tie_bands,
@@ -390,11 +395,11 @@ def _fixed(
             "components": model.results(),
             "monthly_fixed": monthly,
         }
-        figures[key] = {
-            **summary_figures(ctx, model, monthly),
-            **model.figures,
-            "latency_p95": latency.p95,
-        }
+        summaries = shape.summaries[key]
+        if models is not shape.models:
+            moved = summary_figures(ctx, model, monthly, keys=("monthly_fixed",))
+            summaries = {**summaries, **moved}  # in place: the keys keep their order
+        figures[key] = {**summaries, **model.figures, "latency_p95": latency.p95}
     return _Fixed(
         shape=shape,
         models=models,
