@@ -1,12 +1,24 @@
 """evaluate(project, scenario) → Evaluation: the one entry point the GUI, CLI and report use.
 
-Incremental: everything but the weighted totals, the weight flip points and the
-recommendation depends only on the scenario without its name, description and weights (and on
-the project's prices, currency and date).  Those results are kept for the last few such input
-sets (:data:`CACHE_SIZE`), keyed by their values, so an edit of a weight, a name or a
-description re-computes only what the weights decide, and an undo finds the results it goes
-back to; any other edit computes everything.  Kept results are never mutated afterwards
+Incremental, in three layers, each a pure function of part of the input set and kept by its
+value for the last few input sets (:data:`CACHE_SIZE`):
+
+- the *shape*: everything the scenario's month-1 volume does not change — the cost models
+  (their cost functions, and their figures at the volume they were built at), crossovers,
+  near-ties, the chart's curves, compliance, fit, freshness, an API's latency — keyed by the
+  scenario without its name, description, weights and volume (and by the project's prices,
+  currency and date);
+- the results at a volume: the figures that read the volume (engine.costs,
+  ``CostModel.at_volume``), totals, self-hosted latency, cost and latency scores, paybacks —
+  keyed by that and the volume;
+- the weighted totals, the weight flip points and the recommendation, computed on every call.
+
+So an edit of a weight, a name or a description re-computes only what the weights decide, a
+volume edit re-computes what reads the volume, an undo finds the results it goes back to, and
+any other edit computes everything.  Kept results are never mutated afterwards
 (tests/engine/test_incremental.py checks edit sequences against evaluations from scratch).
+Keys are built per input section, the JSON of each section kept by identity (an edit replaces
+only the sections it changes).
 """
 
 from __future__ import annotations
