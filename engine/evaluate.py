@@ -46,7 +46,7 @@ from engine.costs import (
     tco_figure,
 )
 from engine.crossover import find_crossovers, find_tie_bands, paybacks
-from engine.fit import fit_indicators, fit_score
+from engine.fit import all_fit_indicators, fit_score
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure, reads_volume
 from engine.model.project import Project
@@ -324,13 +324,14 @@ def _shape(
     indicators: dict[str, list[FitIndicator]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
+    fitting = all_fit_indicators(ctx)
     for key in STRATEGIES:
         if not reads_volume(models[key].serving):
             latency[key] = _latency(ctx, key, models[key])
         average, worst = staleness_figures(ctx, key, retrain_interval)
         staleness[key] = (average, worst)
         verdicts[key] = compliance_verdicts(ctx, key)
-        indicators[key] = fit_indicators(ctx, key)
+        indicators[key] = fitting[key]
         comp_value, comp_reason = compliance_score(verdicts[key])
         fit_value, fit_reason = fit_score(indicators[key])
         scores[key] = {
