@@ -88,13 +88,18 @@ class CostModel:
 
     def __post_init__(self) -> None:
         # Sums used on every TCO evaluation, computed once (the crossover search calls tco()
-        # many times per edit).
-        self.one_time = sum(c.amount for c in self.of_kind("one_time"))
-        self.per_query = sum(c.amount for c in self.of_kind("per_query"))
-        self.per_retrain = sum(c.amount for c in self.of_kind("per_retrain"))
-        monthly = self.of_kind("monthly")
-        self._monthly_flat = sum(c.amount for c in monthly if c.monthly_fn is None)
-        self._monthly_fns = [c.monthly_fn for c in monthly if c.monthly_fn is not None]
+        # many times per edit), in one pass: each adds its components' amounts in order, from 0.
+        sums: dict[str, float] = {"one_time": 0, "per_query": 0, "per_retrain": 0, "monthly": 0}
+        self._monthly_fns: list[MonthlyFn] = []
+        for c in self.components:
+            if c.kind == "monthly" and c.monthly_fn is not None:
+                self._monthly_fns.append(c.monthly_fn)
+            else:
+                sums[c.kind] = sums[c.kind] + c.amount
+        self.one_time = sums["one_time"]
+        self.per_query = sums["per_query"]
+        self.per_retrain = sums["per_retrain"]
+        self._monthly_flat = sums["monthly"]
         self._months = len(self.growth)
         self._flat_growth = bool(np.all(self.growth == 1.0))
 
