@@ -34,6 +34,8 @@ def v(estimate: Estimate) -> float:
 
 def scalar(x: float | NDArray[np.float64]) -> float:
     """A one-element result as a float; a column of samples is passed through unchanged."""
+    if isinstance(x, float):  # a number already (numpy's float64 too): no array round trip
+        return float(x)
     arr = np.asarray(x, dtype=float)
     if arr.size == 1:
         return float(arr.reshape(()))
@@ -53,19 +55,30 @@ def figure(
     inputs: dict[str, tuple[float | str, str]] | None = None,
     note: str = "",
 ) -> Figure:
-    items = (inputs or {}).items()
-    for name, number in [(label, value)] + [(n, val) for n, (val, _) in items]:
-        if isinstance(number, float | int) and not math.isfinite(number):
-            raise ArithmeticError(f"{name} is not a finite number ({number}); check the inputs")
+    if isinstance(value, _REAL) and not math.isfinite(value):
+        raise _not_finite(label, value)
+    made: list[FigureInput] = []
+    if inputs:
+        for name, (number, number_unit) in inputs.items():
+            if isinstance(number, _REAL) and not math.isfinite(number):
+                raise _not_finite(name, number)
+            made.append(FigureInput(name=name, value=number, unit=number_unit))
     return Figure(
         key=key,
         label=label,
         value=scalar(value),
         unit=unit,
         formula=formula,
-        inputs=[FigureInput(name=n, value=val, unit=u) for n, (val, u) in items],
+        inputs=made,
         note=note,
     )
+
+
+_REAL = (float, int)  # numbers checked to be finite (a Monte Carlo column is not checked)
+
+
+def _not_finite(name: str, number: float | str) -> ArithmeticError:
+    return ArithmeticError(f"{name} is not a finite number ({number}); check the inputs")
 
 
 # Owned hardware (engine.owned has the figures): a server's monthly cost and the effective price

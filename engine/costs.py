@@ -10,8 +10,8 @@ the scenario's volume, the TCO curves and the crossovers, so the figures always 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -46,6 +46,10 @@ from engine.people import people_figures
 
 Array = NDArray[np.float64]
 MonthlyFn = Callable[[Array], Array]
+BLOCK_CELLS = 2**16  # volume × month cells priced at once (half a megabyte of floats a matrix)
+# Builds a component whose figure reads the scenario's month-1 volume again, at the volume of
+# another context, with the strategy figures that read it too (see CostModel.at_volume).
+AtVolume = Callable[[Context], tuple["Component", dict[str, Figure]]]
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Component:
     amount: float = 0.0  # one_time / per_query / per_retrain amount, or a flat monthly amount
     monthly_fn: MonthlyFn | None = None  # volume-dependent monthly cost
     overridden: bool = False
+    at_volume: AtVolume | None = None  # set when the figure reads the month-1 volume
 
     def monthly(self, q: Array) -> Array:
         if self.monthly_fn is not None:
@@ -73,6 +78,7 @@ class CostModel:
     figures: dict[str, Figure] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     serving: ServingPlan | None = None
+    sampled: bool = False  # built for a Monte Carlo pass: rows of volumes are sample rows
     one_time: float = field(init=False)
     per_query: float = field(init=False)
     per_retrain: float = field(init=False)
@@ -82,13 +88,18 @@ class CostModel:
 
     def __post_init__(self) -> None:
         # Sums used on every TCO evaluation, computed once (the crossover search calls tco()
-        # many times per edit).
-        self.one_time = sum(c.amount for c in self.of_kind("one_time"))
-        self.per_query = sum(c.amount for c in self.of_kind("per_query"))
-        self.per_retrain = sum(c.amount for c in self.of_kind("per_retrain"))
-        monthly = self.of_kind("monthly")
-        self._monthly_flat = sum(c.amount for c in monthly if c.monthly_fn is None)
-        self._monthly_fns = [c.monthly_fn for c in monthly if c.monthly_fn is not None]
+        # many times per edit), in one pass: each adds its components' amounts in order, from 0.
+        sums: dict[str, float] = {"one_time": 0, "per_query": 0, "per_retrain": 0, "monthly": 0}
+        self._monthly_fns: list[MonthlyFn] = []
+        for c in self.components:
+            if c.kind == "monthly" and c.monthly_fn is not None:
+                self._monthly_fns.append(c.monthly_fn)
+            else:
+                sums[c.kind] = sums[c.kind] + c.amount
+        self.one_time = sums["one_time"]
+        self.per_query = sums["per_query"]
+        self.per_retrain = sums["per_retrain"]
+        self._monthly_flat = sums["monthly"]
         self._months = len(self.growth)
         self._flat_growth = bool(np.all(self.growth == 1.0))
 
@@ -104,7 +115,13 @@ class CostModel:
         return total
 
     def tco(self, q0: Array) -> Array:
-        """Total cost over the horizon for each base monthly volume in ``q0``."""
+        """Total cost over the horizon for each base monthly volume in ``q0``.
+
+        Under growth every volume takes a row of months.  A deterministic model prices many
+        volumes in blocks of rows whose month matrices stay in the CPU's cache (at a 600-month
+        horizon that is three times faster than one matrix of every row); each row is
+        computed as it would be alone.  A Monte Carlo model's rows are its sample rows, priced
+        together."""
         fixed = self.one_time + self.retrain_count * self.per_retrain
         if self._flat_growth:  # every month alike: one month × horizon
             q = np.reshape(q0, (-1, 1))
@@ -112,8 +129,17 @@ class CostModel:
             for fn in self._monthly_fns:
                 month = month + fn(q)
             total = fixed + self._months * month
-        else:
+        elif self.sampled or np.size(q0) * self._months <= BLOCK_CELLS:
             total = fixed + self.monthly_matrix(q0).sum(axis=1, keepdims=True)
+        else:
+            rows = np.reshape(q0, -1)
+            step = max(1, BLOCK_CELLS // self._months)
+            total = np.concatenate(
+                [
+                    fixed + self.monthly_matrix(rows[i : i + step]).sum(axis=1, keepdims=True)
+                    for i in range(0, len(rows), step)
+                ]
+            )
         return np.reshape(total, -1)
 
     def cumulative(self, q0: float) -> Array:
@@ -133,6 +159,29 @@ class CostModel:
             CostComponent(key=c.key, kind=c.kind, figure=c.figure, overridden=c.overridden)  # type: ignore[arg-type]
             for c in self.components
         ]
+
+    def at_volume(self, ctx: Context) -> CostModel:
+        """This model with the figures that read the month-1 volume built at ``ctx``'s.
+
+        Nothing else in a model reads that volume: the cost functions, the sums and every other
+        figure are the same at any volume, so ``cost_models`` of a context that differs from
+        this model's only in the volume gives exactly ``at_volume(ctx)`` of it (the evaluation
+        keeps models across volume edits this way).  This model is left as it is."""
+        components = list(self.components)
+        figures = dict(self.figures)  # replaced keys keep their place
+        rebuilt: list[int] = []
+        keys: list[str] = []
+        for index, component in enumerate(components):
+            if component.at_volume is not None:
+                components[index], read = component.at_volume(ctx)
+                figures.update(read)
+                rebuilt.append(index)
+                keys += read
+        model = replace(self, components=components, figures=figures)
+        on = _flag_date(ctx)
+        if on is not None:
+            _flag_price_age(model, on, rebuilt, keys)
+        return model
 
 
 # --- shared pieces ---------------------------------------------------------------------------
@@ -161,7 +210,8 @@ def retrain_months(ctx: Context, interval_days: float) -> list[int]:
 
 def horizon_months(ctx: Context) -> int:
     """The horizon is a whole number of months and is never sampled (curves need one length)."""
-    return round(float(np.mean(v(ctx.scenario.workload.horizon_months))))
+    months = v(ctx.scenario.workload.horizon_months)
+    return round(months if isinstance(months, float) else float(np.mean(months)))
 
 
 def _component(
@@ -171,8 +221,10 @@ def _component(
     computed: Figure,
     *,
     monthly_fn: MonthlyFn | None = None,
+    at_volume: AtVolume | None = None,
 ) -> Component:
-    """A computed component, replaced by the scenario's flat override when one is given."""
+    """A computed component, replaced by the scenario's flat override when one is given
+    (``at_volume``: how to build it at another month-1 volume, when its figure reads it)."""
     label, kind, unit = COST_COMPONENTS[key]
     override = ctx.scenario.cost_overrides.get(f"{strategy}.{key}")
     unit = unit.replace("money", ctx.money)
@@ -188,8 +240,10 @@ def _component(
             if ctx.sampled
             else f"Computed would be {nf.fixed(computed.value, 2)}: {computed.formula}",
         )
-        return Component(key, kind, fig, amount=override, overridden=True)
-    return Component(key, kind, computed, amount=computed.value, monthly_fn=monthly_fn)
+        return Component(key, kind, fig, amount=override, overridden=True, at_volume=at_volume)
+    return Component(
+        key, kind, computed, amount=computed.value, monthly_fn=monthly_fn, at_volume=at_volume
+    )
 
 
 def _training_components(
@@ -488,11 +542,8 @@ def _serving_components(
         target_utilisation=v(option.target_utilisation),
     )
     peak = v(s.workload.peak_to_average_load)
-    q0 = v(s.workload.queries_per_month)
-    replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
-    monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
     streams = np.round(v(option.concurrent_streams_per_replica))
-    figures["serving_busy_seconds"] = figure(
+    busy = figure(
         f"{strategy}.serving_busy_seconds",
         "Replica time per query",
         plan.seconds_per_query_busy,
@@ -505,21 +556,6 @@ def _serving_components(
             "decode step at full batch": (plan.decode_step_seconds, "s"),
             "concurrent requests": (streams, "streams"),
             "one replica completes": (plan.replica_queries_per_s, "queries/s"),
-        },
-    )
-    figures["serving_replicas"] = figure(
-        f"{strategy}.serving_replicas",
-        "Replicas at the scenario's volume",
-        replicas,
-        "replicas",
-        "max(1, ⌈peak queries/s × replica time per query ÷ target utilisation⌉)",
-        {
-            "queries": (q0, "queries/month"),
-            "peak-to-average": (peak, "×"),
-            "serving hours": (hours, "h/month"),
-            "peak queries/s": (plan.peak_queries_per_s(q0, peak), "queries/s"),
-            "replica time per query": (plan.seconds_per_query_busy, "s"),
-            "target utilisation": (plan.target_utilisation, ""),
         },
     )
     sizing = plan.sizing
@@ -540,7 +576,7 @@ def _serving_components(
                 f"{nf.fixed(sizing.usable_bytes_per_gpu / 1e9, 1)} GB usable"
             )
         gpu_note = f"Raised from the {nf.number(typed_count)} typed: {why}."
-    figures["serving_gpus_per_replica"] = figure(
+    gpus_per_replica = figure(
         f"{strategy}.serving_gpus_per_replica",
         "GPUs per replica",
         g,
@@ -564,7 +600,7 @@ def _serving_components(
         },
         note=gpu_note,
     )
-    figures["decode_tokens_per_s"] = figure(
+    decode = figure(
         f"{strategy}.decode_tokens_per_s",
         "Decode speed (one request)",
         plan.single_stream_tokens_per_s,
@@ -584,20 +620,6 @@ def _serving_components(
             "all-reduce time per step, full batch": (plan.comm_seconds_per_step * 1000, "ms"),
         },
     )
-    serving = figure(
-        f"{strategy}.serving",
-        "Self-hosted serving (GPUs)",
-        monthly,
-        f"{money}/month",
-        "replicas × GPUs per replica × serving hours × price per GPU-hour",
-        {
-            "replicas": (replicas, ""),
-            "GPUs per replica": (plan.gpus_per_replica, ""),
-            "hours": (hours, "h/month"),
-            "price": (price, f"{money}/GPU-hour"),
-            "price source": (price_source, ""),
-        },
-    )
     gen = figure(
         f"{strategy}.generation",
         "Generation (API tokens)",
@@ -605,21 +627,63 @@ def _serving_components(
         f"{money}/query",
         "self-hosted: generation is paid for by the GPUs",
     )
-    if owned:
-        figures["owned_gpu_hour"] = owned_price_figure(ctx, strategy)
-        figures["owned_capex"] = owned_capex_figure(ctx, strategy, replicas * plan.gpus_per_replica)
+    owned_hour = owned_price_figure(ctx, strategy) if owned else None
 
     def serving_fn(q: Array) -> Array:
         return plan.monthly_cost(q, peak)
 
-    return (
-        [
-            _component(ctx, strategy, "serving", serving, monthly_fn=serving_fn),
-            _component(ctx, strategy, "generation", gen),
-        ],
-        figures,
-        plan,
-    )
+    def at_volume(at: Context) -> tuple[Component, dict[str, Figure]]:
+        """The serving component and the figures that read the month-1 volume, at ``at``'s."""
+        q0 = v(at.scenario.workload.queries_per_month)
+        replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
+        monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
+        read: dict[str, Figure] = {}
+        read["serving_replicas"] = figure(
+            f"{strategy}.serving_replicas",
+            "Replicas at the scenario's volume",
+            replicas,
+            "replicas",
+            "max(1, ⌈peak queries/s × replica time per query ÷ target utilisation⌉)",
+            {
+                "queries": (q0, "queries/month"),
+                "peak-to-average": (peak, "×"),
+                "serving hours": (hours, "h/month"),
+                "peak queries/s": (plan.peak_queries_per_s(q0, peak), "queries/s"),
+                "replica time per query": (plan.seconds_per_query_busy, "s"),
+                "target utilisation": (plan.target_utilisation, ""),
+            },
+        )
+        serving = figure(
+            f"{strategy}.serving",
+            "Self-hosted serving (GPUs)",
+            monthly,
+            f"{money}/month",
+            "replicas × GPUs per replica × serving hours × price per GPU-hour",
+            {
+                "replicas": (replicas, ""),
+                "GPUs per replica": (plan.gpus_per_replica, ""),
+                "hours": (hours, "h/month"),
+                "price": (price, f"{money}/GPU-hour"),
+                "price source": (price_source, ""),
+            },
+        )
+        if owned:
+            gpus_used = replicas * plan.gpus_per_replica
+            read["owned_capex"] = owned_capex_figure(at, strategy, gpus_used)
+        component = _component(
+            at, strategy, "serving", serving, monthly_fn=serving_fn, at_volume=at_volume
+        )
+        return component, read
+
+    serving, read = at_volume(ctx)
+    figures["serving_busy_seconds"] = busy
+    figures["serving_replicas"] = read["serving_replicas"]
+    figures["serving_gpus_per_replica"] = gpus_per_replica
+    figures["decode_tokens_per_s"] = decode
+    if owned_hour is not None:
+        figures["owned_gpu_hour"] = owned_hour
+        figures["owned_capex"] = read["owned_capex"]
+    return [serving, _component(ctx, strategy, "generation", gen)], figures, plan
 
 
 # --- retrieval -----------------------------------------------------------------------------
@@ -754,31 +818,39 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         topped: Array = base + np.maximum(0.0, minimum - base - q * read_per_query)
         return topped
 
-    q0 = v(s.workload.queries_per_month)
-    store_fig = figure(
-        f"{strategy}.vector_store",
-        "Vector store",
-        scalar(store_fn(np.reshape(q0, (-1, 1)))),
-        f"{money}/month",
-        "fixed + storage GB × price + stored dimensions × price + writes × price, topped up "
-        "to the plan's monthly minimum (reads counted per query)",
-        {
-            "store": (store.name + estimate, ""),
-            "fixed": (fixed, f"{money}/month"),
-            "storage": (storage_cost, f"{money}/month"),
-            "storage billed": (billed_gb, "GB"),
-            "stored dimensions": (dimensions_cost, f"{money}/month"),
-            "writes": (write_cost, f"{money}/month"),
-            "write units per vector": (per_vector_writes, "units"),
-            "minimum": (minimum, f"{money}/month"),
-            "pricing": (store.pricing_model, ""),
-            "source": (f"{store.source}, as of {store.as_of}", ""),
-        },
-        note=_estimate_note(store),
-    )
+    def at_volume(at: Context) -> tuple[Component, dict[str, Figure]]:
+        """The vector store at ``at``'s month-1 volume (the top-up to the minimum reads it)."""
+        q0 = v(at.scenario.workload.queries_per_month)
+        store_fig = figure(
+            f"{strategy}.vector_store",
+            "Vector store",
+            scalar(store_fn(np.reshape(q0, (-1, 1)))),
+            f"{money}/month",
+            "fixed + storage GB × price + stored dimensions × price + writes × price, topped up "
+            "to the plan's monthly minimum (reads counted per query)",
+            {
+                "store": (store.name + estimate, ""),
+                "fixed": (fixed, f"{money}/month"),
+                "storage": (storage_cost, f"{money}/month"),
+                "storage billed": (billed_gb, "GB"),
+                "stored dimensions": (dimensions_cost, f"{money}/month"),
+                "writes": (write_cost, f"{money}/month"),
+                "write units per vector": (per_vector_writes, "units"),
+                "minimum": (minimum, f"{money}/month"),
+                "pricing": (store.pricing_model, ""),
+                "source": (f"{store.source}, as of {store.as_of}", ""),
+            },
+            note=_estimate_note(store),
+        )
+        component = _component(
+            at, strategy, "vector_store", store_fig, monthly_fn=store_fn, at_volume=at_volume
+        )
+        return component, {}
+
+    vector_store, _ = at_volume(ctx)
     comps = [
         _component(ctx, strategy, "corpus_embedding", corpus_embedding),
-        _component(ctx, strategy, "vector_store", store_fig, monthly_fn=store_fn),
+        vector_store,
         _component(ctx, strategy, "reembedding", reembed),
         _component(ctx, strategy, "query_embedding", query_emb),
         _component(ctx, strategy, "retrieval", retrieval),
@@ -913,7 +985,9 @@ def fine_tuning_cost(ctx: Context) -> CostModel:
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
     comps = comps + serve + _people_components(ctx, "fine_tuning")
-    return CostModel("fine_tuning", comps, months, count, growth, figures, warnings, plan)
+    return CostModel(
+        "fine_tuning", comps, months, count, growth, figures, warnings, plan, ctx.sampled
+    )
 
 
 def rag_cost(ctx: Context) -> CostModel:
@@ -937,7 +1011,7 @@ def rag_cost(ctx: Context) -> CostModel:
         },
     )
     comps = [_rag_engineering(ctx, "rag"), *retrieval, *serve, *_people_components(ctx, "rag")]
-    return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan)
+    return CostModel("rag", comps, [], 0.0, growth_vector(ctx), figures, [], plan, ctx.sampled)
 
 
 def hybrid_cost(ctx: Context) -> CostModel:
@@ -984,7 +1058,7 @@ def hybrid_cost(ctx: Context) -> CostModel:
     comps = training + retrieval + serve + _people_components(ctx, "hybrid")
     months = retrain_months(ctx, interval)
     growth = growth_vector(ctx)
-    return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan)
+    return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan, ctx.sampled)
 
 
 def cost_models(ctx: Context) -> dict[str, CostModel]:
@@ -994,20 +1068,34 @@ def cost_models(ctx: Context) -> dict[str, CostModel]:
         "hybrid": hybrid_cost(ctx),
     }
     if not ctx.sampled:
+        on = _flag_date(ctx)
         for key, model in models.items():
             model.warnings.extend(_serving_warnings(ctx, key, model.serving))
-            if ctx.price_date is not None:
-                _flag_price_age(model, ctx.price_date)
+            if on is not None:
+                _flag_price_age(model, on)
     return models
 
 
-def _flag_price_age(model: CostModel, on: date) -> None:
-    """Every computed figure resting on a price older than six months says so in its note."""
-    for component in model.components:
+def _flag_date(ctx: Context) -> date | None:
+    """The date prices are judged against, or None when figures are not flagged (no date, or a
+    Monte Carlo pass)."""
+    return None if ctx.sampled else ctx.price_date
+
+
+def _flag_price_age(
+    model: CostModel,
+    on: date,
+    components: Sequence[int] | None = None,
+    figures: Sequence[str] | None = None,
+) -> None:
+    """Every computed figure resting on a price older than six months says so in its note
+    (of the components at ``components`` and the figures of ``figures``, when given)."""
+    for index in range(len(model.components)) if components is None else components:
+        component = model.components[index]
         if not component.overridden:
             component.figure = price_age.flagged(component.figure, on)
-    for key, fig in model.figures.items():
-        model.figures[key] = price_age.flagged(fig, on)
+    for key in list(model.figures) if figures is None else figures:
+        model.figures[key] = price_age.flagged(model.figures[key], on)
 
 
 def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> list[str]:
@@ -1027,10 +1115,22 @@ def _serving_warnings(ctx: Context, strategy: str, plan: ServingPlan | None) -> 
     ]
 
 
-def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
-    """One-time, month-1 fixed and per-query totals, each with the components it adds up."""
-    q0 = v(ctx.scenario.workload.queries_per_month)
+SUMMARIES = ("one_time", "monthly_fixed", "per_query")  # a model's totals, in this order
+
+
+def summary_figures(
+    ctx: Context,
+    model: CostModel,
+    monthly_fixed: float | None = None,
+    keys: Collection[str] = SUMMARIES,
+) -> dict[str, Figure]:
+    """One-time, month-1 fixed and per-query totals, each with the components it adds up
+    (``monthly_fixed``: the model's ``monthly_fixed_at`` the scenario's volume, when known;
+    ``keys``: only those totals — of the three only the month-1 running cost reads the
+    volume)."""
     money = ctx.money
+    if monthly_fixed is None:
+        monthly_fixed = model.monthly_fixed_at(v(ctx.scenario.workload.queries_per_month))
     out = {}
     for key, kind, label, unit, value in (
         ("one_time", "one_time", "One-time cost", money, model.one_time),
@@ -1039,10 +1139,12 @@ def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
             "monthly",
             "Fixed running cost (month 1)",
             f"{money}/month",
-            model.monthly_fixed_at(q0),
+            monthly_fixed,
         ),
         ("per_query", "per_query", "Cost per query", f"{money}/query", model.per_query),
     ):
+        if key not in keys:
+            continue
         parts = [c for c in model.components if c.kind == kind]
         out[key] = figure(
             f"{model.strategy}.{key}",
@@ -1055,26 +1157,41 @@ def summary_figures(ctx: Context, model: CostModel) -> dict[str, Figure]:
     return out
 
 
-def tco_figure(ctx: Context, model: CostModel) -> Figure:
+def stale_prices_note(ctx: Context, model: CostModel) -> str:
+    """What a strategy's total cost says about the prices it rests on: the components whose
+    catalog or API prices are more than six months old at the project's date ('' when none
+    is, or in a Monte Carlo pass).  The volume does not change it."""
+    if ctx.price_date is None or ctx.sampled:
+        return ""
+    stale = sorted(
+        {
+            (p.as_of, c.figure.label)
+            for c in model.components
+            if not c.overridden
+            for p in price_age.prices_of(c.figure, ctx.price_date)
+            if p.stale
+        }
+    )
+    if not stale:
+        return ""
+    labels = ", ".join(dict.fromkeys(label.lower() for _, label in stale))
+    return f"Rests on prices more than six months old ({labels}): {price_age.flag(stale[0][0])}."
+
+
+def tco_figure(
+    ctx: Context,
+    model: CostModel,
+    monthly_fixed: float | None = None,
+    note: str | None = None,
+) -> Figure:
+    """Total cost over the horizon at the scenario's volume (``monthly_fixed`` as in
+    :func:`summary_figures`; ``note``: the model's :func:`stale_prices_note`, when known)."""
     q0 = v(ctx.scenario.workload.queries_per_month)
     tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
     months = len(model.growth)
     money = ctx.money
-    note = ""
-    if ctx.price_date is not None and not ctx.sampled:
-        stale = sorted(
-            {
-                (p.as_of, c.figure.label)
-                for c in model.components
-                if not c.overridden
-                for p in price_age.prices_of(c.figure, ctx.price_date)
-                if p.stale
-            }
-        )
-        if stale:
-            labels = ", ".join(dict.fromkeys(label.lower() for _, label in stale))
-            words = price_age.flag(stale[0][0])
-            note = f"Rests on prices more than six months old ({labels}): {words}."
+    if note is None:
+        note = stale_prices_note(ctx, model)
     return figure(
         f"{model.strategy}.tco",
         f"{STRATEGY_NAMES[model.strategy]} total cost over {months} months",
@@ -1083,7 +1200,10 @@ def tco_figure(ctx: Context, model: CostModel) -> Figure:
         "one-time + Σ months (monthly fixed + queries × per-query) + retrains × cost per retrain",
         {
             "one-time": (model.one_time, money),
-            "monthly fixed (month 1)": (model.monthly_fixed_at(q0), f"{money}/month"),
+            "monthly fixed (month 1)": (
+                model.monthly_fixed_at(q0) if monthly_fixed is None else monthly_fixed,
+                f"{money}/month",
+            ),
             "per query": (model.per_query, f"{money}/query"),
             "queries (month 1)": (q0, "queries/month"),
             "growth": (v(ctx.scenario.workload.monthly_growth_pct), "%/month"),

@@ -238,21 +238,35 @@ def _segment_gaps(
     return gaps
 
 
-def _difference_rows(
-    models: dict[str, CostModel],
-    pair_a: list[str],
-    pair_b: list[str],
-    x: Array,
-    rows: NDArray[np.intp],
-) -> Array:
-    """TCO(a) − TCO(b) at each x, where row r of x belongs to bracket rows[r].  Each model is
-    priced only at the points of the brackets it is part of."""
-    result: Array = np.zeros(len(x))
+def _pricing(
+    pair_a: list[str], pair_b: list[str], rows: NDArray[np.intp]
+) -> list[tuple[str, Array, NDArray[np.bool_] | None]]:
+    """For each model in some bracket: its sign in each point's difference (+1 as a, −1 as b)
+    and which points it is priced at (None: all of them), for :func:`_difference_rows`."""
+    out: list[tuple[str, Array, NDArray[np.bool_] | None]] = []
     for key in STRATEGIES:
         sign = np.array([(a == key) - (b == key) for a, b in zip(pair_a, pair_b, strict=True)])
         used = sign[rows] != 0
-        if used.any():
-            result[used] += sign[rows][used] * models[key].tco(x[used])
+        if used.all():
+            out.append((key, sign[rows], None))
+        elif used.any():
+            out.append((key, sign[rows][used], used))
+    return out
+
+
+def _difference_rows(
+    models: dict[str, CostModel],
+    pricing: list[tuple[str, Array, NDArray[np.bool_] | None]],
+    x: Array,
+) -> Array:
+    """TCO(a) − TCO(b) at each x, where the points of each bracket are priced by its two
+    models only (``pricing``, from :func:`_pricing`)."""
+    result: Array = np.zeros(len(x))
+    for key, sign, used in pricing:
+        if used is None:
+            result += sign * models[key].tco(x)
+        else:
+            result[used] += sign * models[key].tco(x[used])
     return result
 
 
@@ -276,7 +290,7 @@ def _refine(
     fractions = np.linspace(0.0, 1.0, SECTIONS + 2)
     inner = fractions[1:-1]
     every = np.arange(len(lo))
-    rows = np.repeat(every, len(inner))
+    pricing = _pricing(pair_a, pair_b, np.repeat(every, len(inner)))
     for _ in range(ITERATIONS):
         if np.all(hi - lo <= RELATIVE_TOLERANCE * hi):
             break
@@ -285,7 +299,7 @@ def _refine(
         x[:, 1:-1] = lo[:, None] + (hi - lo)[:, None] * inner[None, :]
         sign = np.empty_like(x)
         sign[:, 0], sign[:, -1] = s_lo, -s_lo
-        inside = _difference_rows(models, pair_a, pair_b, x[:, 1:-1].ravel(), rows)
+        inside = _difference_rows(models, pricing, x[:, 1:-1].ravel())
         sign[:, 1:-1] = np.sign(inside).reshape(len(lo), len(inner))
         sign = _fill_zeros_from_next(sign)
         j = np.argmax(sign != s_lo[:, None], axis=1)  # ≥ 1: column 0 is s_lo, the last is not

@@ -48,7 +48,7 @@ from engine.evaluate import (
     default_volume_range,
     evaluate,
 )
-from engine.fit import fit_indicators, fit_score
+from engine.fit import all_fit_indicators, fit_score
 from engine.model.base import Estimate, field_meta
 from engine.model.project import Project
 from engine.model.results import Evaluation
@@ -280,7 +280,8 @@ def _compliance_part(ctx: Context) -> Part:
 
 
 def _fit_part(ctx: Context) -> Part:
-    return tuple(fit_score(fit_indicators(ctx, key))[0] for key in STRATEGIES)
+    indicators = all_fit_indicators(ctx)
+    return tuple(fit_score(indicators[key])[0] for key in STRATEGIES)
 
 
 def _judge(

@@ -1,12 +1,24 @@
 """evaluate(project, scenario) → Evaluation: the one entry point the GUI, CLI and report use.
 
-Incremental: everything but the weighted totals, the weight flip points and the
-recommendation depends only on the scenario without its name, description and weights (and on
-the project's prices, currency and date).  Those results are kept for the last few such input
-sets (:data:`CACHE_SIZE`), keyed by their values, so an edit of a weight, a name or a
-description re-computes only what the weights decide, and an undo finds the results it goes
-back to; any other edit computes everything.  Kept results are never mutated afterwards
+Incremental, in three layers, each a pure function of part of the input set and kept by its
+value for the last few input sets (:data:`CACHE_SIZE`):
+
+- the *shape*: everything the scenario's month-1 volume does not change — the cost models
+  (their cost functions, and their figures at the volume they were built at), crossovers,
+  near-ties, the chart's curves, compliance, fit, freshness, an API's latency — keyed by the
+  scenario without its name, description, weights and volume (and by the project's prices,
+  currency and date);
+- the results at a volume: the figures that read the volume (engine.costs,
+  ``CostModel.at_volume``), totals, self-hosted latency, cost and latency scores, paybacks —
+  keyed by that and the volume;
+- the weighted totals, the weight flip points and the recommendation, computed on every call.
+
+So an edit of a weight, a name or a description re-computes only what the weights decide, a
+volume edit re-computes what reads the volume, an undo finds the results it goes back to, and
+any other edit computes everything.  Kept results are never mutated afterwards
 (tests/engine/test_incremental.py checks edit sequences against evaluations from scratch).
+Keys are built per input section, the JSON of each section kept by identity (an edit replaces
+only the sections it changes).
 """
 
 from __future__ import annotations
@@ -18,7 +30,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel
 
+from engine import price_age
 from engine.catalog import CatalogError, Catalogs, price_data_version, shipped_catalogs
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context, prompt_tokens, v
@@ -27,18 +41,21 @@ from engine.costs import (
     cost_models,
     effective_retrain_interval,
     growth_vector,
+    stale_prices_note,
     summary_figures,
     tco_figure,
 )
 from engine.crossover import find_crossovers, find_tie_bands, paybacks
-from engine.fit import fit_indicators, fit_score
+from engine.fit import all_fit_indicators, fit_score
 from engine.freshness import staleness_figures
-from engine.latency import latency_figures, p95_figure
+from engine.latency import latency_figures, p95_figure, reads_volume
 from engine.model.project import Project
 from engine.model.results import (
+    ComplianceVerdict,
     Crossover,
     Evaluation,
     Figure,
+    FitIndicator,
     Payback,
     PriceUsed,
     Score,
@@ -72,29 +89,62 @@ class EvaluationError(ValueError):
 CACHE_SIZE = 8  # input sets whose weight-independent results are kept
 # Scenario fields that no result but the weighted ones reads.
 _WEIGHTS_ONLY = {"name", "description", "weights", "own_weights", "reviewed"}
+# The workload field that only the figures at the scenario's volume read (see _Shape).
+_VOLUME = "queries_per_month"
+_DUMPS_KEPT = 1024  # input sections whose JSON is kept (see _Cache.section_key)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What one input set gives at any month-1 volume.
+
+    The cost models' functions (cost against volume), and so the crossovers, the near-ties
+    and the chart's curves, do not read the scenario's volume; neither do compliance, fit and
+    freshness.  Only a few figures do (engine.costs, ``CostModel.at_volume``).  The models are
+    kept with the figures of the volume they were built at, ``volume``."""
+
+    volume: str  # repr of the month-1 volume the models' figures are at
+    models: dict[str, CostModel]
+    notes: dict[str, str]  # each total cost's stale-price note (engine.costs.stale_prices_note)
+    summaries: dict[str, dict[str, Figure]]  # at ``volume`` (only the month-1 running cost moves)
+    growth: list[float]  # each month's volume as a multiple of month 1's
+    crossovers: list[Crossover]
+    tie_bands: list[TieBand]
+    prices_used: list[PriceUsed]
+    warnings: list[str]
+    latency: dict[str, _Latency]  # of strategies whose latency does not read the volume (APIs)
+    staleness: dict[str, tuple[Figure, Figure]]
+    verdicts: dict[str, list[ComplianceVerdict]]
+    indicators: dict[str, list[FitIndicator]]
+    scores: dict[str, dict[str, Score]]  # freshness, compliance and fit
+    excluded: dict[str, list[str]]  # by a hard compliance need
+    curves: dict[tuple[int, float, float], Curves]  # (points, low, high) → the chart's curves
+
+
+@dataclass(frozen=True)
+class _Total:
+    monthly_fixed: float  # month 1's running cost
+    tco: Figure
 
 
 @dataclass(frozen=True)
 class _Fixed:
     """What one input set gives before the weights are applied."""
 
+    shape: _Shape
     models: dict[str, CostModel]
     tco: dict[str, Figure]
     scores: dict[str, dict[str, Score]]
     excluded: dict[str, list[str]]
     partial: dict[str, dict[str, Any]]
-    crossovers: list[Crossover]
-    tie_bands: list[TieBand]
     paybacks: list[Payback]
-    prices_used: list[PriceUsed]
     figures: dict[str, dict[str, Figure]]
-    warnings: list[str]
-    curves: dict[tuple[int, tuple[float, float] | None], Curves]
 
 
 class _Cache:
-    """The catalogs of a project's overrides and the weight-independent results of recent
-    input sets, keyed by value.  Importing or removing price data replaces the shipped
+    """The catalogs of a project's overrides, and for recent input sets the weight-independent
+    results (keyed by the whole input set) and their shapes (keyed by the input set without
+    the month-1 volume), by value.  Importing or removing price data replaces the shipped
     catalogs object (engine.price_import clears its cache), whose identity is in every key;
     the object is kept alive with its entries, so its id cannot be reused meanwhile."""
 
@@ -103,16 +153,32 @@ class _Cache:
             OrderedDict()
         )
         self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
+        self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, Catalogs]] = OrderedDict()
+        self.dumps: OrderedDict[tuple[int, bool], tuple[BaseModel, str]] = OrderedDict()
 
     @staticmethod
-    def _remember(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    def _remember(
+        store: OrderedDict[Any, Any], key: Any, value: Any, size: int = CACHE_SIZE
+    ) -> None:
         store[key] = value
-        if len(store) > CACHE_SIZE:
+        if len(store) > size:
             store.popitem(last=False)
+
+    def section_key(self, section: BaseModel, volume_free: bool = False) -> str:
+        """The JSON of an input section (without the volume when ``volume_free``).  Sections
+        are frozen, and an edit replaces only the sections it changes, so the text is kept by
+        identity: the entry holds the section, so its id cannot be reused meanwhile."""
+        key = (id(section), volume_free)
+        found = self.dumps.get(key)
+        if found is not None and found[0] is section:
+            return found[1]
+        text = section.model_dump_json(exclude={_VOLUME} if volume_free else None, warnings=False)
+        self._remember(self.dumps, key, (section, text), _DUMPS_KEPT)
+        return text
 
     def context(self, project: Project, scenario: Scenario) -> Context:
         shipped = shipped_catalogs()
-        key = (id(shipped), project.catalog_overrides.model_dump_json(warnings=False))
+        key = (id(shipped), self.section_key(project.catalog_overrides))
         found = self.catalogs.get(key)
         if found is None:
             found = (
@@ -130,28 +196,59 @@ class _Cache:
             offerings=found[1],
         )
 
-    def fixed(self, ctx: Context) -> _Fixed:
-        shipped = shipped_catalogs()
-        key = (
+    def _inputs(self, ctx: Context, shipped: Catalogs) -> tuple[Any, ...]:
+        """The input set without the scenario's weights, names and month-1 volume."""
+        key: list[Any] = [
             id(shipped),
             id(ctx.catalogs),
             id(ctx.offerings),
             ctx.currency,
             ctx.usd_rate,
             ctx.price_date,
-            ctx.scenario.model_dump_json(exclude=_WEIGHTS_ONLY, warnings=False),
-        )
+        ]
+        for name, value in ctx.scenario:
+            if name in _WEIGHTS_ONLY:
+                continue
+            if isinstance(value, BaseModel):
+                key.append(self.section_key(value, volume_free=name == "workload"))
+            elif isinstance(value, dict):
+                key.append(tuple(value.items()))
+            else:
+                key.append(value)
+        return tuple(key)
+
+    def fixed(self, ctx: Context) -> _Fixed:
+        shipped = shipped_catalogs()
+        inputs = self._inputs(ctx, shipped)
+        key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)))
         found = self.results.get(key)
         if found is not None:
             self.results.move_to_end(key)
             return found[0]
-        fixed = _fixed(ctx, cost_models(ctx))
+        kept = self.shapes.get(inputs)
+        if kept is None:
+            models = cost_models(ctx)
+            notes = {k: stale_prices_note(ctx, m) for k, m in models.items()}
+            tco = _tco_figures(ctx, models, notes)  # out of range: said before anything else
+            shape = _shape(ctx, models, notes, tco)
+            self._remember(self.shapes, inputs, (shape, shipped))
+        else:
+            self.shapes.move_to_end(inputs)
+            shape = kept[0]
+            models = shape.models
+            if key[1] != shape.volume:
+                models = {k: m.at_volume(ctx) for k, m in models.items()}
+            tco = _tco_figures(ctx, models, shape.notes)
+        fixed = _fixed(ctx, shape, models, tco)
         self._remember(self.results, key, (fixed, shipped))
         return fixed
 
     def clear(self) -> None:
         self.catalogs.clear()
         self.results.clear()
+        self.shapes.clear()
+        self.dumps.clear()
+        price_age.forget()
 
 
 _cache = _Cache()
@@ -184,80 +281,147 @@ def evaluate_with_curves(
     try:
         fixed = _cache.fixed(ctx)
         evaluation = _weighted(ctx, fixed)
-        curves_key = (points, volume_range)
-        curves = fixed.curves.get(curves_key)
+        lo, hi = volume_range or default_volume_range(v(scenario.workload.queries_per_month))
+        curves_key = (points, lo, hi)
+        curves = fixed.shape.curves.get(curves_key)
         if curves is None:
-            curves = _curves(scenario, fixed.models, points, volume_range)
-            fixed.curves[curves_key] = curves
+            curves = _curves(fixed.shape.models, points, lo, hi)
+            fixed.shape.curves[curves_key] = curves
     except (CatalogError, ArithmeticError, OverflowError, ValueError) as exc:
         raise EvaluationError(f"scenario {scenario.name!r}: {exc}") from exc
     return evaluation, curves
 
 
-def _fixed(ctx: Context, models: dict[str, CostModel]) -> _Fixed:
+@dataclass(frozen=True)
+class _Latency:
+    """One strategy's latency figures and what its latency targets make of them."""
+
+    ttft: Figure
+    total: Figure
+    p95: Figure
+    score: Score
+    exclusions: list[str]  # a must target missed
+
+
+def _latency(ctx: Context, key: str, model: CostModel) -> _Latency:
+    ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), model.serving)
+    p95 = p95_figure(ctx, key, total, model.serving)
+    targets = latency_targets(total.value, ttft.value, p95.value, ctx.scenario.requirements)
+    return _Latency(ttft, total, p95, latency_target_score(targets), latency_exclusions(targets))
+
+
+def _shape(
+    ctx: Context, models: dict[str, CostModel], notes: dict[str, str], totals: dict[str, _Total]
+) -> _Shape:
+    """Everything the volume does not change, from the cost models built at ``ctx``'s (and
+    their totals there)."""
     s = ctx.scenario
-    tco = {k: tco_figure(ctx, m) for k, m in models.items()}
-    for key, figure in tco.items():
-        if figure.value > MAX_TCO:
+    retrain_interval, _ = effective_retrain_interval(ctx)
+    req = s.requirements
+    latency: dict[str, _Latency] = {}
+    staleness: dict[str, tuple[Figure, Figure]] = {}
+    verdicts: dict[str, list[ComplianceVerdict]] = {}
+    indicators: dict[str, list[FitIndicator]] = {}
+    scores: dict[str, dict[str, Score]] = {}
+    excluded: dict[str, list[str]] = {}
+    fitting = all_fit_indicators(ctx)
+    for key in STRATEGIES:
+        if not reads_volume(models[key].serving):
+            latency[key] = _latency(ctx, key, models[key])
+        average, worst = staleness_figures(ctx, key, retrain_interval)
+        staleness[key] = (average, worst)
+        verdicts[key] = compliance_verdicts(ctx, key)
+        indicators[key] = fitting[key]
+        comp_value, comp_reason = compliance_score(verdicts[key])
+        fit_value, fit_reason = fit_score(indicators[key])
+        scores[key] = {
+            "freshness": freshness_score(worst.value, average.value, v(req.freshness_target_days)),
+            "compliance": Score(criterion="compliance", value=comp_value, reason=comp_reason),
+            "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
+        }
+        excluded[key] = excluded_by_compliance(verdicts[key])
+    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
+    return _Shape(
+        volume=repr(v(s.workload.queries_per_month)),
+        models=models,
+        notes=notes,
+        summaries={k: summary_figures(ctx, m, totals[k].monthly_fixed) for k, m in models.items()},
+        growth=[float(f) for f in growth_vector(ctx)],
+        crossovers=crossovers,
+        tie_bands=tie_bands,
+        prices_used=_prices_used(ctx, models),
+        warnings=sorted({w for m in models.values() for w in m.warnings}),
+        latency=latency,
+        staleness=staleness,
+        verdicts=verdicts,
+        indicators=indicators,
+        scores=scores,
+        excluded=excluded,
+        curves={},
+    )
+
+
+def _tco_figures(
+    ctx: Context, models: dict[str, CostModel], notes: dict[str, str]
+) -> dict[str, _Total]:
+    """Each strategy's month-1 running cost and total cost at ``ctx``'s volume (``notes``: their
+    stale-price notes); a total out of the range this tool prices is an error."""
+    q0 = v(ctx.scenario.workload.queries_per_month)
+    out = {}
+    for key, model in models.items():
+        monthly = model.monthly_fixed_at(q0)
+        out[key] = _Total(monthly, tco_figure(ctx, model, monthly, notes[key]))
+    for key, total in out.items():
+        if total.tco.value > MAX_TCO:
             raise ArithmeticError(
                 f"{STRATEGY_NAMES[key]}'s total cost comes to more than 10¹⁸ "
                 f"{ctx.currency}: out of the range this tool prices sensibly — check the "
                 "growth rate, horizon and volume"
             )
-    costs = cost_scores({k: f.value for k, f in tco.items()}, ctx.money)
-    retrain_interval, _ = effective_retrain_interval(ctx)
-    req = s.requirements
-    q0 = v(s.workload.queries_per_month)
+    return out
 
+
+def _fixed(
+    ctx: Context, shape: _Shape, models: dict[str, CostModel], totals: dict[str, _Total]
+) -> _Fixed:
+    """The results at ``ctx``'s month-1 volume: the shape of its input set with ``models`` (the
+    shape's, at this volume) and their totals."""
+    q0 = v(ctx.scenario.workload.queries_per_month)
+    costs = cost_scores({k: t.tco.value for k, t in totals.items()}, ctx.money)
     partial: dict[str, dict[str, Any]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
     figures: dict[str, dict[str, Figure]] = {}
     for key in STRATEGIES:
-        model = models[key]
-        prompt = prompt_tokens(ctx, key)
-        ttft, total = latency_figures(ctx, key, prompt, model.serving)
-        p95 = p95_figure(ctx, key, total, model.serving)
-        targets = latency_targets(total.value, ttft.value, p95.value, req)
-        average, worst = staleness_figures(ctx, key, retrain_interval)
-        verdicts = compliance_verdicts(ctx, key)
-        indicators = fit_indicators(ctx, key)
-        comp_value, comp_reason = compliance_score(verdicts)
-        fit_value, fit_reason = fit_score(indicators)
-        scores[key] = {
-            "cost": costs[key],
-            "latency": latency_target_score(targets),
-            "freshness": freshness_score(worst.value, average.value, v(req.freshness_target_days)),
-            "compliance": Score(criterion="compliance", value=comp_value, reason=comp_reason),
-            "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
-        }
-        excluded[key] = excluded_by_compliance(verdicts) + latency_exclusions(targets)
+        model, monthly = models[key], totals[key].monthly_fixed
+        latency = shape.latency.get(key) or _latency(ctx, key, model)
+        average, worst = shape.staleness[key]
+        scores[key] = {"cost": costs[key], "latency": latency.score, **shape.scores[key]}
+        excluded[key] = shape.excluded[key] + latency.exclusions
         partial[key] = {
-            "ttft": ttft,
-            "total": total,
+            "ttft": latency.ttft,
+            "total": latency.total,
             "average": average,
             "worst": worst,
-            "verdicts": verdicts,
-            "indicators": indicators,
+            "verdicts": shape.verdicts[key],
+            "indicators": shape.indicators[key],
             "components": model.results(),
-            "monthly_fixed": model.monthly_fixed_at(q0),
+            "monthly_fixed": monthly,
         }
-        figures[key] = {**summary_figures(ctx, model), **model.figures, "latency_p95": p95}
-
-    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
+        summaries = shape.summaries[key]
+        if models is not shape.models:
+            moved = summary_figures(ctx, model, monthly, keys=("monthly_fixed",))
+            summaries = {**summaries, **moved}  # in place: the keys keep their order
+        figures[key] = {**summaries, **model.figures, "latency_p95": latency.p95}
     return _Fixed(
+        shape=shape,
         models=models,
-        tco=tco,
+        tco={k: t.tco for k, t in totals.items()},
         scores=scores,
         excluded=excluded,
         partial=partial,
-        crossovers=crossovers,
-        tie_bands=tie_bands,
         paybacks=paybacks(models, q0),
-        prices_used=_prices_used(ctx, models),
         figures=figures,
-        warnings=sorted({w for m in models.values() for w in m.warnings}),
-        curves={},
     )
 
 
@@ -272,11 +436,11 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
         scores,
         weights,
         excluded,
-        fixed.crossovers,
+        fixed.shape.crossovers,
         q0,
         flips,
-        fixed.tie_bands,
-        [float(f) for f in growth_vector(ctx)],
+        fixed.shape.tie_bands,
+        fixed.shape.growth,
     )
 
     strategies = {}
@@ -310,15 +474,15 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
         horizon_months=len(models["rag"].growth),
         queries_per_month=q0,
         strategies=strategies,
-        crossovers=fixed.crossovers,
-        tie_bands=fixed.tie_bands,
+        crossovers=fixed.shape.crossovers,
+        tie_bands=fixed.shape.tie_bands,
         paybacks=fixed.paybacks,
         flip_points=flips,
         recommendation=recommendation,
         price_data_version=price_data_version(),
-        prices_used=fixed.prices_used,
+        prices_used=fixed.shape.prices_used,
         price_date=ctx.price_date.isoformat() if ctx.price_date else "",
-        warnings=fixed.warnings,
+        warnings=fixed.shape.warnings,
         weights=weights,
     )
 
@@ -357,13 +521,7 @@ def default_volume_range(q0: float) -> tuple[float, float]:
     return max(1.0, lo), min(1e13, hi)
 
 
-def _curves(
-    scenario: Scenario,
-    models: dict[str, CostModel],
-    points: int,
-    volume_range: tuple[float, float] | None,
-) -> Curves:
-    lo, hi = volume_range or default_volume_range(v(scenario.workload.queries_per_month))
+def _curves(models: dict[str, CostModel], points: int, lo: float, hi: float) -> Curves:
     volumes = np.logspace(np.log10(lo), np.log10(hi), points) if points else np.zeros(0)
     return Curves(
         volumes=volumes,

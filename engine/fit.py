@@ -211,12 +211,19 @@ INDICATORS: dict[str, tuple[str, Callable[[Knowledge], Scores]]] = {
 
 def fit_indicators(ctx: Context, strategy: str) -> list[FitIndicator]:
     """Every fit indicator for one strategy, each 0–100 with the input value in its reason."""
+    return all_fit_indicators(ctx)[strategy]
+
+
+def all_fit_indicators(ctx: Context) -> dict[str, list[FitIndicator]]:
+    """:func:`fit_indicators` of every strategy, each rule applied once."""
     knowledge = ctx.scenario.knowledge
-    indicators = []
+    out: dict[str, list[FitIndicator]] = {}
     for key, (label, rule) in INDICATORS.items():
-        score, reason = rule(knowledge)[strategy]
-        indicators.append(FitIndicator(key=key, label=label, score=score, reason=reason))
-    return indicators
+        for strategy, (score, reason) in rule(knowledge).items():
+            out.setdefault(strategy, []).append(
+                FitIndicator(key=key, label=label, score=score, reason=reason)
+            )
+    return out
 
 
 def fit_score(indicators: list[FitIndicator]) -> tuple[float, str]:

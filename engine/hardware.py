@@ -93,7 +93,10 @@ def min_gpus_for(bytes_needed: float, gpu: GpuEntry) -> float:
 
 def training_gpu_counts() -> list[float]:
     """GPU counts a training job is rented in: 1, 2, 4, then whole 8-GPU servers."""
-    return [1.0, 2.0, 4.0] + [float(GPUS_PER_NODE * k) for k in range(1, 129)]
+    return list(_TRAINING_GPU_COUNTS)
+
+
+_TRAINING_GPU_COUNTS = (1.0, 2.0, 4.0, *(float(GPUS_PER_NODE * k) for k in range(1, 129)))
 
 
 def serving_gpu_counts(model: BaseModelEntry) -> list[float]:

@@ -18,6 +18,7 @@ p95 (the tail a service-level agreement is written on), see docs/latency-tail.md
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +38,12 @@ def retrieval_ms(ctx: Context) -> tuple[float, float]:
     if search_ms is None:
         search_ms = ctx.catalogs.vector_stores.get(s.rag.vector_store).typical_query_latency_ms
     return emb.typical_latency_ms, search_ms
+
+
+def reads_volume(plan: ServingPlan | None) -> bool:
+    """Whether the latency figures read the scenario's volume: self-hosted ones do (they are
+    at the peak hour's load, which the volume sets); an API's do not."""
+    return plan is not None
 
 
 def latency_figures(
@@ -121,11 +128,19 @@ def erlang_c(servers: float, offered: float) -> float:
     rho = np.minimum(a / c, MAX_UTILISATION)
     a = rho * c
     light = c > a + 4.0 * np.sqrt(a) + 6.0
+    shape = np.broadcast(c, a).shape
+    if np.all(light):  # far from saturation everywhere (a deterministic engine's usual case)
+        return scalar(np.zeros(shape))
     many = c > EXACT_SERVERS
-    b = np.ones(np.broadcast(c, a).shape)
+    b = np.ones(shape)
     exact = np.where(light | many, 0.0, c)
-    for k in range(1, int(np.max(exact)) + 1):
-        b = np.where(k <= exact, a * b / (k + a * b), b)
+    if b.ndim == 0:  # one number: the same recursion on floats, without a numpy call a step
+        one, load = 1.0, float(a)
+        for k in range(1, int(exact) + 1):
+            one = _erlang_b_step(load, one, k)
+        b = np.asarray(one)
+    for k in range(1, int(np.max(exact)) + 1 if b.ndim else 0):
+        b = np.where(k <= exact, _erlang_b_step(a, b, k), b)
     recursion = b / (1.0 - rho * (1.0 - b))
     beta = (1.0 - rho) * np.sqrt(c)
     cdf = 0.5 * (1.0 + _erf(beta / math.sqrt(2.0)))
@@ -137,9 +152,16 @@ def erlang_c(servers: float, offered: float) -> float:
     return wait
 
 
+def _erlang_b_step(load: Any, b: Any, k: int) -> Any:
+    """B(k) from B(k − 1) at offered load ``load`` (numbers or arrays alike)."""
+    return load * b / (k + load * b)
+
+
 def _erf(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """The error function on an array (numpy has none; math.erf element by element)."""
     flat = np.asarray(x, dtype=float)
+    if flat.ndim == 0:
+        return np.asarray(math.erf(float(flat)))
     out: NDArray[np.float64] = np.vectorize(math.erf, otypes=[float])(flat)
     return out
 
@@ -153,6 +175,8 @@ def p95_wait_seconds(servers: float, offered: float, service_s: float) -> float:
     c = np.maximum(np.asarray(servers, dtype=float), 1.0)
     a = np.minimum(np.asarray(offered, dtype=float), MAX_UTILISATION * c)
     prob = np.asarray(erlang_c(c, a), dtype=float)
+    if not np.any(prob > 0.05):  # nobody waits long enough to matter (the usual case)
+        return scalar(np.zeros(np.broadcast(prob, c, a, service_s).shape))
     t = service_s / (c - a) * np.log(np.maximum(prob, 1e-300) / 0.05)
     wait: float = scalar(0.5 * np.where(prob > 0.05, t, 0.0))
     return wait

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from engine.model.results import Figure, PriceUsed
 
@@ -28,7 +29,18 @@ def project_date(text: str) -> date:
 
 
 def dates_in(text: str) -> list[str]:
-    return _DATED.findall(text)
+    return list(_dates(text))
+
+
+@lru_cache(maxsize=1024)
+def _dates(text: str) -> tuple[str, ...]:
+    """The dates a text names, kept by text: an evaluation reads the same few price sources in
+    many figures (engine.evaluate.clear_cache forgets them with everything else)."""
+    return tuple(_DATED.findall(text))
+
+
+def forget() -> None:
+    _dates.cache_clear()
 
 
 def is_stale(as_of: str, on: date) -> bool:
@@ -49,27 +61,33 @@ def flag_text(text: str, on: date) -> str:
     return flag(min(stale)) if stale else ""
 
 
+def _dated(fig: Figure) -> list[tuple[str, str]]:
+    """(source, date) of each dated price a figure's inputs name."""
+    return [
+        (item.value, as_of)
+        for item in fig.inputs
+        if isinstance(item.value, str)
+        for as_of in _dates(item.value)
+    ]
+
+
 def prices_of(fig: Figure, on: date) -> list[PriceUsed]:
     """The dated prices a figure's inputs name."""
-    found = []
-    for item in fig.inputs:
-        if isinstance(item.value, str):
-            for as_of in dates_in(item.value):
-                found.append(
-                    PriceUsed(
-                        figure=fig.key,
-                        label=fig.label,
-                        source=item.value,
-                        as_of=as_of,
-                        stale=is_stale(as_of, on),
-                    )
-                )
-    return found
+    return [
+        PriceUsed(
+            figure=fig.key,
+            label=fig.label,
+            source=source,
+            as_of=as_of,
+            stale=is_stale(as_of, on),
+        )
+        for source, as_of in _dated(fig)
+    ]
 
 
 def flagged(fig: Figure, on: date) -> Figure:
     """The figure with a note naming its oldest stale price (unchanged when none is stale)."""
-    stale = [p.as_of for p in prices_of(fig, on) if p.stale]
+    stale = [as_of for _, as_of in _dated(fig) if is_stale(as_of, on)]
     if not stale:
         return fig
     words = flag(min(stale))

@@ -1,17 +1,21 @@
 """The incremental engine gives what a full evaluation gives: after any sequence of edits
-(weights, names and descriptions, which reuse kept results, and inputs, which do not, including
-edits back to an earlier state, which find it kept), each result equals the one computed from
-scratch with nothing kept."""
+(weights, names and descriptions, which reuse kept results; the volume, which keeps the cost
+models, crossovers and curves of the other inputs and rebuilds what reads the volume; other
+inputs, which compute everything; and edits back to an earlier state, which find it kept),
+each result equals the one computed from scratch with nothing kept."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.evaluate import clear_cache, evaluate_with_curves
+from engine.costs import cost_models
+from engine.evaluate import clear_cache, context_for, evaluate_with_curves
 from engine.model.base import Estimate
 from engine.model.project import Project
 from engine.report import evaluation_json
@@ -34,6 +38,9 @@ EDITS: list[tuple[tuple[str, ...], list[Any]]] = [
     (("requirements", "freshness_target_days"), [1.0, 14.0, 90.0]),
     (("requirements", "latency_target_s"), [1.0, 8.0]),
     (("rag", "top_k"), [3, 8]),
+    (("workload", "peak_to_average_load"), [2.0, 6.0]),
+    (("serving", "rag", "mode"), ["api", "self_hosted"]),
+    (("cost_overrides",), [{}, {"fine_tuning.serving": 900.0, "rag.vector_store": 70.0}]),
 ]
 
 
@@ -61,6 +68,8 @@ def _edited(project: Project, path: tuple[str, ...], value: Any) -> Project:
 
 def _same(incremental: tuple[Any, Any], full: tuple[Any, Any]) -> None:
     (evaluation, curves), (expected, expected_curves) = incremental, full
+    # Every field, every number's type (numpy's or Python's) and every text, as written.
+    assert repr(dataclasses.asdict(evaluation)) == repr(dataclasses.asdict(expected))
     assert evaluation_json(evaluation) == evaluation_json(expected)
     assert evaluation.scenario == expected.scenario
     assert evaluation.weights == expected.weights
@@ -111,3 +120,89 @@ def test_a_weight_edit_reuses_the_cost_results() -> None:
     third = evaluate_with_curves(moved, moved.scenarios[0], points=60)[0]
     assert third.strategies["rag"].tco is not first.strategies["rag"].tco
     assert third.strategies["rag"].tco.value != first.strategies["rag"].tco.value
+
+
+def _variant(name: str) -> Project:
+    """Projects whose figures read the month-1 volume in every way the engine has: self-hosted
+    serving on rented GPUs (support-assistant), on a regional GPU offer (eu-insurer-claims), on
+    the client's own servers (with their capital cost), a serving and a vector-store override
+    (whose notes name the computed value), and prices judged stale at the project's date."""
+    if name == "eu-insurer-claims":
+        return load_template(name)
+    project = load_template("support-assistant")
+    scenario = project.scenarios[0]
+    if name == "owned servers":
+        rag = scenario.serving.rag.model_copy(
+            update={"mode": "self_hosted", "gpu": "h100-sxm", "gpu_offering": "owned"}
+        )
+        scenario = scenario.model_copy(
+            update={"serving": scenario.serving.model_copy(update={"rag": rag})}
+        )
+    elif name == "overrides":
+        scenario = scenario.model_copy(
+            update={"cost_overrides": {"fine_tuning.serving": 900.0, "rag.vector_store": 70.0}}
+        )
+    elif name == "stale prices":
+        project = project.model_copy(update={"quote_date": "2031-01-01"})
+    return project.model_copy(update={"scenarios": [scenario, *project.scenarios[1:]]})
+
+
+@pytest.mark.parametrize(
+    "name", ["support-assistant", "eu-insurer-claims", "owned servers", "overrides", "stale prices"]
+)
+def test_a_volume_edit_rebuilds_exactly_what_reads_the_volume(name: str) -> None:
+    """A volume edit keeps the cost models, crossovers and curves of the input set and builds
+    only the figures that read the volume again: each result equals one from scratch, down to
+    every figure, note and formatted number."""
+    project = _variant(name)
+    clear_cache()
+    evaluate_with_curves(project, project.scenarios[0], points=60)  # the input set, kept
+    for volume in (0.0, 1_234.5, 2e6, 5e9, 20_000.0):
+        moved = _edited(project, ("workload", "queries_per_month"), volume)
+        incremental = evaluate_with_curves(moved, moved.scenarios[0], points=60)
+        clear_cache()
+        full = evaluate_with_curves(moved, moved.scenarios[0], points=60)
+        _same(incremental, full)
+        clear_cache()
+        evaluate_with_curves(project, project.scenarios[0], points=60)
+
+
+@pytest.mark.parametrize("name", ["support-assistant", "owned servers", "stale prices"])
+def test_a_cost_model_at_another_volume_is_the_one_built_there(name: str) -> None:
+    project = _variant(name)
+    ctx = context_for(project, project.scenarios[0])
+    built = cost_models(ctx)
+    for volume in (0.0, 3e4, 7e8):
+        moved = _edited(project, ("workload", "queries_per_month"), volume)
+        at = context_for(moved, moved.scenarios[0])
+        fresh = cost_models(at)
+        again = {key: model.at_volume(at) for key, model in built.items()}
+        for key, model in again.items():
+            assert model.results() == fresh[key].results()
+            assert list(model.figures.items()) == list(fresh[key].figures.items())
+        assert any(again[k].results() != built[k].results() for k in built)  # figures moved
+    # The models it started from are left as they were.
+    for key, model in cost_models(ctx).items():
+        assert built[key].results() == model.results()
+        assert built[key].figures == model.figures
+
+
+def test_a_volume_edit_reuses_what_the_volume_does_not_change() -> None:
+    """Crossovers, compliance, fit and the chart's curves (the same volume axis) are the same
+    objects after a volume edit; the total cost and the replicas at the new volume are new."""
+    clear_cache()
+    first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)
+    moved = _edited(BASE, ("workload", "queries_per_month"), 30_000.0)
+    second = evaluate_with_curves(moved, moved.scenarios[0], points=60)
+    assert second[0].crossovers is first[0].crossovers
+    assert second[1] is first[1]
+    for key in ("fine_tuning", "rag", "hybrid"):
+        was, now = first[0].strategies[key], second[0].strategies[key]
+        assert now.compliance is was.compliance
+        assert now.fit is was.fit
+        assert now.tco != was.tco  # its inputs name the volume
+    replicas = "serving_replicas"
+    assert (
+        second[0].strategies["hybrid"].figures[replicas]
+        != (first[0].strategies["hybrid"].figures[replicas])
+    )
