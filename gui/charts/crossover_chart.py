@@ -487,23 +487,26 @@ class CrossoverChart(QWidget):
         data, evaluation = self._curves_data, self._evaluation
         if data is None or evaluation is None:
             return
-        volumes = np.asarray(data.volumes, dtype=float)
-        source = data.tco if self._mode == "total" else data.per_month()
-        self._y = {k: np.asarray(source[k], dtype=float) for k in STRATEGIES}
-        valid = volumes.size > 0 and bool(np.all(volumes > 0))
-        self._view_volumes = np.log10(volumes) if valid else np.zeros(0)
-        self._update_log_y()
-        for key, curve in self._curves.items():
-            if valid:
-                curve.setData(volumes, self._y[key])
-            else:
-                curve.setData([], [])
-        divisor = 1.0 if self._mode == "total" else float(data.horizon_months)
-        self._bands.update(divisor, self._log_y)
-        self._update_axis_labels()
-        self._update_today(evaluation)
+        # The labels are laid out once, at the end, around the new curves, range and "today"
+        # label: range signals on the way (a log axis switched on, a new fit) do not lay out
+        # half-updated items.
         self._refreshing = True
         try:
+            volumes = np.asarray(data.volumes, dtype=float)
+            source = data.tco if self._mode == "total" else data.per_month()
+            self._y = {k: np.asarray(source[k], dtype=float) for k in STRATEGIES}
+            valid = volumes.size > 0 and bool(np.all(volumes > 0))
+            self._view_volumes = np.log10(volumes) if valid else np.zeros(0)
+            self._update_log_y()
+            for key, curve in self._curves.items():
+                if valid:
+                    curve.setData(volumes, self._y[key])
+                else:
+                    curve.setData([], [])
+            divisor = 1.0 if self._mode == "total" else float(data.horizon_months)
+            self._bands.update(divisor, self._log_y)
+            self._update_axis_labels()
+            self._update_today(evaluation)
             self._update_crossovers(evaluation)
             if not self._user_range:
                 self._fit_view()
@@ -745,6 +748,10 @@ class CrossoverChart(QWidget):
         number the markers and list the words in the key below the chart."""
         items = self._items
         view_box = self._plot.getPlotItem().getViewBox()
+        # A new range reaches the items' transforms at the next paint; the "today" label is an
+        # obstacle below, so its place must be the new range's now (else the labels are laid
+        # out around where it was, and again when it moves: a key shown and hidden).
+        view_box.updateMatrix()
         area = view_box.sceneBoundingRect().adjusted(2, 2, -2, -2)
         to_scene, to_view = self._scene_mapping()
         anchors = [to_scene(x, y) for x, y in self._anchors]
