@@ -106,6 +106,24 @@ def _nice_ceiling(value: float) -> float:
     return 10.0 * power
 
 
+def _set_points(
+    item: pg.PlotDataItem, x: Sequence[float] | Array, y: Sequence[float] | Array
+) -> None:
+    """``item.setData(x, y)``, unless the item shows these very points already: an edit that
+    leaves them where they are (a volume typed moves the "today" line, not the curves) costs
+    no pyqtgraph update and no repaint of them."""
+    new_x, new_y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    old_x, old_y = item.xData, item.yData
+    if (
+        old_x is not None
+        and old_y is not None
+        and np.array_equal(old_x, new_x)
+        and np.array_equal(old_y, new_y)
+    ):
+        return
+    item.setData(new_x, new_y)
+
+
 class CrossoverChart(QWidget):
     """TCO (or cost per month) of the three strategies against monthly volume, log x axis.
 
@@ -508,10 +526,7 @@ class CrossoverChart(QWidget):
             self._view_volumes = np.log10(volumes) if valid else np.zeros(0)
             self._update_log_y()
             for key, curve in self._curves.items():
-                if valid:
-                    curve.setData(volumes, self._y[key])
-                else:
-                    curve.setData([], [])
+                _set_points(curve, volumes if valid else [], self._y[key] if valid else [])
             divisor = 1.0 if self._mode == "total" else float(data.horizon_months)
             self._bands.update(divisor, self._log_y)
             self._update_axis_labels()
@@ -673,7 +688,7 @@ class CrossoverChart(QWidget):
         ``_layout_labels`` (again whenever the view moves or resizes)."""
         if self._view_volumes.size == 0:
             self._items, self._anchors = [], []
-            self._markers.setData([], [])
+            _set_points(self._markers, [], [])
             for region in self._ties:
                 region.hide()
             return
@@ -705,7 +720,7 @@ class CrossoverChart(QWidget):
                 xs.append(mid)
                 ys.append(y)
         # Markers are in view coordinates already: give the item log10 back as raw data.
-        self._markers.setData(np.power(10.0, xs), self._marker_raw_y(ys))
+        _set_points(self._markers, np.power(10.0, xs), self._marker_raw_y(ys))
 
     def _text_size(self, text: str) -> Any:
         """The size a label with this text takes (measured once per text and font)."""
@@ -824,7 +839,7 @@ class CrossoverChart(QWidget):
                     leader_y.append(view_point.y())
         for label in self._labels[len(shown) :]:
             label.hide()
-        self._leaders.setData(np.power(10.0, leader_x), self._marker_raw_y(leader_y))
+        _set_points(self._leaders, np.power(10.0, leader_x), self._marker_raw_y(leader_y))
         self._update_key(numbered, items)
 
     def _dodge_legend(self, legend: QRectF, area: QRectF) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from engine.model.scenario import STRATEGIES
 from gui.charts.crossover_chart import CrossoverChart
 from gui.forms.fields import NumberField
 from gui.mainwindow import MainWindow
@@ -111,3 +114,44 @@ def test_an_edit_lays_the_labels_out_once_around_the_new_today_label(
     assert rect == chart.today_label_rect()  # after the paint
     assert not numbered
     assert chart.key_text() == ""
+
+
+def test_points_are_set_again_only_when_they_move(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, english: None
+) -> None:
+    """A volume typed moves the "today" line, not the curves: they are not set again (nor
+    repainted).  A token count moves every curve along the same volumes: they are."""
+    chart = window.chart
+    settle(qtbot, window)
+    curves = {id(chart.curve_item(k)): k for k in STRATEGIES}
+    updated: list[str] = []
+    original = pg.PlotDataItem.setData
+
+    def set_data(self: pg.PlotDataItem, *args: object, **kwargs: object) -> None:
+        if id(self) in curves:
+            updated.append(curves[id(self)])
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pg.PlotDataItem, "setData", set_data)
+
+    def shows_the_documents_curves() -> bool:
+        data = window.document.curves
+        assert data is not None
+        return all(
+            np.array_equal(chart.curve_data(k)[0], data.volumes)
+            and np.array_equal(chart.curve_data(k)[1], data.tco[k])
+            for k in STRATEGIES
+        )
+
+    before = {k: chart.curve_data(k)[1].copy() for k in STRATEGIES}
+    edit_volume(window, 21_000)
+    assert chart.today_label() == "today: 21,000/month"
+    assert updated == []
+    assert shows_the_documents_curves()
+
+    field = window.inputs.show_field("workload", "prompt_tokens_per_query")
+    assert isinstance(field, NumberField)
+    field.setValue(field.value() * 2)
+    assert sorted(updated) == sorted(STRATEGIES)
+    assert shows_the_documents_curves()
+    assert not np.array_equal(chart.curve_data("rag")[1], before["rag"])
