@@ -12,15 +12,20 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from engine.evaluate import evaluate_with_curves
+from engine.model.results import Evaluation
 from engine.model.scenario import STRATEGIES
+from engine.templates import load_template
+from engine.uncertainty import analyse
 from gui.charts.crossover_chart import CrossoverChart
 from gui.forms.fields import NumberField
 from gui.mainwindow import MainWindow
+from gui.views.scorecard import P_WIN_ROW, Scorecard
 
 pytestmark = pytest.mark.gui
 
@@ -155,3 +160,116 @@ def test_points_are_set_again_only_when_they_move(
     assert sorted(updated) == sorted(STRATEGIES)
     assert shows_the_documents_curves()
     assert not np.array_equal(chart.curve_data("rag")[1], before["rag"])
+
+
+# --- the key figures: formatted only while on screen -------------------------------------------
+
+
+def figure_cells(card: Scorecard) -> list[tuple[str, bool, str]]:
+    """What every key-figure cell shows: text, bold, tooltip (read without catching up)."""
+    table = card._figures
+    cells = []
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            item = table.item(row, column)
+            assert item is not None
+            cells.append((item.text(), item.font().bold(), item.toolTip()))
+    header = table.verticalHeaderItem(0)
+    assert header is not None
+    return [(header.text(), False, ""), *cells]
+
+
+def expected_cells(qtbot: QtBot, source: MainWindow | Evaluation) -> list[tuple[str, bool, str]]:
+    """The key figures of an evaluation (the window's document's), as a fresh scorecard
+    shows them."""
+    fresh = Scorecard()
+    qtbot.addWidget(fresh)
+    evaluation = source.document.evaluation if isinstance(source, MainWindow) else source
+    assert evaluation is not None
+    fresh.set_evaluation(evaluation)
+    fresh.figures_table()  # read: brought up to date
+    return figure_cells(fresh)
+
+
+def scroll_to_figures(window: MainWindow) -> None:
+    area = window.scorecard.findChild(QScrollArea)
+    assert area is not None
+    area.ensureWidgetVisible(window.scorecard._figures)
+
+
+def test_key_figures_below_the_fold_catch_up_when_scrolled_to(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    card = window.scorecard
+    settle(qtbot, window)
+    assert card._figures.visibleRegion().isEmpty()  # below the fold at 1366×768
+    before = figure_cells(card)
+    for volume in (23_000, 2_500_000, 31_000):
+        edit_volume(window, volume)
+    qtbot.wait(20)
+    assert figure_cells(card) == before  # not formatted while out of sight
+    scroll_to_figures(window)
+    qtbot.wait(20)
+    assert figure_cells(card) == expected_cells(qtbot, window)
+    table = card._figures
+    assert on_screen(table) == fully_repainted(qtbot, table)
+    edit_volume(window, 45_000)  # in view: at once
+    assert figure_cells(card) == expected_cells(qtbot, window)
+
+
+def test_key_figures_catch_up_when_their_tab_is_shown_again(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    card = window.scorecard
+    scroll_to_figures(window)
+    window.results.setCurrentWidget(window.breakdown)
+    for volume in (23_000, 2_500_000):
+        edit_volume(window, volume)
+    assert figure_cells(card) != expected_cells(qtbot, window)
+    window.results.setCurrentWidget(card)
+    qtbot.wait(20)
+    assert figure_cells(card) == expected_cells(qtbot, window)
+    assert on_screen(card._figures) == fully_repainted(qtbot, card._figures)
+
+
+def test_key_figures_catch_up_when_a_resize_brings_them_into_view(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    card = window.scorecard
+    edit_volume(window, 2_500_000)
+    assert card._figures.visibleRegion().isEmpty()
+    window.resize(1366, 1300)  # a taller window: the results pane grows
+    qtbot.wait(20)
+    assert not card._figures.visibleRegion().isEmpty()
+    assert figure_cells(card) == expected_cells(qtbot, window)
+    assert on_screen(card._figures) == fully_repainted(qtbot, card._figures)
+
+
+def test_key_figures_catch_up_when_a_change_above_moves_them_into_view(qtbot: QtBot) -> None:
+    """The chance-of-recommendation row goes (no ranges any more): the tables below move up,
+    and the key figures that come into view show the evaluation of now."""
+    project = load_template("support-assistant")
+    first, _ = evaluate_with_curves(project, project.scenarios[0])
+    second, _ = evaluate_with_curves(project, project.scenarios[1])
+    uncertainty = analyse(project, project.scenarios[0], first, samples=200, seed=0)
+    card = Scorecard()
+    qtbot.addWidget(card)
+    card.resize(900, 450)
+    card.show()
+    qtbot.waitExposed(card)
+    card.set_evaluation(first)
+    card.set_uncertainty(uncertainty, first)
+    qtbot.wait(20)
+    area = card.findChild(QScrollArea)
+    assert area is not None
+    table, row_height = card._figures, card.scores_table().rowHeight(P_WIN_ROW)
+    top = table.mapTo(area.widget(), QPoint(0, 0)).y()
+    area.verticalScrollBar().setValue(top - area.viewport().height() + 1 - row_height // 2)
+    qtbot.wait(20)
+    assert table.visibleRegion().isEmpty()  # just below the fold
+    card.set_evaluation(second)
+    assert figure_cells(card) != expected_cells(qtbot, second)
+    card.set_uncertainty(None)
+    qtbot.wait(20)
+    assert not table.visibleRegion().isEmpty()
+    assert figure_cells(card) == expected_cells(qtbot, second)
