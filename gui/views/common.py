@@ -5,10 +5,11 @@ bullets and tooltips that never interpret markup from a project file."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QAction,
     QColor,
     QFont,
@@ -42,6 +43,15 @@ from gui.charts.style import is_dark, score_color
 
 FigureSource = Figure | Callable[[], Figure]
 SCORE_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # float 0–100: draw a bar
+# Roles no cell paints: a change of only these repaints nothing.
+_UNPAINTED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.StatusTipRole,
+        Qt.ItemDataRole.WhatsThisRole,
+    )
+)
 BULLET = "•"
 
 
@@ -262,6 +272,30 @@ class ResultTable(QTableWidget):
         self.setTabKeyNavigation(False)
         self.setStyleSheet(TABLE_STYLE)
 
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        """A cell is repainted when what it draws changed: not for a new tooltip (read when
+        the pointer rests on it), nor for a score whose bar comes out as drawn already (a
+        keystroke moves the scores a little: the cost row's tooltips and bars changed on every
+        one, ~1 ms of repainting).  With assistive technology active, every change is passed
+        on, as Qt does."""
+        if (
+            roles
+            and top_left == bottom_right
+            and _UNPAINTED_ROLES.union((SCORE_ROLE,)).issuperset(roles)
+            and not QAccessible.isActive()
+        ):
+            delegate = self.itemDelegateForIndex(top_left)
+            if SCORE_ROLE not in roles or (
+                isinstance(delegate, ScoreDelegate) and delegate.draws_as_shown(self, top_left)
+            ):
+                return
+        super().dataChanged(top_left, bottom_right, list(roles))
+
     def make_scrollable(self) -> None:
         """For a table that fills its page and scrolls itself (instead of growing)."""
         self._scrolls = True
@@ -349,6 +383,59 @@ class ScoreDelegate(QStyledItemDelegate):
     BAR_HEIGHT = 6
     NUMBER_WIDTH_CHARS = 4
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # What each cell's last paint drew of its score: a new score drawn the same (a bar
+        # within the same pixel) needs no repaint (ResultTable.dataChanged).
+        self._shown: dict[tuple[int, int], tuple[object, ...]] = {}
+
+    def _score_look(
+        self, option: QStyleOptionViewItem, value: float
+    ) -> tuple[QRect, QRect, QRect | None, QColor]:
+        """Where the number, the bar's track and its filled part go, and the bar's colour."""
+        rect: QRect = option.rect.adjusted(8, 0, -10, 0)
+        number_width = option.fontMetrics.horizontalAdvance("0" * self.NUMBER_WIDTH_CHARS)
+        number_rect = QRect(rect.left(), rect.top(), number_width, rect.height())
+        track = QRect(
+            number_rect.right() + 10,
+            rect.center().y() - self.BAR_HEIGHT // 2,
+            max(10, rect.right() - number_rect.right() - 10),
+            self.BAR_HEIGHT,
+        )
+        fraction = max(0.0, min(1.0, float(value) / 100.0))
+        filled = None
+        if fraction > 0:
+            filled = QRect(track)
+            filled.setWidth(max(self.BAR_HEIGHT, round(track.width() * fraction)))
+        return number_rect, track, filled, score_color(float(value), is_dark(option.palette))
+
+    @staticmethod
+    def _signature(
+        text: str, look: tuple[QRect, QRect, QRect | None, QColor]
+    ) -> tuple[object, ...]:
+        number_rect, track, filled, color = look
+        return (
+            text,
+            number_rect.getRect(),
+            track.getRect(),
+            filled.getRect() if filled is not None else None,
+            color.rgba(),
+        )
+
+    def draws_as_shown(
+        self, view: QAbstractItemView, index: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        """Whether the cell's score, as it is now, draws what its last paint drew."""
+        shown = self._shown.get((index.row(), index.column()))
+        value = index.data(SCORE_ROLE)
+        if shown is None or not isinstance(value, int | float):
+            return False
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = view.visualRect(QModelIndex(index))
+        self.initStyleOption(option, index)
+        return self._signature(option.text, self._score_look(option, value)) == shown
+
     def paint(
         self,
         painter: QPainter,
@@ -362,39 +449,27 @@ class ScoreDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
+        number_rect, track, filled, color = look = self._score_look(opt, value)
+        self._shown[(index.row(), index.column())] = self._signature(text, look)
         opt.text = ""
         widget = option.widget
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        rect: QRect = option.rect.adjusted(8, 0, -10, 0)
-        metrics = opt.fontMetrics
-        number_width = metrics.horizontalAdvance("0" * self.NUMBER_WIDTH_CHARS)
         painter.save()
         painter.setFont(opt.font)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(opt.palette.color(role))
-        number_rect = QRect(rect.left(), rect.top(), number_width, rect.height())
         painter.drawText(
             number_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text
         )
-        track = QRect(
-            number_rect.right() + 10,
-            rect.center().y() - self.BAR_HEIGHT // 2,
-            max(10, rect.right() - number_rect.right() - 10),
-            self.BAR_HEIGHT,
-        )
-        dark = is_dark(opt.palette)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tinted(opt.palette.color(QPalette.ColorRole.Text), 38))
         painter.drawRoundedRect(track, 3, 3)
-        fraction = max(0.0, min(1.0, float(value) / 100.0))
-        if fraction > 0:
-            filled = QRect(track)
-            filled.setWidth(max(self.BAR_HEIGHT, round(track.width() * fraction)))
-            painter.setBrush(score_color(float(value), dark))
+        if filled is not None:
+            painter.setBrush(color)
             painter.drawRoundedRect(filled, 3, 3)
         painter.restore()
 

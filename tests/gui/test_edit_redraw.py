@@ -12,9 +12,9 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRectF
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF
+from PySide6.QtGui import QImage, QPaintEvent, QRegion
+from PySide6.QtWidgets import QScrollArea, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from engine.evaluate import evaluate_with_curves
@@ -25,6 +25,7 @@ from engine.uncertainty import analyse
 from gui.charts.crossover_chart import CrossoverChart
 from gui.forms.fields import NumberField
 from gui.mainwindow import MainWindow
+from gui.views.common import SCORE_ROLE, ResultTable, ScoreDelegate, ensure_item
 from gui.views.scorecard import P_WIN_ROW, Scorecard
 
 pytestmark = pytest.mark.gui
@@ -273,3 +274,75 @@ def test_key_figures_catch_up_when_a_change_above_moves_them_into_view(qtbot: Qt
     qtbot.wait(20)
     assert not table.visibleRegion().isEmpty()
     assert figure_cells(card) == expected_cells(qtbot, second)
+
+
+# --- the scores: a cell is repainted when what it draws changes ----------------------------------
+
+
+def test_score_cells_are_repainted_when_what_they_draw_changes(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A keystroke moves the cost scores a little: a bar that comes out within the same pixel,
+    and a tooltip, repaint nothing; a volume a hundred times higher redraws the bars it
+    changes.  Either way the table on screen is what a full repaint draws."""
+    table = window.scorecard.scores_table()
+    viewport = table.viewport()
+    settle(qtbot, window)
+    painted = PaintLog(viewport)
+    cost = table.item(0, 0)
+    assert cost is not None
+    tooltip, score = cost.toolTip(), cost.data(SCORE_ROLE)
+    typed(qtbot, window, lambda: edit_volume(window, 20_100))
+    assert cost.toolTip() != tooltip  # the new cost is in it
+    assert cost.data(SCORE_ROLE) != score
+    assert painted.regions == []
+    assert on_screen(viewport) == fully_repainted(qtbot, viewport)
+    painted.regions.clear()
+    typed(qtbot, window, lambda: edit_volume(window, 2_000_000))
+    assert painted.regions
+    assert on_screen(viewport) == fully_repainted(qtbot, viewport)
+
+
+class PaintLog(QObject):
+    """The regions a widget repaints."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.regions: list[QRegion] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            assert isinstance(event, QPaintEvent)
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def test_a_score_bar_is_repainted_when_it_moves_by_a_pixel(qtbot: QtBot) -> None:
+    """The same number, a score a little higher: within the same pixel of the bar nothing is
+    repainted; three pixels further, the bar is."""
+    table = ResultTable(1, 1)
+    delegate = ScoreDelegate(table)
+    table.setItemDelegate(delegate)
+    table.horizontalHeader().setStretchLastSection(True)
+    qtbot.addWidget(table)
+    table.resize(360, 90)
+    table.show()
+    qtbot.waitExposed(table)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    option.rect = table.visualRect(table.model().index(0, 0))
+    per_pixel = 100.0 / delegate._score_look(option, 50.0)[1].width()  # score per bar pixel
+    item = ensure_item(table, 0, 0)
+    item.setText("50")
+    item.setData(SCORE_ROLE, 120 * per_pixel)
+    qtbot.wait(20)
+    viewport = table.viewport()
+    painted = PaintLog(viewport)
+    item.setData(SCORE_ROLE, 120.2 * per_pixel)
+    qtbot.wait(20)
+    assert painted.regions == []
+    item.setData(SCORE_ROLE, 123 * per_pixel)  # the number stays as it is
+    qtbot.wait(20)
+    assert painted.regions
+    assert on_screen(viewport) == fully_repainted(qtbot, viewport)
