@@ -52,6 +52,8 @@ _UNPAINTED_ROLES = frozenset(
         Qt.ItemDataRole.WhatsThisRole,
     )
 )
+# ... and the score, whose bar the delegate compares with what it drew (ScoreDelegate).
+_SKIPPABLE_ROLES = _UNPAINTED_ROLES | {SCORE_ROLE}
 BULLET = "•"
 
 
@@ -285,14 +287,14 @@ class ResultTable(QTableWidget):
         on, as Qt does."""
         if (
             roles
+            and _SKIPPABLE_ROLES.issuperset(roles)
             and top_left == bottom_right
-            and _UNPAINTED_ROLES.union((SCORE_ROLE,)).issuperset(roles)
             and not QAccessible.isActive()
         ):
+            if SCORE_ROLE not in roles:
+                return
             delegate = self.itemDelegateForIndex(top_left)
-            if SCORE_ROLE not in roles or (
-                isinstance(delegate, ScoreDelegate) and delegate.draws_as_shown(self, top_left)
-            ):
+            if isinstance(delegate, ScoreDelegate) and delegate.draws_as_shown(top_left):
                 return
         super().dataChanged(top_left, bottom_right, list(roles))
 
@@ -385,56 +387,25 @@ class ScoreDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # What each cell's last paint drew of its score: a new score drawn the same (a bar
-        # within the same pixel) needs no repaint (ResultTable.dataChanged).
-        self._shown: dict[tuple[int, int], tuple[object, ...]] = {}
+        # Per cell, what its last paint drew of the score: the bar's track width, whether the
+        # background was dark, and the bar (filled width, colour).  A new score that draws the
+        # same bar needs no repaint (ResultTable.dataChanged); the number is a text of its own.
+        self._shown: dict[tuple[int, int], tuple[int, bool, tuple[int | None, int]]] = {}
 
-    def _score_look(
-        self, option: QStyleOptionViewItem, value: float
-    ) -> tuple[QRect, QRect, QRect | None, QColor]:
-        """Where the number, the bar's track and its filled part go, and the bar's colour."""
-        rect: QRect = option.rect.adjusted(8, 0, -10, 0)
-        number_width = option.fontMetrics.horizontalAdvance("0" * self.NUMBER_WIDTH_CHARS)
-        number_rect = QRect(rect.left(), rect.top(), number_width, rect.height())
-        track = QRect(
-            number_rect.right() + 10,
-            rect.center().y() - self.BAR_HEIGHT // 2,
-            max(10, rect.right() - number_rect.right() - 10),
-            self.BAR_HEIGHT,
-        )
+    def _bar(self, track_width: int, value: float, dark: bool) -> tuple[int | None, int]:
+        """The filled part's width (None: no bar) and its colour, for a score."""
         fraction = max(0.0, min(1.0, float(value) / 100.0))
-        filled = None
-        if fraction > 0:
-            filled = QRect(track)
-            filled.setWidth(max(self.BAR_HEIGHT, round(track.width() * fraction)))
-        return number_rect, track, filled, score_color(float(value), is_dark(option.palette))
+        filled = max(self.BAR_HEIGHT, round(track_width * fraction)) if fraction > 0 else None
+        return filled, score_color(float(value), dark).rgba()
 
-    @staticmethod
-    def _signature(
-        text: str, look: tuple[QRect, QRect, QRect | None, QColor]
-    ) -> tuple[object, ...]:
-        number_rect, track, filled, color = look
-        return (
-            text,
-            number_rect.getRect(),
-            track.getRect(),
-            filled.getRect() if filled is not None else None,
-            color.rgba(),
-        )
-
-    def draws_as_shown(
-        self, view: QAbstractItemView, index: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        """Whether the cell's score, as it is now, draws what its last paint drew."""
+    def draws_as_shown(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Whether the cell's score, as it is now, draws the bar its last paint drew."""
         shown = self._shown.get((index.row(), index.column()))
         value = index.data(SCORE_ROLE)
         if shown is None or not isinstance(value, int | float):
             return False
-        option = QStyleOptionViewItem()
-        view.initViewItemOption(option)
-        option.rect = view.visualRect(QModelIndex(index))
-        self.initStyleOption(option, index)
-        return self._signature(option.text, self._score_look(option, value)) == shown
+        track_width, dark, bar = shown
+        return self._bar(track_width, value, dark) == bar
 
     def paint(
         self,
@@ -449,27 +420,41 @@ class ScoreDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
-        number_rect, track, filled, color = look = self._score_look(opt, value)
-        self._shown[(index.row(), index.column())] = self._signature(text, look)
         opt.text = ""
         widget = option.widget
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect: QRect = option.rect.adjusted(8, 0, -10, 0)
+        metrics = opt.fontMetrics
+        number_width = metrics.horizontalAdvance("0" * self.NUMBER_WIDTH_CHARS)
         painter.save()
         painter.setFont(opt.font)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(opt.palette.color(role))
+        number_rect = QRect(rect.left(), rect.top(), number_width, rect.height())
         painter.drawText(
             number_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text
         )
+        track = QRect(
+            number_rect.right() + 10,
+            rect.center().y() - self.BAR_HEIGHT // 2,
+            max(10, rect.right() - number_rect.right() - 10),
+            self.BAR_HEIGHT,
+        )
+        dark = is_dark(opt.palette)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tinted(opt.palette.color(QPalette.ColorRole.Text), 38))
         painter.drawRoundedRect(track, 3, 3)
-        if filled is not None:
-            painter.setBrush(color)
+        bar = self._bar(track.width(), value, dark)
+        self._shown[(index.row(), index.column())] = (track.width(), dark, bar)
+        filled_width, color = bar
+        if filled_width is not None:
+            filled = QRect(track)
+            filled.setWidth(filled_width)
+            painter.setBrush(QColor.fromRgba(color))
             painter.drawRoundedRect(filled, 3, 3)
         painter.restore()
 

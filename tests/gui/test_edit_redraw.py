@@ -14,7 +14,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF
 from PySide6.QtGui import QImage, QPaintEvent, QRegion
-from PySide6.QtWidgets import QScrollArea, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from engine.evaluate import evaluate_with_curves
@@ -329,12 +329,12 @@ def test_a_score_bar_is_repainted_when_it_moves_by_a_pixel(qtbot: QtBot) -> None
     table.resize(360, 90)
     table.show()
     qtbot.waitExposed(table)
-    option = QStyleOptionViewItem()
-    table.initViewItemOption(option)
-    option.rect = table.visualRect(table.model().index(0, 0))
-    per_pixel = 100.0 / delegate._score_look(option, 50.0)[1].width()  # score per bar pixel
     item = ensure_item(table, 0, 0)
     item.setText("50")
+    item.setData(SCORE_ROLE, 50.0)
+    qtbot.wait(20)
+    track_width, _dark, _bar = delegate._shown[(0, 0)]  # what the first paint drew
+    per_pixel = 100.0 / track_width  # score per pixel of the bar
     item.setData(SCORE_ROLE, 120 * per_pixel)
     qtbot.wait(20)
     viewport = table.viewport()
