@@ -346,3 +346,29 @@ def test_a_score_bar_is_repainted_when_it_moves_by_a_pixel(qtbot: QtBot) -> None
     qtbot.wait(20)
     assert painted.regions
     assert on_screen(viewport) == fully_repainted(qtbot, viewport)
+
+
+def test_after_a_resize_the_labels_are_laid_out_around_the_today_label_as_drawn(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A narrower window re-lays the labels out: around the "today" label where the resized
+    plot draws it, which then sits below the legend, not under it."""
+    chart = window.chart
+    edit_volume(window, 2_500_000)
+    settle(qtbot, window)
+    layouts: list[QRectF | None] = []
+    original = CrossoverChart._layout_labels
+
+    def layout(self: CrossoverChart) -> None:
+        original(self)
+        layouts.append(self.today_label_rect())
+
+    monkeypatch.setattr(CrossoverChart, "_layout_labels", layout)
+    window.resize(1200, 700)
+    settle(qtbot, window)
+    drawn = chart.today_label_rect()
+    assert layouts
+    assert layouts[-1] == drawn
+    assert drawn is not None
+    assert not drawn.intersects(chart.legend_rect())
+    assert all(not drawn.intersects(label) for label in chart.label_rects())
