@@ -147,7 +147,7 @@ class Scorecard(QWidget):
         # The key figures (~130 numbers formatted per edit) are brought up to date only while
         # some of the table is on screen: below the fold of the page, or on a hidden tab, they
         # catch up as they come into view — the table shown, moved or resized, the page
-        # scrolled, or the page's viewport resized.
+        # scrolled, or the page's viewport resized — or a key reaches the table.
         for watched in (self._figures, page, page.parentWidget()):
             watched.installEventFilter(self)
 
@@ -410,8 +410,13 @@ class Scorecard(QWidget):
             self._update_figures(evaluation)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize):
+        kind = event.type()
+        if kind in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize):
             self._catch_up_figures()
+        elif kind == QEvent.Type.KeyPress and watched is self._figures:
+            # A key can activate the current figure while the table is scrolled out of view
+            # (the focus stays in it): the figure activated is the one of now.
+            self._catch_up_figures(seen=True)
         return super().eventFilter(watched, event)
 
     def _update_figures(self, evaluation: Evaluation) -> None:

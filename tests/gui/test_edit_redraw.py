@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QImage, QPaintEvent, QRegion
 from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
@@ -372,3 +372,28 @@ def test_after_a_resize_the_labels_are_laid_out_around_the_today_label_as_drawn(
     assert drawn is not None
     assert not drawn.intersects(chart.legend_rect())
     assert all(not drawn.intersects(label) for label in chart.label_rects())
+
+
+def test_a_key_activates_the_figure_of_now_in_a_table_scrolled_out_of_view(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The focus stays in the key figures while the page is scrolled away from them and the
+    scenario changes (an undo, say): Enter shows the current figure, not the one formatted
+    before."""
+    card = window.scorecard
+    table = card._figures
+    scroll_to_figures(window)
+    row, column = card.figure_cell("tco", "rag")
+    table.setFocus()
+    table.setCurrentCell(row, column)
+    area = card.findChild(QScrollArea)
+    assert area is not None
+    area.verticalScrollBar().setValue(0)
+    qtbot.wait(20)
+    assert table.visibleRegion().isEmpty() and table.hasFocus()
+    window.document.set_field(QUERIES, 2_500_000)
+    evaluation = window.document.evaluation
+    assert evaluation is not None
+    with qtbot.waitSignal(card.figureActivated, timeout=1000) as activated:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert activated.args == [evaluation.strategies["rag"].tco]
