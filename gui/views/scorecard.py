@@ -8,7 +8,7 @@ in place; the layout is never rebuilt.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QAccessible, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -401,11 +401,12 @@ class Scorecard(QWidget):
 
     def _catch_up_figures(self, seen: bool = False) -> None:
         """Bring the key figures up to the evaluation shown, if some of the table is on
-        screen (or ``seen``: someone reads it)."""
+        screen (or ``seen``: someone reads it; or assistive technology is active, which reads
+        the table wherever it is)."""
         evaluation = self._evaluation
         if evaluation is None or evaluation is self._figures_shown:
             return
-        if seen or not self._figures.visibleRegion().isEmpty():
+        if seen or QAccessible.isActive() or not self._figures.visibleRegion().isEmpty():
             self._figures_shown = evaluation
             self._update_figures(evaluation)
 

@@ -7,13 +7,13 @@ and hide a region left stale."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QImage, QPaintEvent, QRegion
+from PySide6.QtGui import QAccessible, QImage, QPaintEvent, QRegion
 from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,7 +25,7 @@ from engine.uncertainty import analyse
 from gui.charts.crossover_chart import CrossoverChart
 from gui.forms.fields import NumberField
 from gui.mainwindow import MainWindow
-from gui.views.common import SCORE_ROLE, ResultTable, ScoreDelegate, ensure_item
+from gui.views.common import SCORE_ROLE, ResultTable, ScoreDelegate, ensure_item, set_tooltip
 from gui.views.scorecard import P_WIN_ROW, Scorecard
 
 pytestmark = pytest.mark.gui
@@ -397,3 +397,40 @@ def test_a_key_activates_the_figure_of_now_in_a_table_scrolled_out_of_view(
     with qtbot.waitSignal(card.figureActivated, timeout=1000) as activated:
         qtbot.keyClick(table, Qt.Key.Key_Return)
     assert activated.args == [evaluation.strategies["rag"].tco]
+
+
+@pytest.fixture
+def assistive_technology() -> Iterator[None]:
+    """A screen reader as if one were attached (it reads every widget, on screen or not)."""
+    QAccessible.setActive(True)
+    yield
+    QAccessible.setActive(False)
+
+
+def test_with_assistive_technology_the_key_figures_are_formatted_at_once(
+    qtbot: QtBot, window: MainWindow, assistive_technology: None
+) -> None:
+    """A screen reader reads the key figures wherever they are."""
+    card = window.scorecard
+    assert card._figures.visibleRegion().isEmpty()
+    edit_volume(window, 2_500_000)
+    assert figure_cells(card) == expected_cells(qtbot, window)
+
+
+def test_with_assistive_technology_every_change_of_a_cell_is_passed_on(
+    qtbot: QtBot, assistive_technology: None
+) -> None:
+    """A screen reader hears of every change of a cell, a new tooltip too: the view is told
+    as Qt tells it (and repaints the cell)."""
+    table = ResultTable(1, 1)
+    qtbot.addWidget(table)
+    table.resize(300, 90)
+    table.show()
+    qtbot.waitExposed(table)
+    item = ensure_item(table, 0, 0)
+    item.setText("50")
+    qtbot.wait(20)
+    painted = PaintLog(table.viewport())
+    set_tooltip(item, "Fifty, for a reason")
+    qtbot.wait(20)
+    assert painted.regions
