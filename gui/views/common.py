@@ -5,10 +5,11 @@ bullets and tooltips that never interpret markup from a project file."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QAction,
     QColor,
     QFont,
@@ -42,6 +43,17 @@ from gui.charts.style import is_dark, score_color
 
 FigureSource = Figure | Callable[[], Figure]
 SCORE_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # float 0–100: draw a bar
+# Roles no cell paints: a change of only these repaints nothing.
+_UNPAINTED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.StatusTipRole,
+        Qt.ItemDataRole.WhatsThisRole,
+    )
+)
+# ... and the score, whose bar the delegate compares with what it drew (ScoreDelegate).
+_SKIPPABLE_ROLES = _UNPAINTED_ROLES | {SCORE_ROLE}
 BULLET = "•"
 
 
@@ -262,6 +274,30 @@ class ResultTable(QTableWidget):
         self.setTabKeyNavigation(False)
         self.setStyleSheet(TABLE_STYLE)
 
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        """A cell is repainted when what it draws changed: not for a new tooltip (read when
+        the pointer rests on it), nor for a score whose bar comes out as drawn already (a
+        keystroke moves the scores a little: the cost row's tooltips and bars changed on every
+        one, ~1 ms of repainting).  With assistive technology active, every change is passed
+        on, as Qt does."""
+        if (
+            roles
+            and _SKIPPABLE_ROLES.issuperset(roles)
+            and top_left == bottom_right
+            and not QAccessible.isActive()
+        ):
+            if SCORE_ROLE not in roles:
+                return
+            delegate = self.itemDelegateForIndex(top_left)
+            if isinstance(delegate, ScoreDelegate) and delegate.draws_as_shown(top_left):
+                return
+        super().dataChanged(top_left, bottom_right, list(roles))
+
     def make_scrollable(self) -> None:
         """For a table that fills its page and scrolls itself (instead of growing)."""
         self._scrolls = True
@@ -349,6 +385,28 @@ class ScoreDelegate(QStyledItemDelegate):
     BAR_HEIGHT = 6
     NUMBER_WIDTH_CHARS = 4
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Per cell, what its last paint drew of the score: the bar's track width, whether the
+        # background was dark, and the bar (filled width, colour).  A new score that draws the
+        # same bar needs no repaint (ResultTable.dataChanged); the number is a text of its own.
+        self._shown: dict[tuple[int, int], tuple[int, bool, tuple[int | None, int]]] = {}
+
+    def _bar(self, track_width: int, value: float, dark: bool) -> tuple[int | None, int]:
+        """The filled part's width (None: no bar) and its colour, for a score."""
+        fraction = max(0.0, min(1.0, float(value) / 100.0))
+        filled = max(self.BAR_HEIGHT, round(track_width * fraction)) if fraction > 0 else None
+        return filled, score_color(float(value), dark).rgba()
+
+    def draws_as_shown(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Whether the cell's score, as it is now, draws the bar its last paint drew."""
+        shown = self._shown.get((index.row(), index.column()))
+        value = index.data(SCORE_ROLE)
+        if shown is None or not isinstance(value, int | float):
+            return False
+        track_width, dark, bar = shown
+        return self._bar(track_width, value, dark) == bar
+
     def paint(
         self,
         painter: QPainter,
@@ -390,11 +448,13 @@ class ScoreDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tinted(opt.palette.color(QPalette.ColorRole.Text), 38))
         painter.drawRoundedRect(track, 3, 3)
-        fraction = max(0.0, min(1.0, float(value) / 100.0))
-        if fraction > 0:
+        bar = self._bar(track.width(), value, dark)
+        self._shown[(index.row(), index.column())] = (track.width(), dark, bar)
+        filled_width, color = bar
+        if filled_width is not None:
             filled = QRect(track)
-            filled.setWidth(max(self.BAR_HEIGHT, round(track.width() * fraction)))
-            painter.setBrush(score_color(float(value), dark))
+            filled.setWidth(filled_width)
+            painter.setBrush(QColor.fromRgba(color))
             painter.drawRoundedRect(filled, 3, 3)
         painter.restore()
 

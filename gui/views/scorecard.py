@@ -7,8 +7,8 @@ in place; the layout is never rebuilt.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAccessible, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -85,6 +85,7 @@ class Scorecard(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._evaluation: Evaluation | None = None
+        self._figures_shown: Evaluation | None = None  # what the key figures table shows
         self._winner: str | bool | None = False  # False: nothing shown yet
         self._excluded: tuple[bool, ...] = ()
         self._dark = is_dark(self.palette())
@@ -143,6 +144,12 @@ class Scorecard(QWidget):
         self._setup_strategy_columns(self._figures)
         self._figures.figureActivated.connect(self._emit_figure)
         layout.addWidget(self._figures)
+        # The key figures (~130 numbers formatted per edit) are brought up to date only while
+        # some of the table is on screen: below the fold of the page, or on a hidden tab, they
+        # catch up as they come into view — the table shown, moved or resized, the page
+        # scrolled, or the page's viewport resized — or a key reaches the table.
+        for watched in (self._figures, page, page.parentWidget()):
+            watched.installEventFilter(self)
 
         layout.addWidget(section_heading("What would change this answer"))
         self._changes = plain_label()
@@ -171,11 +178,12 @@ class Scorecard(QWidget):
     # --- public interface ------------------------------------------------------------------
 
     def set_evaluation(self, evaluation: Evaluation) -> None:
-        """Show an evaluation (called on every edit: updates the existing widgets in place)."""
+        """Show an evaluation (called on every edit: updates the existing widgets in place;
+        the key figures once they are on screen)."""
         self._evaluation = evaluation
         self._update_banner(evaluation)
         self._update_scores(evaluation)
-        self._update_figures(evaluation)
+        self._catch_up_figures()
         self._update_lists(evaluation)
 
     def evaluation(self) -> Evaluation | None:
@@ -256,6 +264,8 @@ class Scorecard(QWidget):
         return row, STRATEGIES.index(strategy)
 
     def figures_table(self) -> FigureTable:
+        """The key figures table, up to date (also while it is off screen)."""
+        self._catch_up_figures(seen=True)
         return self._figures
 
     def scores_table(self) -> ResultTable:
@@ -388,6 +398,27 @@ class Scorecard(QWidget):
         self._excluded_note.setText(bullets(notes, "✖"))
         self._excluded_note.setVisible(bool(notes))
         self._show_reason(table.currentRow(), table.currentColumn())
+
+    def _catch_up_figures(self, seen: bool = False) -> None:
+        """Bring the key figures up to the evaluation shown, if some of the table is on
+        screen (or ``seen``: someone reads it; or assistive technology is active, which reads
+        the table wherever it is)."""
+        evaluation = self._evaluation
+        if evaluation is None or evaluation is self._figures_shown:
+            return
+        if seen or QAccessible.isActive() or not self._figures.visibleRegion().isEmpty():
+            self._figures_shown = evaluation
+            self._update_figures(evaluation)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize):
+            self._catch_up_figures()
+        elif kind == QEvent.Type.KeyPress and watched is self._figures:
+            # A key can activate the current figure while the table is scrolled out of view
+            # (the focus stays in it): the figure activated is the one of now.
+            self._catch_up_figures(seen=True)
+        return super().eventFilter(watched, event)
 
     def _update_figures(self, evaluation: Evaluation) -> None:
         table = self._figures
