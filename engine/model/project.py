@@ -91,7 +91,9 @@ class Project(Strict):
                 own = getattr(scenario, key)
                 if key in lifted and own != shared[key] and not getattr(scenario, flag):
                     update[flag] = True
-                elif not getattr(scenario, flag) and own is not shared[key] and own != shared[key]:
+                elif not getattr(scenario, flag) and own is not shared[key]:
+                    # Equal or not, the scenario takes the project's own instance: the next
+                    # validation (every edit) then finds it by identity, not field by field.
                     update[key] = shared[key]
             scenarios.append(scenario.model_copy(update=update) if update else scenario)
         changed = any(a is not b for a, b in zip(scenarios, project.scenarios, strict=True))
