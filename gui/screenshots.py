@@ -61,8 +61,9 @@ def shown_window(
     app: QApplication, size: tuple[int, int], template: str | None = None, *, chart: bool = True
 ) -> MainWindow:
     """A main window on ``template`` (the default one when None), resized to ``size`` and
-    shown, with the crossover chart and the analysis tabs built when ``chart`` (the app builds
-    them just after its first frame, which a grab straight after showing would miss)."""
+    shown, with the crossover chart, the hidden result tabs' views and the analysis tabs built
+    when ``chart`` (the app builds them just after its first frame, which a grab straight
+    after showing would miss)."""
     from gui.mainwindow import MainWindow
 
     window = MainWindow()  # built after the palette is set: views pick their colours
@@ -74,6 +75,7 @@ def shown_window(
     window.show()
     if chart:
         window.ensure_chart()
+        window.ensure_result_views()
         window.ensure_analyses()
     app.processEvents()
     return window
