@@ -52,7 +52,10 @@ def fully_repainted(qtbot: QtBot, widget: QWidget) -> QImage:
 
 
 def settle(qtbot: QtBot, window: MainWindow) -> None:
-    """Let the chart draw smooth again and every posted update land."""
+    """Let what the window builds after its first frame be built, the chart draw smooth again
+    and every posted update land."""
+    window.ensure_result_views()
+    window.ensure_analyses()
     qtbot.waitUntil(window.chart.is_smooth, timeout=3000)
     qtbot.wait(20)
 
