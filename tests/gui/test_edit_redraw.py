@@ -14,7 +14,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QAccessible, QImage, QPaintEvent, QRegion
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QScrollArea, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from engine.evaluate import evaluate_with_curves
@@ -306,6 +306,17 @@ def test_score_cells_are_repainted_when_what_they_draw_changes(
     assert on_screen(viewport) == fully_repainted(qtbot, viewport)
 
 
+def shown_cell(qtbot: QtBot, table: ResultTable, width: int) -> QTableWidgetItem:
+    """``table`` shown ``width`` px wide, its one cell reading "50"."""
+    qtbot.addWidget(table)
+    table.resize(width, 90)
+    table.show()
+    qtbot.waitExposed(table)
+    item = ensure_item(table, 0, 0)
+    item.setText("50")
+    return item
+
+
 class PaintLog(QObject):
     """The regions a widget repaints."""
 
@@ -328,12 +339,7 @@ def test_a_score_bar_is_repainted_when_it_moves_by_a_pixel(qtbot: QtBot) -> None
     delegate = ScoreDelegate(table)
     table.setItemDelegate(delegate)
     table.horizontalHeader().setStretchLastSection(True)
-    qtbot.addWidget(table)
-    table.resize(360, 90)
-    table.show()
-    qtbot.waitExposed(table)
-    item = ensure_item(table, 0, 0)
-    item.setText("50")
+    item = shown_cell(qtbot, table, 360)
     item.setData(SCORE_ROLE, 50.0)
     qtbot.wait(20)
     track_width, _dark, _bar = delegate._shown[(0, 0)]  # what the first paint drew
@@ -426,12 +432,7 @@ def test_with_assistive_technology_every_change_of_a_cell_is_passed_on(
     """A screen reader hears of every change of a cell, a new tooltip too: the view is told
     as Qt tells it (and repaints the cell)."""
     table = ResultTable(1, 1)
-    qtbot.addWidget(table)
-    table.resize(300, 90)
-    table.show()
-    qtbot.waitExposed(table)
-    item = ensure_item(table, 0, 0)
-    item.setText("50")
+    item = shown_cell(qtbot, table, 300)
     qtbot.wait(20)
     painted = PaintLog(table.viewport())
     set_tooltip(item, "Fifty, for a reason")
