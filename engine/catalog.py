@@ -204,22 +204,20 @@ def _read_snapshot(path: Path) -> Mapping[str, ApiPrice] | None:
         return _read_snapshot_whole(text)
     if header.get("genai_prices_version") != genai_prices_version():
         return None
+    if not body.endswith(_MODELS_CLOSE):  # not the layout written below: read it whole
+        return _read_snapshot_whole(text)
     lines: dict[str, str] = {}
-    for line in body.split(",\n"):
+    for line in body.removesuffix(_MODELS_CLOSE).split(",\n"):
         end = line.find('"', _REF_AT)
         if not line.startswith(_REF_OPENS) or end < 0 or "\\" in line[_REF_AT:end]:
-            # not the layout written below: read the whole file instead
             return _read_snapshot_whole(text)
         lines[line[_REF_AT:end]] = line
-    last = lines.popitem() if lines else None
-    if last is None or not last[1].endswith("\n]}\n"):
-        return _read_snapshot_whole(text)
-    lines[last[0]] = last[1].removesuffix("\n]}\n")
     return _SnapshotPrices(lines)
 
 
 _REF_OPENS = '{"ref":"'  # each model's line, as `python -m engine.catalog` writes it
 _REF_AT = len(_REF_OPENS)
+_MODELS_CLOSE = "\n]}\n"  # after the last model's line
 
 
 def _read_snapshot_whole(text: str) -> dict[str, ApiPrice] | None:

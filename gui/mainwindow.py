@@ -639,7 +639,7 @@ class MainWindow(QMainWindow):
         self._comparison_stale = False
 
     def _result_tab_changed(self, index: int) -> None:
-        if index in range(_FIRST_DEFERRED_TAB, _FIRST_DEFERRED_TAB + len(_DEFERRED_TABS)):
+        if _FIRST_DEFERRED_TAB <= index < _FIRST_DEFERRED_TAB + len(_DEFERRED_TABS):
             self.ensure_result_views()  # a click on a tab before its view was built
         current = self.results.currentWidget()
         if current is None:
