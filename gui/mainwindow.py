@@ -384,6 +384,10 @@ class MainWindow(QMainWindow):
             layout.removeWidget(self._chart_placeholder)
             self._chart_placeholder.deleteLater()
             layout.addWidget(chart)
+            # From now on the host's height is the chart's own minimum (toolbar, plot, key and
+            # readout), not the placeholder's: a splitter squeezing it below that would draw
+            # the readout over the axis title.
+            self.chart_host.setMinimumHeight(0)
             chart.modeChanged.connect(self._chart_mode_changed)
             chart.set_export_actions(
                 [self.act_export_png, self.act_export_svg, self.act_export_csv]

@@ -161,7 +161,7 @@ class CrossoverChart(QWidget):
             axisItems={"bottom": _VolumeAxis("bottom"), "left": _CostAxis("left")}
         )
         self._plot.setAccessibleName("Cost against monthly query volume")
-        self._plot.setMinimumSize(320, 220)
+        self._plot.setMinimumSize(320, 200)
         self._plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         # One rectangle around what changed is repainted, not the exact region (pyqtgraph's
         # default): a region of several rectangles becomes the painter's clip, and the raster

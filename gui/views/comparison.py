@@ -441,6 +441,10 @@ class ComparisonView(QWidget):
         self._table.setAccessibleName("Scenarios compared")
         self._table.figureActivated.connect(self.figureActivated)
         layout.addWidget(self._table, 1)
+        # The wrapped hint would otherwise ask, at the narrowest width, for four lines on top
+        # of the table's minimum, and this tab's minimum is the results pane's minimum: with
+        # the price catalog open that pushed the window past a 768-pixel screen.
+        self.setMinimumHeight(100)
 
     # --- public interface ------------------------------------------------------------------
 

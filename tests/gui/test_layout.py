@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from engine.templates import template_names
+from engine.templates import load_template, template_names
 from gui.forms.fields import CatalogPicker, NumberField
 from gui.forms.panel import InputPanel
 from gui.forms.range_editor import range_editor_for
 from gui.mainwindow import MainWindow, first_start_size
 from gui.screenshots import dark_palette
+from tests.gui.test_commands import trigger
 
 pytestmark = pytest.mark.gui
 
@@ -75,13 +76,20 @@ def test_layout_is_restored_per_user(
     store = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
     first = make_window()
     first.restore_layout(store)  # nothing stored yet: the first-start layout
-    first.resize(760, 640)
+    first.resize(760, 740)
     qtbot.waitUntil(lambda: first.width() == 760)
+    first.ensure_result_views()  # as the app builds them after its first frame
+    first.catalog_dock.show()
+    first.resizeDocks([first.catalog_dock], [180], Qt.Orientation.Vertical)
+    QApplication.processEvents()
+    # Sizes the panes' minimums allow (the chart's toolbar, plot and readout; the results'
+    # tab bar and page) with the catalog open, which takes the window's bottom.
     first.splitter.setSizes([420, 330])
-    first.right.setSizes([200, 300])
+    room = sum(first.right.sizes())
+    first.right.setSizes([room - 140, 140])
+    assert first.right.sizes() == [room - 140, 140]
     first.results.setCurrentIndex(2)
     first.inputs.setCurrentIndex(4)
-    first.catalog_dock.show()
     QApplication.processEvents()
     expected = (first.size(), first.splitter.sizes(), first.right.sizes())
     first.save_layout(store)
@@ -90,6 +98,7 @@ def test_layout_is_restored_per_user(
 
     second = make_window()
     second.restore_layout(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
+    second.ensure_result_views()
     QApplication.processEvents()
     assert (second.size(), second.splitter.sizes(), second.right.sizes()) == expected
     assert second.results.currentIndex() == 2
@@ -99,6 +108,27 @@ def test_layout_is_restored_per_user(
 
 
 # --- nothing clipped ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_the_chart_keeps_its_readout_clear_with_the_catalog_open(
+    make_window: Callable[[], MainWindow], qtbot: QtBot, name: str
+) -> None:
+    """A laptop's 1366×768 with View → Price Catalog open: the catalog takes the window's
+    bottom, and the chart above keeps its plot, axis title and readout apart (a squeezed chart
+    drew its readout over the x axis's title), while the window still fits the screen."""
+    window = make_window()
+    window.open_project(load_template(name))
+    window.ensure_result_views()  # as the app builds them after its first frame
+    trigger(window, "view.catalog")
+    qtbot.waitUntil(window.catalog_dock.isVisible)
+    QApplication.processEvents()
+    chart = window.chart
+    plot, readout = chart._plot.geometry(), chart._readout.geometry()
+    assert readout.top() > plot.bottom(), (plot, readout)
+    assert readout.bottom() < chart.height(), (readout, chart.height())
+    assert window.minimumSizeHint().height() <= 740  # room left for a taskbar
+    assert window.height() <= 768
 
 
 @pytest.fixture(params=["light", "dark"])
