@@ -178,9 +178,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _bare(
-    started: float, numeric: bool = False, plot: bool = False, models: bool = False
-) -> None:
+def _bare(started: float, numeric: bool = False, plot: bool = False, models: bool = False) -> None:
     """The start floors: a window with one label (PySide6 alone; or with numpy and pydantic
     imported, as the first result needs them; or with pyqtgraph and an empty plot shown).
     With ``models``, not a floor but the least any first result needs beyond it: the example
