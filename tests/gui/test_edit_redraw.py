@@ -14,7 +14,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QAccessible, QImage, QPaintEvent, QRegion
-from PySide6.QtWidgets import QScrollArea, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QScrollArea, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from engine.evaluate import evaluate_with_curves
@@ -438,3 +438,31 @@ def test_with_assistive_technology_every_change_of_a_cell_is_passed_on(
     set_tooltip(item, "Fifty, for a reason")
     qtbot.wait(20)
     assert painted.regions
+
+
+def test_a_keystroke_reads_no_scenario_name_back_from_the_combo_box(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scenario box's names are compared with those last put in, not read back item by
+    item (a third of a keystroke's scenario refresh with 200 scenarios); renames, additions
+    and undos still show in it."""
+    combo = window.scenario_combo
+    reads: list[int] = []
+    item_text = QComboBox.itemText
+
+    def counted(self: QComboBox, index: int) -> str:
+        if self is combo:
+            reads.append(index)
+        return item_text(self, index)
+
+    monkeypatch.setattr(QComboBox, "itemText", counted)
+    edit_volume(window, 23_500)
+    assert reads == []
+    doc = window.document
+    doc.rename_scenario(0, "Renamed")
+    doc.add_scenario()
+    doc.undo_stack.undo()
+    names = [s.name for s in doc.project.scenarios]
+    monkeypatch.setattr(QComboBox, "itemText", item_text)
+    assert [combo.itemText(i) for i in range(combo.count())] == names
+    assert names[0] == "Renamed"
