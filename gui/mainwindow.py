@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         self.recovery.autosaveFailed.connect(self._autosave_failed)
         self.scorecard.figureActivated.connect(self.show_figure)
 
+        self._combo_names: list[str] = []  # the names the scenario box shows
         self._refresh_scenarios()
         self._update_title()
         self._update_file_actions()
@@ -683,7 +684,7 @@ class MainWindow(QMainWindow):
         combo = self.scenario_combo
         # The names the combo box shows, as last put in (only here): reading 200 items back
         # from Qt took a third of this on every keystroke of the largest project.
-        shown = getattr(self, "_combo_names", [])
+        shown = self._combo_names
         blocked = combo.blockSignals(True)
         try:
             if shown != names:
