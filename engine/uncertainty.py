@@ -79,7 +79,16 @@ def _label(path: Path, meta: Mapping[str, Any]) -> str:
 
 def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
     """Every estimate given as a range (low/high), in form order."""
-    found = []
+    return list(_uncertain(scenario))
+
+
+def has_uncertain_inputs(scenario: Scenario) -> bool:
+    """Whether any estimate is given as a range: the walk stops at the first (the window asks
+    on every keystroke whether there is anything to analyse)."""
+    return any(True for _ in _uncertain(scenario))
+
+
+def _uncertain(scenario: Scenario) -> Iterator[UncertainInput]:
     for path, est, meta in _walk(scenario):
         if not est.has_range or path in NEVER_SAMPLED:
             continue
@@ -87,11 +96,8 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
         high = est.high if est.high is not None else est.likely
         if high <= low:
             continue
-        found.append(
-            UncertainInput(path, _label(path, meta), str(meta.get("unit", "")), low, est.likely,
-                           high, bool(meta.get("integer")))
-        )  # fmt: skip
-    return found
+        yield UncertainInput(path, _label(path, meta), str(meta.get("unit", "")), low,
+                             est.likely, high, bool(meta.get("integer")))  # fmt: skip
 
 
 def _estimate_at(scenario: Scenario, path: Path) -> Estimate:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from engine.model.project import Project
 from engine.model.results import Evaluation
 from engine.model.scenario import Scenario
-from engine.uncertainty import DEFAULT_SAMPLES, Uncertainty, analyse, uncertain_inputs
+from engine.uncertainty import DEFAULT_SAMPLES, Uncertainty, analyse, has_uncertain_inputs
 
 REPORT_SEED = 0
 
@@ -19,7 +19,7 @@ def scenario_uncertainty(
     project: Project, scenario: Scenario, evaluation: Evaluation
 ) -> Uncertainty | None:
     """The analysis the report prints (None when the scenario has no ranges)."""
-    if not uncertain_inputs(scenario):
+    if not has_uncertain_inputs(scenario):
         return None
     return analyse(
         project,

@@ -34,7 +34,13 @@ from engine.evaluate import Curves
 from engine.model.project import Project
 from engine.model.results import Evaluation
 from engine.model.scenario import Scenario
-from engine.uncertainty import DEFAULT_SAMPLES, Distribution, Uncertainty, analyse, uncertain_inputs
+from engine.uncertainty import (
+    DEFAULT_SAMPLES,
+    Distribution,
+    Uncertainty,
+    analyse,
+    has_uncertain_inputs,
+)
 from gui.latest_run import Job, LatestRunner
 
 log = logging.getLogger(__name__)
@@ -220,7 +226,7 @@ class UncertaintyRunner(LatestRunner):
             return  # e.g. a project title edit: nothing the analysis reads changed
         self._unscheduled = False
         scenario: Scenario = self.document.scenario
-        self._has_ranges = bool(uncertain_inputs(scenario))
+        self._has_ranges = has_uncertain_inputs(scenario)
         if not self._has_ranges:
             self.result = None
             self.cleared.emit()

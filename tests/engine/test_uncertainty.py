@@ -7,10 +7,11 @@ import pytest
 
 from engine.evaluate import evaluate, evaluate_with_curves
 from engine.model import Project
-from engine.templates import load_template
+from engine.templates import load_template, template_names
 from engine.uncertainty import (
     analyse,
     draw,
+    has_uncertain_inputs,
     outcomes,
     tornado,
     uncertain_inputs,
@@ -171,3 +172,22 @@ def test_no_ranges_means_certainty() -> None:
     assert u.samples == 0
     assert u.p_win == {"fine_tuning": 0.0, "rag": 1.0, "hybrid": 0.0}
     assert u.tornado == [] and u.flips == []
+
+
+def test_whether_anything_is_uncertain_agrees_with_the_list_of_uncertain_inputs() -> None:
+    """The quick question (asked on every keystroke) and the full list give the same answer:
+    ranges anywhere in the form, none, and ranges that do not count (the horizon is never
+    sampled; a range with no width)."""
+    cases = [s for name in template_names() for s in load_template(name).scenarios]
+    cases += [
+        with_ranges("seed-enterprise", ranges).scenarios[0]
+        for ranges in (
+            {},
+            {("workload", "horizon_months"): {"likely": 24, "low": 12, "high": 36}},
+            {("workload", "queries_per_month"): {"likely": 1e6, "low": 1e6, "high": 1e6}},
+            {("workload", "monthly_growth_pct"): {"likely": 3, "low": 1, "high": 5}},
+        )
+    ]
+    answers = [has_uncertain_inputs(s) for s in cases]
+    assert answers == [bool(uncertain_inputs(s)) for s in cases]
+    assert True in answers and False in answers
