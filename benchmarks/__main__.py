@@ -70,6 +70,7 @@ def engine_rows() -> list[Row]:
     for label, edited in (
         ("a volume", _edits(project, ("workload", "queries_per_month"))),
         ("a weight", _edits(project, ("weights", "cost"))),
+        ("a latency target", _edits(project, ("requirements", "latency_target_s"))),
     ):
         turn = iter(range(10**9))
         samples = timed(

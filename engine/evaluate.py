@@ -6,16 +6,18 @@ value for the last few input sets (:data:`CACHE_SIZE`):
 - the *shape*: everything the scenario's month-1 volume does not change — the cost models
   (their cost functions, and their figures at the volume they were built at), crossovers,
   near-ties, the chart's curves, compliance, fit, freshness, an API's latency — keyed by the
-  scenario without its name, description, weights and volume (and by the project's prices,
-  currency and date);
-- the results at a volume: the figures that read the volume (engine.costs,
-  ``CostModel.at_volume``), totals, self-hosted latency, cost and latency scores, paybacks —
-  keyed by that and the volume;
+  scenario without its name, description, weights, volume and latency targets (and by the
+  project's prices, currency and date);
+- the results at a volume and latency targets: the figures that read the volume
+  (engine.costs, ``CostModel.at_volume``), totals, self-hosted latency, cost and latency
+  scores, exclusions by a must latency target, paybacks — keyed by that, the volume and the
+  targets;
 - the weighted totals, the weight flip points and the recommendation, computed on every call.
 
 So an edit of a weight, a name or a description re-computes only what the weights decide, a
-volume edit re-computes what reads the volume, an undo finds the results it goes back to, and
-any other edit computes everything.  Kept results are never mutated afterwards
+volume edit re-computes what reads the volume, a latency target (or its need) re-judges the
+same latency figures, an undo finds the results it goes back to, and any other edit computes
+everything.  Kept results are never mutated afterwards
 (tests/engine/test_incremental.py checks edit sequences against evaluations from scratch).
 Keys are built per input section, the JSON of each section kept by identity (an edit replaces
 only the sections it changes).
@@ -91,6 +93,20 @@ CACHE_SIZE = 8  # input sets whose weight-independent results are kept
 _WEIGHTS_ONLY = {"name", "description", "weights", "own_weights", "reviewed"}
 # The workload field that only the figures at the scenario's volume read (see _Shape).
 _VOLUME = "queries_per_month"
+# The requirements fields that only the latency targets' scores and exclusions read
+# (engine.scoring.latency_targets): the latency figures they judge do not read them.
+_TARGETS = frozenset(
+    {
+        "latency_target_s",
+        "latency_need",
+        "ttft_target_s",
+        "ttft_need",
+        "latency_p95_target_s",
+        "latency_p95_need",
+    }
+)
+# What each section's part of the shape's key leaves out (the results' key has it).
+_LEFT_OUT = {"workload": frozenset({_VOLUME}), "requirements": _TARGETS}
 _DUMPS_KEPT = 1024  # input sections whose JSON is kept (see _Cache.section_key)
 
 
@@ -113,6 +129,8 @@ class _Shape:
     prices_used: list[PriceUsed]
     warnings: list[str]
     latency: dict[str, _Latency]  # of strategies whose latency does not read the volume (APIs)
+    # Their latency targets' scores and exclusions, by the targets' key (see _Cache.fixed).
+    targeted: dict[str, dict[str, tuple[Score, list[str]]]]
     staleness: dict[str, tuple[Figure, Figure]]
     verdicts: dict[str, list[ComplianceVerdict]]
     indicators: dict[str, list[FitIndicator]]
@@ -154,7 +172,9 @@ class _Cache:
         )
         self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
         self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, Catalogs]] = OrderedDict()
-        self.dumps: OrderedDict[tuple[int, bool], tuple[BaseModel, str]] = OrderedDict()
+        self.dumps: OrderedDict[tuple[int, frozenset[str], bool], tuple[BaseModel, str]] = (
+            OrderedDict()
+        )
 
     @staticmethod
     def _remember(
@@ -164,15 +184,20 @@ class _Cache:
         if len(store) > size:
             store.popitem(last=False)
 
-    def section_key(self, section: BaseModel, volume_free: bool = False) -> str:
-        """The JSON of an input section (without the volume when ``volume_free``).  Sections
-        are frozen, and an edit replaces only the sections it changes, so the text is kept by
-        identity: the entry holds the section, so its id cannot be reused meanwhile."""
-        key = (id(section), volume_free)
+    def section_key(
+        self, section: BaseModel, fields: frozenset[str] = frozenset(), only: bool = False
+    ) -> str:
+        """The JSON of an input section without ``fields`` (with only them when ``only``).
+        Sections are frozen, and an edit replaces only the sections it changes, so the text is
+        kept by identity: the entry holds the section, so its id cannot be reused meanwhile."""
+        key = (id(section), fields, only)
         found = self.dumps.get(key)
         if found is not None and found[0] is section:
             return found[1]
-        text = section.model_dump_json(exclude={_VOLUME} if volume_free else None, warnings=False)
+        if only:
+            text = section.model_dump_json(include=set(fields), warnings=False)
+        else:
+            text = section.model_dump_json(exclude=set(fields) or None, warnings=False)
         self._remember(self.dumps, key, (section, text), _DUMPS_KEPT)
         return text
 
@@ -197,7 +222,8 @@ class _Cache:
         )
 
     def _inputs(self, ctx: Context, shipped: Catalogs) -> tuple[Any, ...]:
-        """The input set without the scenario's weights, names and month-1 volume."""
+        """The input set without the scenario's weights, names, month-1 volume and latency
+        targets."""
         key: list[Any] = [
             id(shipped),
             id(ctx.catalogs),
@@ -210,7 +236,7 @@ class _Cache:
             if name in _WEIGHTS_ONLY:
                 continue
             if isinstance(value, BaseModel):
-                key.append(self.section_key(value, volume_free=name == "workload"))
+                key.append(self.section_key(value, _LEFT_OUT.get(name, frozenset())))
             elif isinstance(value, dict):
                 key.append(tuple(value.items()))
             else:
@@ -220,7 +246,8 @@ class _Cache:
     def fixed(self, ctx: Context) -> _Fixed:
         shipped = shipped_catalogs()
         inputs = self._inputs(ctx, shipped)
-        key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)))
+        targets = self.section_key(ctx.scenario.requirements, _TARGETS, only=True)
+        key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)), targets)
         found = self.results.get(key)
         if found is not None:
             self.results.move_to_end(key)
@@ -239,7 +266,7 @@ class _Cache:
             if key[1] != shape.volume:
                 models = {k: m.at_volume(ctx) for k, m in models.items()}
             tco = _tco_figures(ctx, models, shape.notes)
-        fixed = _fixed(ctx, shape, models, tco)
+        fixed = _fixed(ctx, shape, models, tco, targets)
         self._remember(self.results, key, (fixed, shipped))
         return fixed
 
@@ -294,20 +321,25 @@ def evaluate_with_curves(
 
 @dataclass(frozen=True)
 class _Latency:
-    """One strategy's latency figures and what its latency targets make of them."""
+    """One strategy's latency figures (the latency targets do not change them)."""
 
     ttft: Figure
     total: Figure
     p95: Figure
-    score: Score
-    exclusions: list[str]  # a must target missed
 
 
 def _latency(ctx: Context, key: str, model: CostModel) -> _Latency:
     ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), model.serving)
-    p95 = p95_figure(ctx, key, total, model.serving)
-    targets = latency_targets(total.value, ttft.value, p95.value, ctx.scenario.requirements)
-    return _Latency(ttft, total, p95, latency_target_score(targets), latency_exclusions(targets))
+    return _Latency(ttft, total, p95_figure(ctx, key, total, model.serving))
+
+
+def _targeted(ctx: Context, latency: _Latency) -> tuple[Score, list[str]]:
+    """What the scenario's latency targets make of a strategy's latency: its latency score and
+    the must targets it misses (each an exclusion)."""
+    targets = latency_targets(
+        latency.total.value, latency.ttft.value, latency.p95.value, ctx.scenario.requirements
+    )
+    return latency_target_score(targets), latency_exclusions(targets)
 
 
 def _shape(
@@ -352,6 +384,7 @@ def _shape(
         prices_used=_prices_used(ctx, models),
         warnings=sorted({w for m in models.values() for w in m.warnings}),
         latency=latency,
+        targeted={},
         staleness=staleness,
         verdicts=verdicts,
         indicators=indicators,
@@ -382,12 +415,22 @@ def _tco_figures(
 
 
 def _fixed(
-    ctx: Context, shape: _Shape, models: dict[str, CostModel], totals: dict[str, _Total]
+    ctx: Context,
+    shape: _Shape,
+    models: dict[str, CostModel],
+    totals: dict[str, _Total],
+    targets: str,
 ) -> _Fixed:
-    """The results at ``ctx``'s month-1 volume: the shape of its input set with ``models`` (the
-    shape's, at this volume) and their totals."""
+    """The results at ``ctx``'s month-1 volume and latency targets (``targets``: their key): the
+    shape of its input set with ``models`` (the shape's, at this volume) and their totals."""
     q0 = v(ctx.scenario.workload.queries_per_month)
     costs = cost_scores({k: t.tco.value for k, t in totals.items()}, ctx.money)
+    targeted = shape.targeted.get(targets)
+    if targeted is None:  # the strategies whose latency does not read the volume, judged once
+        targeted = {k: _targeted(ctx, latency) for k, latency in shape.latency.items()}
+        if len(shape.targeted) >= CACHE_SIZE:
+            del shape.targeted[next(iter(shape.targeted))]  # the oldest
+        shape.targeted[targets] = targeted
     partial: dict[str, dict[str, Any]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
@@ -395,9 +438,10 @@ def _fixed(
     for key in STRATEGIES:
         model, monthly = models[key], totals[key].monthly_fixed
         latency = shape.latency.get(key) or _latency(ctx, key, model)
+        score, exclusions = targeted.get(key) or _targeted(ctx, latency)
         average, worst = shape.staleness[key]
-        scores[key] = {"cost": costs[key], "latency": latency.score, **shape.scores[key]}
-        excluded[key] = shape.excluded[key] + latency.exclusions
+        scores[key] = {"cost": costs[key], "latency": score, **shape.scores[key]}
+        excluded[key] = shape.excluded[key] + exclusions
         partial[key] = {
             "ttft": latency.ttft,
             "total": latency.total,

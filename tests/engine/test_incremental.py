@@ -1,8 +1,8 @@
 """The incremental engine gives what a full evaluation gives: after any sequence of edits
-(weights, names and descriptions, which reuse kept results; the volume, which keeps the cost
-models, crossovers and curves of the other inputs and rebuilds what reads the volume; other
-inputs, which compute everything; and edits back to an earlier state, which find it kept),
-each result equals the one computed from scratch with nothing kept."""
+(weights, names and descriptions, which reuse kept results; the volume and the latency targets,
+which keep the cost models, crossovers and curves of the other inputs and rebuild what reads
+them; other inputs, which compute everything; and edits back to an earlier state, which find
+it kept), each result equals the one computed from scratch with nothing kept."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ EDITS: list[tuple[tuple[str, ...], list[Any]]] = [
     (("workload", "horizon_months"), [12, 36]),
     (("requirements", "freshness_target_days"), [1.0, 14.0, 90.0]),
     (("requirements", "latency_target_s"), [1.0, 8.0]),
+    (("requirements", "latency_need"), ["prefer", "must", "off"]),
+    (("requirements", "latency_p95_target_s"), [6.0, 12.0]),
+    (("requirements", "latency_p95_need"), ["off", "must"]),
     (("rag", "top_k"), [3, 8]),
     (("workload", "peak_to_average_load"), [2.0, 6.0]),
     (("serving", "rag", "mode"), ["api", "self_hosted"]),
@@ -206,3 +209,43 @@ def test_a_volume_edit_reuses_what_the_volume_does_not_change() -> None:
         second[0].strategies["hybrid"].figures[replicas]
         != (first[0].strategies["hybrid"].figures[replicas])
     )
+
+
+def test_a_latency_target_edit_judges_the_same_latency_again() -> None:
+    """A latency target or its need changes the latency scores and exclusions, not the costs
+    or the latency figures: the curves and crossovers are the same objects, and every result
+    equals one from scratch — for the API strategy (RAG, whose judgement is kept per target)
+    as for the self-hosted ones — also at a volume typed after the targets, and back."""
+    clear_cache()
+    first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)
+    project = BASE
+    for path, value in (
+        (("requirements", "latency_target_s"), 5.0),  # RAG (5.09 s) now misses it
+        (("requirements", "latency_need"), "must"),  # … and is excluded
+        (("workload", "queries_per_month"), 30_000.0),
+        (("requirements", "latency_p95_need"), "must"),
+        (("requirements", "latency_p95_target_s"), 10.0),
+        (("requirements", "latency_need"), "prefer"),
+        (("workload", "queries_per_month"), 20_000.0),
+        (("requirements", "latency_p95_need"), "off"),
+        (("requirements", "latency_target_s"), 4.0),
+    ):
+        project = _edited(project, path, value)
+        scenario = project.scenarios[0]
+        incremental = evaluate_with_curves(project, scenario, points=60)
+        assert incremental[0].crossovers is first[0].crossovers
+        assert incremental[1] is first[1]
+        kept = evaluate_with_curves(project, scenario, points=60)
+        clear_cache()
+        full = evaluate_with_curves(project, scenario, points=60)
+        _same(incremental, full)
+        _same(kept, full)
+        clear_cache()
+        first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)
+        evaluate_with_curves(project, scenario, points=60)
+    excluded = _edited(
+        _edited(BASE, ("requirements", "latency_target_s"), 5.0),
+        ("requirements", "latency_need"),
+        "must",
+    )
+    assert evaluate_with_curves(excluded, excluded.scenarios[0])[0].strategies["rag"].excluded
