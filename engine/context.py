@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from engine.catalog import ApiPrice, Catalogs, api_price
 from engine.model.base import Estimate
 from engine.model.catalog_entries import BaseModelEntry, GpuEntry
-from engine.model.results import Figure, FigureInput
+from engine.model.results import Figure, FigureInput, figure_input, make_figure
 from engine.model.scenario import OWNED_OFFER, OwnedHardware, Scenario, ServingOption
 from engine.regions import Offerings, gpu_offer_price, shipped_offerings
 
@@ -62,16 +62,8 @@ def figure(
         for name, (number, number_unit) in inputs.items():
             if isinstance(number, _REAL) and not math.isfinite(number):
                 raise _not_finite(name, number)
-            made.append(FigureInput(name=name, value=number, unit=number_unit))
-    return Figure(
-        key=key,
-        label=label,
-        value=scalar(value),
-        unit=unit,
-        formula=formula,
-        inputs=made,
-        note=note,
-    )
+            made.append(figure_input(name, number, number_unit))
+    return make_figure(key, label, scalar(value), unit, formula, made, note)
 
 
 _REAL = (float, int)  # numbers checked to be finite (a Monte Carlo column is not checked)
