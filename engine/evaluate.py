@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
+from engine import numbers as nf
 from engine import price_age
 from engine.catalog import CatalogError, Catalogs, price_data_version, shipped_catalogs
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
@@ -276,6 +277,7 @@ class _Cache:
         self.shapes.clear()
         self.dumps.clear()
         price_age.forget()
+        nf.forget()
 
 
 _cache = _Cache()
