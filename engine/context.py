@@ -42,6 +42,14 @@ def scalar(x: float | NDArray[np.float64]) -> float:
     return arr  # type: ignore[return-value]  # Monte Carlo pass: a column of samples
 
 
+def column(x: float | NDArray[np.float64]) -> NDArray[np.float64]:
+    """``x`` as a column of rows, shape (N, 1): one number as a 1 × 1 array (built directly:
+    numpy's reshape of a bare number takes four times as long), a sample column as it is."""
+    if isinstance(x, float):
+        return np.array([[x]])
+    return np.reshape(x, (-1, 1))
+
+
 def opt(estimate: Estimate | None) -> float | None:
     return None if estimate is None else estimate.likely
 

@@ -24,6 +24,7 @@ from engine.context import (
     HOURS_ALWAYS_ON,
     HOURS_BUSINESS,
     Context,
+    column,
     figure,
     opt,
     prompt_tokens,
@@ -151,7 +152,7 @@ class CostModel:
         return self.one_time + np.cumsum(monthly + lumps)
 
     def monthly_fixed_at(self, q0: float) -> float:
-        q = np.reshape(q0, (-1, 1))
+        q = column(q0)
         return scalar(sum(c.monthly(q) for c in self.of_kind("monthly")))
 
     def results(self) -> list[CostComponent]:
@@ -635,8 +636,8 @@ def _serving_components(
     def at_volume(at: Context) -> tuple[Component, dict[str, Figure]]:
         """The serving component and the figures that read the month-1 volume, at ``at``'s."""
         q0 = v(at.scenario.workload.queries_per_month)
-        replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
-        monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
+        replicas = scalar(plan.replicas(column(q0), peak))
+        monthly = scalar(plan.monthly_cost(column(q0), peak))
         read: dict[str, Figure] = {}
         read["serving_replicas"] = figure(
             f"{strategy}.serving_replicas",
@@ -824,7 +825,7 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         store_fig = figure(
             f"{strategy}.vector_store",
             "Vector store",
-            scalar(store_fn(np.reshape(q0, (-1, 1)))),
+            scalar(store_fn(column(q0))),
             f"{money}/month",
             "fixed + storage GB × price + stored dimensions × price + writes × price, topped up "
             "to the plan's monthly minimum (reads counted per query)",
@@ -1187,7 +1188,7 @@ def tco_figure(
     """Total cost over the horizon at the scenario's volume (``monthly_fixed`` as in
     :func:`summary_figures`; ``note``: the model's :func:`stale_prices_note`, when known)."""
     q0 = v(ctx.scenario.workload.queries_per_month)
-    tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
+    tco = scalar(model.tco(column(q0)))
     months = len(model.growth)
     money = ctx.money
     if note is None:
