@@ -1062,19 +1062,28 @@ def hybrid_cost(ctx: Context) -> CostModel:
     return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan, ctx.sampled)
 
 
-def cost_models(ctx: Context) -> dict[str, CostModel]:
-    models = {
-        "fine_tuning": fine_tuning_cost(ctx),
-        "rag": rag_cost(ctx),
-        "hybrid": hybrid_cost(ctx),
-    }
+_BUILDERS: dict[str, Callable[[Context], CostModel]] = {
+    "fine_tuning": fine_tuning_cost,
+    "rag": rag_cost,
+    "hybrid": hybrid_cost,
+}
+
+
+def cost_model(ctx: Context, strategy: str) -> CostModel:
+    """One strategy's cost model.  It reads the scenario's serving option of that strategy
+    only (``Serving.for_strategy``), never another strategy's: engine.evaluate keeps the other
+    models across an edit of one serving option."""
+    model = _BUILDERS[strategy](ctx)
     if not ctx.sampled:
+        model.warnings.extend(_serving_warnings(ctx, strategy, model.serving))
         on = _flag_date(ctx)
-        for key, model in models.items():
-            model.warnings.extend(_serving_warnings(ctx, key, model.serving))
-            if on is not None:
-                _flag_price_age(model, on)
-    return models
+        if on is not None:
+            _flag_price_age(model, on)
+    return model
+
+
+def cost_models(ctx: Context) -> dict[str, CostModel]:
+    return {key: cost_model(ctx, key) for key in _BUILDERS}
 
 
 def _flag_date(ctx: Context) -> date | None:

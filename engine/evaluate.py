@@ -16,9 +16,11 @@ value for the last few input sets (:data:`CACHE_SIZE`):
 
 So an edit of a weight, a name or a description re-computes only what the weights decide, a
 volume edit re-computes what reads the volume, a latency target (or its need) re-judges the
-same latency figures, an undo finds the results it goes back to, and any other edit computes
-everything.  Kept results are never mutated afterwards
-(tests/engine/test_incremental.py checks edit sequences against evaluations from scratch).
+same latency figures, an edit of one strategy's serving option builds that strategy's cost
+model alone (each model is kept by the input set without the other strategies' serving
+options), an undo finds the results it goes back to, and any other edit computes everything.
+Kept results are never mutated afterwards (tests/engine/test_incremental.py checks edit
+sequences against evaluations from scratch).
 Keys are built per input section, the JSON of each section kept by identity (an edit replaces
 only the sections it changes).
 """
@@ -41,7 +43,7 @@ from engine.compliance import compliance_score, compliance_verdicts, excluded_by
 from engine.context import Context, prompt_tokens, v
 from engine.costs import (
     CostModel,
-    cost_models,
+    cost_model,
     effective_retrain_interval,
     growth_vector,
     stale_prices_note,
@@ -109,6 +111,7 @@ _TARGETS = frozenset(
 # What each section's part of the shape's key leaves out (the results' key has it).
 _LEFT_OUT = {"workload": frozenset({_VOLUME}), "requirements": _TARGETS}
 _DUMPS_KEPT = 1024  # input sections whose JSON is kept (see _Cache.section_key)
+_MODELS_KEPT = 3 * CACHE_SIZE  # strategies' cost models kept (see _Cache._models)
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,10 @@ class _Cache:
         )
         self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
         self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, Catalogs]] = OrderedDict()
+        # The catalogs and offerings whose ids are in a model's key are kept alive with it.
+        self.models: OrderedDict[
+            tuple[Any, ...], tuple[CostModel, Catalogs, Catalogs, Offerings]
+        ] = OrderedDict()
         self.dumps: OrderedDict[tuple[int, frozenset[str], bool], tuple[BaseModel, str]] = (
             OrderedDict()
         )
@@ -234,7 +241,7 @@ class _Cache:
             ctx.price_date,
         ]
         for name, value in ctx.scenario:
-            if name in _WEIGHTS_ONLY:
+            if name in _WEIGHTS_ONLY or name == "serving":
                 continue
             if isinstance(value, BaseModel):
                 key.append(self.section_key(value, _LEFT_OUT.get(name, frozenset())))
@@ -242,7 +249,50 @@ class _Cache:
                 key.append(tuple(value.items()))
             else:
                 key.append(value)
+        # Last, each strategy's serving option (in STRATEGIES' order): a strategy's cost
+        # model reads its own only (engine.costs.cost_model), see :meth:`_models`.
+        serving = ctx.scenario.serving
+        key += [self.section_key(serving.for_strategy(k)) for k in STRATEGIES]
         return tuple(key)
+
+    def _models(
+        self, ctx: Context, inputs: tuple[Any, ...], volume: str, shipped: Catalogs
+    ) -> dict[str, CostModel]:
+        """The cost models of an input set at a volume: each strategy's is kept by the input
+        set without the other strategies' serving options, so an edit of one serving option
+        (a price, a GPU, a mode) builds that strategy's model alone."""
+        models = {}
+        for strategy, key in self._model_keys(inputs, volume).items():
+            found = self.models.get(key)
+            if found is None:
+                found = (cost_model(ctx, strategy), shipped, ctx.catalogs, ctx.offerings)
+                self._remember(self.models, key, found, _MODELS_KEPT)
+            else:
+                self.models.move_to_end(key)
+            models[strategy] = found[0]
+        return models
+
+    def _keep_models(
+        self,
+        ctx: Context,
+        inputs: tuple[Any, ...],
+        volume: str,
+        shipped: Catalogs,
+        models: dict[str, CostModel],
+    ) -> None:
+        """Keep models moved to a volume (``CostModel.at_volume``: each is the model built
+        there) as :meth:`_models` would have built them."""
+        for strategy, key in self._model_keys(inputs, volume).items():
+            kept = (models[strategy], shipped, ctx.catalogs, ctx.offerings)
+            self._remember(self.models, key, kept, _MODELS_KEPT)
+
+    @staticmethod
+    def _model_keys(inputs: tuple[Any, ...], volume: str) -> dict[str, tuple[Any, ...]]:
+        common = inputs[: -len(STRATEGIES)]
+        return {
+            strategy: (common, strategy, inputs[index - len(STRATEGIES)], volume)
+            for index, strategy in enumerate(STRATEGIES)
+        }
 
     def fixed(self, ctx: Context) -> _Fixed:
         shipped = shipped_catalogs()
@@ -255,7 +305,7 @@ class _Cache:
             return found[0]
         kept = self.shapes.get(inputs)
         if kept is None:
-            models = cost_models(ctx)
+            models = self._models(ctx, inputs, key[1], shipped)
             notes = {k: stale_prices_note(ctx, m) for k, m in models.items()}
             tco = _tco_figures(ctx, models, notes)  # out of range: said before anything else
             shape = _shape(ctx, models, notes, tco)
@@ -266,6 +316,7 @@ class _Cache:
             models = shape.models
             if key[1] != shape.volume:
                 models = {k: m.at_volume(ctx) for k, m in models.items()}
+                self._keep_models(ctx, inputs, key[1], shipped, models)
             tco = _tco_figures(ctx, models, shape.notes)
         fixed = _fixed(ctx, shape, models, tco, targets)
         self._remember(self.results, key, (fixed, shipped))
@@ -275,6 +326,7 @@ class _Cache:
         self.catalogs.clear()
         self.results.clear()
         self.shapes.clear()
+        self.models.clear()
         self.dumps.clear()
         price_age.forget()
         nf.forget()

@@ -18,6 +18,7 @@ from engine.costs import cost_models
 from engine.evaluate import clear_cache, context_for, evaluate_with_curves
 from engine.model.base import Estimate
 from engine.model.project import Project
+from engine.model.scenario import STRATEGIES, Serving
 from engine.report import evaluation_json
 from engine.templates import load_template
 
@@ -43,6 +44,9 @@ EDITS: list[tuple[tuple[str, ...], list[Any]]] = [
     (("rag", "top_k"), [3, 8]),
     (("workload", "peak_to_average_load"), [2.0, 6.0]),
     (("serving", "rag", "mode"), ["api", "self_hosted"]),
+    (("serving", "rag", "api_price_multiplier"), [1.0, 1.6]),
+    (("serving", "fine_tuning", "concurrent_streams_per_replica"), [16.0, 4.0]),
+    (("serving", "hybrid", "availability"), ["always_on", "business_hours"]),
     (("cost_overrides",), [{}, {"fine_tuning.serving": 900.0, "rag.vector_store": 70.0}]),
 ]
 
@@ -249,3 +253,44 @@ def test_a_latency_target_edit_judges_the_same_latency_again() -> None:
         "must",
     )
     assert evaluate_with_curves(excluded, excluded.scenarios[0])[0].strategies["rag"].excluded
+
+
+def test_the_serving_options_are_one_per_strategy() -> None:
+    """The engine keeps each strategy's cost model by the input set without the other
+    strategies' serving options (engine.evaluate, ``_Cache._models``): that holds while the
+    serving section is nothing but one option per strategy."""
+    assert tuple(Serving.model_fields) == STRATEGIES
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("serving", "fine_tuning", "concurrent_streams_per_replica"), 4.0),
+        (("serving", "rag", "api_price_multiplier"), 1.6),
+        (("serving", "rag", "mode"), "self_hosted"),
+        (("serving", "hybrid", "availability"), "business_hours"),
+    ],
+)
+def test_a_serving_option_edit_builds_that_strategy_s_model_alone(
+    path: tuple[str, ...], value: Any
+) -> None:
+    """An edit of one strategy's serving option builds that strategy's cost model again and
+    keeps the other two (their figures are the same objects), also after a volume edit (the
+    models moved to the volume are kept too); every result equals one from scratch."""
+    edited_key = path[1]
+    for volume in (None, 45_000.0):
+        clear_cache()
+        project = BASE
+        evaluate_with_curves(project, project.scenarios[0], points=60)
+        if volume is not None:
+            project = _edited(project, ("workload", "queries_per_month"), volume)
+        before = evaluate_with_curves(project, project.scenarios[0], points=60)[0]
+        project = _edited(project, path, value)
+        incremental = evaluate_with_curves(project, project.scenarios[0], points=60)
+        for key in STRATEGIES:
+            was = [c.figure for c in before.strategies[key].components]
+            now = [c.figure for c in incremental[0].strategies[key].components]
+            kept = all(a is b for a, b in zip(was, now, strict=True))
+            assert kept is (key != edited_key), key
+        clear_cache()
+        _same(incremental, evaluate_with_curves(project, project.scenarios[0], points=60))
