@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -103,6 +104,7 @@ class CostModel:
         self._monthly_flat = sums["monthly"]
         self._months = len(self.growth)
         self._flat_growth = bool(np.all(self.growth == 1.0))
+        self._priced: dict[tuple[Any, ...], Array] = {}
 
     def monthly_matrix(self, q0: Array) -> Array:
         """Running cost of every month (rows: base volumes q0, columns: months).
@@ -142,6 +144,15 @@ class CostModel:
                 ]
             )
         return np.reshape(total, -1)
+
+    def tco_kept(self, name: tuple[Any, ...], volumes: Array) -> Array:
+        """``tco(volumes)``, kept by this model under ``name``, which says which volumes they
+        are (the crossover grid; a curve's point count and range): a model kept across edits
+        (engine.evaluate) prices them once.  The array is shared: read it, never write it."""
+        found = self._priced.get(name)
+        if found is None:
+            found = self._priced[name] = self.tco(volumes)
+        return found
 
     def cumulative(self, q0: float) -> Array:
         """Cumulative spend at the end of each month (one-time spend paid in month 1)."""

@@ -50,7 +50,7 @@ from engine.costs import (
     summary_figures,
     tco_figure,
 )
-from engine.crossover import find_crossovers, find_tie_bands, paybacks
+from engine.crossover import GRID, find_crossovers, find_tie_bands, paybacks
 from engine.fit import all_fit_indicators, fit_score
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure, reads_volume
@@ -426,7 +426,9 @@ def _shape(
             "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
         }
         excluded[key] = excluded_by_compliance(verdicts[key])
-    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
+    # A model kept across edits (_Cache._models) prices the crossover grid once.
+    on_grid = {k: m.tco_kept(("grid",), GRID) for k, m in models.items()}
+    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models, GRID, on_grid))
     return _Shape(
         volume=repr(v(s.workload.queries_per_month)),
         models=models,
@@ -623,6 +625,6 @@ def _curves(models: dict[str, CostModel], points: int, lo: float, hi: float) -> 
     volumes = np.logspace(np.log10(lo), np.log10(hi), points) if points else np.zeros(0)
     return Curves(
         volumes=volumes,
-        tco={k: m.tco(volumes) for k, m in models.items()},
+        tco={k: m.tco_kept(("curve", points, lo, hi), volumes) for k, m in models.items()},
         horizon_months=len(models["rag"].growth),
     )

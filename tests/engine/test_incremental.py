@@ -284,7 +284,7 @@ def test_a_serving_option_edit_builds_that_strategy_s_model_alone(
         evaluate_with_curves(project, project.scenarios[0], points=60)
         if volume is not None:
             project = _edited(project, ("workload", "queries_per_month"), volume)
-        before = evaluate_with_curves(project, project.scenarios[0], points=60)[0]
+        before, curves = evaluate_with_curves(project, project.scenarios[0], points=60)
         project = _edited(project, path, value)
         incremental = evaluate_with_curves(project, project.scenarios[0], points=60)
         for key in STRATEGIES:
@@ -292,5 +292,20 @@ def test_a_serving_option_edit_builds_that_strategy_s_model_alone(
             now = [c.figure for c in incremental[0].strategies[key].components]
             kept = all(a is b for a, b in zip(was, now, strict=True))
             assert kept is (key != edited_key), key
+            # A kept model's curve is priced once (CostModel.tco_kept).
+            assert (incremental[1].tco[key] is curves.tco[key]) is (kept and volume is None)
         clear_cache()
         _same(incremental, evaluate_with_curves(project, project.scenarios[0], points=60))
+
+
+def test_a_kept_model_prices_each_curve_it_is_asked_for() -> None:
+    """The curves a kept model has priced (CostModel.tco_kept) are kept by their point count
+    and volume range: other points or another range are priced afresh, as from scratch."""
+    clear_cache()
+    scenario = BASE.scenarios[0]
+    for points, volume_range in ((60, None), (61, None), (60, (10.0, 1e6)), (60, None)):
+        kept = evaluate_with_curves(BASE, scenario, points=points, volume_range=volume_range)
+        fresh = cost_models(context_for(BASE, scenario))
+        for key, model in fresh.items():
+            np.testing.assert_array_equal(kept[1].tco[key], model.tco(kept[1].volumes))
+        assert len(kept[1].volumes) == points
