@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from engine.model.project import Project
@@ -70,6 +70,8 @@ def engine_rows() -> list[Row]:
     for label, edited in (
         ("a volume", _edits(project, ("workload", "queries_per_month"))),
         ("a weight", _edits(project, ("weights", "cost"))),
+        ("a latency target", _edits(project, ("requirements", "latency_target_s"))),
+        ("a price", _edits(project, ("serving", "rag", "api_price_multiplier"))),
     ):
         turn = iter(range(10**9))
         samples = timed(
@@ -111,21 +113,23 @@ def _largest_engine_rows() -> list[Row]:
     ]
 
 
-def _edits(project: Project, path: tuple[str, str]) -> list[Scenario]:
+def _edits(project: Project, path: tuple[str, ...]) -> list[Scenario]:
     """The first scenario with the likely value at ``path`` stepped through 300 values (more
     than the engine keeps, so every edit is a new input set, as typing makes them)."""
     scenario = project.scenarios[0]
-    section = getattr(scenario, path[0])
-    estimate = getattr(section, path[1])
+    nodes = [scenario]
+    for name in path[:-1]:
+        nodes.append(getattr(nodes[-1], name))
+    estimate = getattr(nodes[-1], path[-1])
     out = []
     for i in range(300):
         likely = estimate.likely * (0.5 + i / 300.0) + 1.0
         low = None if estimate.low is None else min(estimate.low, likely)
         high = None if estimate.high is None else max(estimate.high, likely)
-        changed = estimate.model_copy(update={"likely": likely, "low": low, "high": high})
-        out.append(
-            scenario.model_copy(update={path[0]: section.model_copy(update={path[1]: changed})})
-        )
+        changed: Any = estimate.model_copy(update={"likely": likely, "low": low, "high": high})
+        for node, name in zip(reversed(nodes), reversed(path), strict=True):
+            changed = node.model_copy(update={name: changed})
+        out.append(changed)
     return out
 
 

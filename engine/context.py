@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from engine.catalog import ApiPrice, Catalogs, api_price
 from engine.model.base import Estimate
 from engine.model.catalog_entries import BaseModelEntry, GpuEntry
-from engine.model.results import Figure, FigureInput
+from engine.model.results import Figure, FigureInput, figure_input, make_figure
 from engine.model.scenario import OWNED_OFFER, OwnedHardware, Scenario, ServingOption
 from engine.regions import Offerings, gpu_offer_price, shipped_offerings
 
@@ -42,6 +42,14 @@ def scalar(x: float | NDArray[np.float64]) -> float:
     return arr  # type: ignore[return-value]  # Monte Carlo pass: a column of samples
 
 
+def column(x: float | NDArray[np.float64]) -> NDArray[np.float64]:
+    """``x`` as a column of rows, shape (N, 1): one number as a 1 × 1 array (built directly:
+    numpy's reshape of a bare number takes four times as long), a sample column as it is."""
+    if isinstance(x, float):
+        return np.array([[x]])
+    return np.reshape(x, (-1, 1))
+
+
 def opt(estimate: Estimate | None) -> float | None:
     return None if estimate is None else estimate.likely
 
@@ -62,16 +70,8 @@ def figure(
         for name, (number, number_unit) in inputs.items():
             if isinstance(number, _REAL) and not math.isfinite(number):
                 raise _not_finite(name, number)
-            made.append(FigureInput(name=name, value=number, unit=number_unit))
-    return Figure(
-        key=key,
-        label=label,
-        value=scalar(value),
-        unit=unit,
-        formula=formula,
-        inputs=made,
-        note=note,
-    )
+            made.append(figure_input(name, number, number_unit))
+    return make_figure(key, label, scalar(value), unit, formula, made, note)
 
 
 _REAL = (float, int)  # numbers checked to be finite (a Monte Carlo column is not checked)

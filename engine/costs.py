@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +25,7 @@ from engine.context import (
     HOURS_ALWAYS_ON,
     HOURS_BUSINESS,
     Context,
+    column,
     figure,
     opt,
     prompt_tokens,
@@ -102,6 +104,7 @@ class CostModel:
         self._monthly_flat = sums["monthly"]
         self._months = len(self.growth)
         self._flat_growth = bool(np.all(self.growth == 1.0))
+        self._priced: dict[tuple[Any, ...], Array] = {}
 
     def monthly_matrix(self, q0: Array) -> Array:
         """Running cost of every month (rows: base volumes q0, columns: months).
@@ -142,6 +145,15 @@ class CostModel:
             )
         return np.reshape(total, -1)
 
+    def tco_kept(self, name: tuple[Any, ...], volumes: Array) -> Array:
+        """``tco(volumes)``, kept by this model under ``name``, which says which volumes they
+        are (the crossover grid; a curve's point count and range): a model kept across edits
+        (engine.evaluate) prices them once.  The array is shared: read it, never write it."""
+        found = self._priced.get(name)
+        if found is None:
+            found = self._priced[name] = self.tco(volumes)
+        return found
+
     def cumulative(self, q0: float) -> Array:
         """Cumulative spend at the end of each month (one-time spend paid in month 1)."""
         monthly = self.monthly_matrix(np.array([q0], dtype=float))[0]
@@ -151,7 +163,7 @@ class CostModel:
         return self.one_time + np.cumsum(monthly + lumps)
 
     def monthly_fixed_at(self, q0: float) -> float:
-        q = np.reshape(q0, (-1, 1))
+        q = column(q0)
         return scalar(sum(c.monthly(q) for c in self.of_kind("monthly")))
 
     def results(self) -> list[CostComponent]:
@@ -635,8 +647,8 @@ def _serving_components(
     def at_volume(at: Context) -> tuple[Component, dict[str, Figure]]:
         """The serving component and the figures that read the month-1 volume, at ``at``'s."""
         q0 = v(at.scenario.workload.queries_per_month)
-        replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
-        monthly = scalar(plan.monthly_cost(np.reshape(q0, (-1, 1)), peak))
+        replicas = scalar(plan.replicas(column(q0), peak))
+        monthly = scalar(plan.monthly_cost(column(q0), peak))
         read: dict[str, Figure] = {}
         read["serving_replicas"] = figure(
             f"{strategy}.serving_replicas",
@@ -824,7 +836,7 @@ def _retrieval_components(ctx: Context, strategy: str) -> tuple[list[Component],
         store_fig = figure(
             f"{strategy}.vector_store",
             "Vector store",
-            scalar(store_fn(np.reshape(q0, (-1, 1)))),
+            scalar(store_fn(column(q0))),
             f"{money}/month",
             "fixed + storage GB × price + stored dimensions × price + writes × price, topped up "
             "to the plan's monthly minimum (reads counted per query)",
@@ -1061,19 +1073,28 @@ def hybrid_cost(ctx: Context) -> CostModel:
     return CostModel("hybrid", comps, months, count, growth, figures, warnings, plan, ctx.sampled)
 
 
-def cost_models(ctx: Context) -> dict[str, CostModel]:
-    models = {
-        "fine_tuning": fine_tuning_cost(ctx),
-        "rag": rag_cost(ctx),
-        "hybrid": hybrid_cost(ctx),
-    }
+_BUILDERS: dict[str, Callable[[Context], CostModel]] = {
+    "fine_tuning": fine_tuning_cost,
+    "rag": rag_cost,
+    "hybrid": hybrid_cost,
+}
+
+
+def cost_model(ctx: Context, strategy: str) -> CostModel:
+    """One strategy's cost model.  It reads the scenario's serving option of that strategy
+    only (``Serving.for_strategy``), never another strategy's: engine.evaluate keeps the other
+    models across an edit of one serving option."""
+    model = _BUILDERS[strategy](ctx)
     if not ctx.sampled:
+        model.warnings.extend(_serving_warnings(ctx, strategy, model.serving))
         on = _flag_date(ctx)
-        for key, model in models.items():
-            model.warnings.extend(_serving_warnings(ctx, key, model.serving))
-            if on is not None:
-                _flag_price_age(model, on)
-    return models
+        if on is not None:
+            _flag_price_age(model, on)
+    return model
+
+
+def cost_models(ctx: Context) -> dict[str, CostModel]:
+    return {key: cost_model(ctx, key) for key in _BUILDERS}
 
 
 def _flag_date(ctx: Context) -> date | None:
@@ -1187,7 +1208,7 @@ def tco_figure(
     """Total cost over the horizon at the scenario's volume (``monthly_fixed`` as in
     :func:`summary_figures`; ``note``: the model's :func:`stale_prices_note`, when known)."""
     q0 = v(ctx.scenario.workload.queries_per_month)
-    tco = scalar(model.tco(np.reshape(q0, (-1, 1))))
+    tco = scalar(model.tco(column(q0)))
     months = len(model.growth)
     money = ctx.money
     if note is None:

@@ -73,8 +73,12 @@ def _fill_zeros_from_next(sign: Array) -> Array:
     return filled
 
 
-def find_crossovers(models: dict[str, CostModel], grid: Array = GRID) -> list[Crossover]:
-    tco = {key: model.tco(grid) for key, model in models.items()}
+def find_crossovers(
+    models: dict[str, CostModel], grid: Array = GRID, priced: dict[str, Array] | None = None
+) -> list[Crossover]:
+    """Every crossing of two models' TCO curves (``priced``: their TCO on ``grid``, when
+    known)."""
+    tco = priced or {key: model.tco(grid) for key, model in models.items()}
     brackets: list[tuple[str, str, int, float]] = []
     for a, b in _pairs():
         sign = _fill_zeros_from_next(np.sign(tco[a] - tco[b]))

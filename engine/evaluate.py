@@ -6,17 +6,21 @@ value for the last few input sets (:data:`CACHE_SIZE`):
 - the *shape*: everything the scenario's month-1 volume does not change — the cost models
   (their cost functions, and their figures at the volume they were built at), crossovers,
   near-ties, the chart's curves, compliance, fit, freshness, an API's latency — keyed by the
-  scenario without its name, description, weights and volume (and by the project's prices,
-  currency and date);
-- the results at a volume: the figures that read the volume (engine.costs,
-  ``CostModel.at_volume``), totals, self-hosted latency, cost and latency scores, paybacks —
-  keyed by that and the volume;
+  scenario without its name, description, weights, volume and latency targets (and by the
+  project's prices, currency and date);
+- the results at a volume and latency targets: the figures that read the volume
+  (engine.costs, ``CostModel.at_volume``), totals, self-hosted latency, cost and latency
+  scores, exclusions by a must latency target, paybacks — keyed by that, the volume and the
+  targets;
 - the weighted totals, the weight flip points and the recommendation, computed on every call.
 
 So an edit of a weight, a name or a description re-computes only what the weights decide, a
-volume edit re-computes what reads the volume, an undo finds the results it goes back to, and
-any other edit computes everything.  Kept results are never mutated afterwards
-(tests/engine/test_incremental.py checks edit sequences against evaluations from scratch).
+volume edit re-computes what reads the volume, a latency target (or its need) re-judges the
+same latency figures, an edit of one strategy's serving option builds that strategy's cost
+model alone (each model is kept by the input set without the other strategies' serving
+options), an undo finds the results it goes back to, and any other edit computes everything.
+Kept results are never mutated afterwards (tests/engine/test_incremental.py checks edit
+sequences against evaluations from scratch).
 Keys are built per input section, the JSON of each section kept by identity (an edit replaces
 only the sections it changes).
 """
@@ -32,20 +36,21 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
+from engine import numbers as nf
 from engine import price_age
 from engine.catalog import CatalogError, Catalogs, price_data_version, shipped_catalogs
 from engine.compliance import compliance_score, compliance_verdicts, excluded_by_compliance
 from engine.context import Context, prompt_tokens, v
 from engine.costs import (
     CostModel,
-    cost_models,
+    cost_model,
     effective_retrain_interval,
     growth_vector,
     stale_prices_note,
     summary_figures,
     tco_figure,
 )
-from engine.crossover import find_crossovers, find_tie_bands, paybacks
+from engine.crossover import GRID, find_crossovers, find_tie_bands, paybacks
 from engine.fit import all_fit_indicators, fit_score
 from engine.freshness import staleness_figures
 from engine.latency import latency_figures, p95_figure, reads_volume
@@ -91,7 +96,22 @@ CACHE_SIZE = 8  # input sets whose weight-independent results are kept
 _WEIGHTS_ONLY = {"name", "description", "weights", "own_weights", "reviewed"}
 # The workload field that only the figures at the scenario's volume read (see _Shape).
 _VOLUME = "queries_per_month"
+# The requirements fields that only the latency targets' scores and exclusions read
+# (engine.scoring.latency_targets): the latency figures they judge do not read them.
+_TARGETS = frozenset(
+    {
+        "latency_target_s",
+        "latency_need",
+        "ttft_target_s",
+        "ttft_need",
+        "latency_p95_target_s",
+        "latency_p95_need",
+    }
+)
+# What each section's part of the shape's key leaves out (the results' key has it).
+_LEFT_OUT = {"workload": frozenset({_VOLUME}), "requirements": _TARGETS}
 _DUMPS_KEPT = 1024  # input sections whose JSON is kept (see _Cache.section_key)
+_MODELS_KEPT = 3 * CACHE_SIZE  # strategies' cost models kept (see _Cache._models)
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,8 @@ class _Shape:
     prices_used: list[PriceUsed]
     warnings: list[str]
     latency: dict[str, _Latency]  # of strategies whose latency does not read the volume (APIs)
+    # Their latency targets' scores and exclusions, by the targets' key (see _Cache.fixed).
+    targeted: dict[str, dict[str, tuple[Score, list[str]]]]
     staleness: dict[str, tuple[Figure, Figure]]
     verdicts: dict[str, list[ComplianceVerdict]]
     indicators: dict[str, list[FitIndicator]]
@@ -154,7 +176,13 @@ class _Cache:
         )
         self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
         self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, Catalogs]] = OrderedDict()
-        self.dumps: OrderedDict[tuple[int, bool], tuple[BaseModel, str]] = OrderedDict()
+        # The catalogs and offerings whose ids are in a model's key are kept alive with it.
+        self.models: OrderedDict[
+            tuple[Any, ...], tuple[CostModel, Catalogs, Catalogs, Offerings]
+        ] = OrderedDict()
+        self.dumps: OrderedDict[tuple[int, frozenset[str], bool], tuple[BaseModel, str]] = (
+            OrderedDict()
+        )
 
     @staticmethod
     def _remember(
@@ -164,15 +192,20 @@ class _Cache:
         if len(store) > size:
             store.popitem(last=False)
 
-    def section_key(self, section: BaseModel, volume_free: bool = False) -> str:
-        """The JSON of an input section (without the volume when ``volume_free``).  Sections
-        are frozen, and an edit replaces only the sections it changes, so the text is kept by
-        identity: the entry holds the section, so its id cannot be reused meanwhile."""
-        key = (id(section), volume_free)
+    def section_key(
+        self, section: BaseModel, fields: frozenset[str] = frozenset(), only: bool = False
+    ) -> str:
+        """The JSON of an input section without ``fields`` (with only them when ``only``).
+        Sections are frozen, and an edit replaces only the sections it changes, so the text is
+        kept by identity: the entry holds the section, so its id cannot be reused meanwhile."""
+        key = (id(section), fields, only)
         found = self.dumps.get(key)
         if found is not None and found[0] is section:
             return found[1]
-        text = section.model_dump_json(exclude={_VOLUME} if volume_free else None, warnings=False)
+        if only:
+            text = section.model_dump_json(include=set(fields), warnings=False)
+        else:
+            text = section.model_dump_json(exclude=set(fields) or None, warnings=False)
         self._remember(self.dumps, key, (section, text), _DUMPS_KEPT)
         return text
 
@@ -197,7 +230,8 @@ class _Cache:
         )
 
     def _inputs(self, ctx: Context, shipped: Catalogs) -> tuple[Any, ...]:
-        """The input set without the scenario's weights, names and month-1 volume."""
+        """The input set without the scenario's weights, names, month-1 volume and latency
+        targets."""
         key: list[Any] = [
             id(shipped),
             id(ctx.catalogs),
@@ -207,27 +241,71 @@ class _Cache:
             ctx.price_date,
         ]
         for name, value in ctx.scenario:
-            if name in _WEIGHTS_ONLY:
+            if name in _WEIGHTS_ONLY or name == "serving":
                 continue
             if isinstance(value, BaseModel):
-                key.append(self.section_key(value, volume_free=name == "workload"))
+                key.append(self.section_key(value, _LEFT_OUT.get(name, frozenset())))
             elif isinstance(value, dict):
                 key.append(tuple(value.items()))
             else:
                 key.append(value)
+        # Last, each strategy's serving option (in STRATEGIES' order): a strategy's cost
+        # model reads its own only (engine.costs.cost_model), see :meth:`_models`.
+        serving = ctx.scenario.serving
+        key += [self.section_key(serving.for_strategy(k)) for k in STRATEGIES]
         return tuple(key)
+
+    def _models(
+        self, ctx: Context, inputs: tuple[Any, ...], volume: str, shipped: Catalogs
+    ) -> dict[str, CostModel]:
+        """The cost models of an input set at a volume: each strategy's is kept by the input
+        set without the other strategies' serving options, so an edit of one serving option
+        (a price, a GPU, a mode) builds that strategy's model alone."""
+        models = {}
+        for strategy, key in self._model_keys(inputs, volume).items():
+            found = self.models.get(key)
+            if found is None:
+                found = (cost_model(ctx, strategy), shipped, ctx.catalogs, ctx.offerings)
+                self._remember(self.models, key, found, _MODELS_KEPT)
+            else:
+                self.models.move_to_end(key)
+            models[strategy] = found[0]
+        return models
+
+    def _keep_models(
+        self,
+        ctx: Context,
+        inputs: tuple[Any, ...],
+        volume: str,
+        shipped: Catalogs,
+        models: dict[str, CostModel],
+    ) -> None:
+        """Keep models moved to a volume (``CostModel.at_volume``: each is the model built
+        there) as :meth:`_models` would have built them."""
+        for strategy, key in self._model_keys(inputs, volume).items():
+            kept = (models[strategy], shipped, ctx.catalogs, ctx.offerings)
+            self._remember(self.models, key, kept, _MODELS_KEPT)
+
+    @staticmethod
+    def _model_keys(inputs: tuple[Any, ...], volume: str) -> dict[str, tuple[Any, ...]]:
+        common = inputs[: -len(STRATEGIES)]
+        return {
+            strategy: (common, strategy, inputs[index - len(STRATEGIES)], volume)
+            for index, strategy in enumerate(STRATEGIES)
+        }
 
     def fixed(self, ctx: Context) -> _Fixed:
         shipped = shipped_catalogs()
         inputs = self._inputs(ctx, shipped)
-        key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)))
+        targets = self.section_key(ctx.scenario.requirements, _TARGETS, only=True)
+        key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)), targets)
         found = self.results.get(key)
         if found is not None:
             self.results.move_to_end(key)
             return found[0]
         kept = self.shapes.get(inputs)
         if kept is None:
-            models = cost_models(ctx)
+            models = self._models(ctx, inputs, key[1], shipped)
             notes = {k: stale_prices_note(ctx, m) for k, m in models.items()}
             tco = _tco_figures(ctx, models, notes)  # out of range: said before anything else
             shape = _shape(ctx, models, notes, tco)
@@ -238,8 +316,9 @@ class _Cache:
             models = shape.models
             if key[1] != shape.volume:
                 models = {k: m.at_volume(ctx) for k, m in models.items()}
+                self._keep_models(ctx, inputs, key[1], shipped, models)
             tco = _tco_figures(ctx, models, shape.notes)
-        fixed = _fixed(ctx, shape, models, tco)
+        fixed = _fixed(ctx, shape, models, tco, targets)
         self._remember(self.results, key, (fixed, shipped))
         return fixed
 
@@ -247,8 +326,10 @@ class _Cache:
         self.catalogs.clear()
         self.results.clear()
         self.shapes.clear()
+        self.models.clear()
         self.dumps.clear()
         price_age.forget()
+        nf.forget()
 
 
 _cache = _Cache()
@@ -294,20 +375,25 @@ def evaluate_with_curves(
 
 @dataclass(frozen=True)
 class _Latency:
-    """One strategy's latency figures and what its latency targets make of them."""
+    """One strategy's latency figures (the latency targets do not change them)."""
 
     ttft: Figure
     total: Figure
     p95: Figure
-    score: Score
-    exclusions: list[str]  # a must target missed
 
 
 def _latency(ctx: Context, key: str, model: CostModel) -> _Latency:
     ttft, total = latency_figures(ctx, key, prompt_tokens(ctx, key), model.serving)
-    p95 = p95_figure(ctx, key, total, model.serving)
-    targets = latency_targets(total.value, ttft.value, p95.value, ctx.scenario.requirements)
-    return _Latency(ttft, total, p95, latency_target_score(targets), latency_exclusions(targets))
+    return _Latency(ttft, total, p95_figure(ctx, key, total, model.serving))
+
+
+def _targeted(ctx: Context, latency: _Latency) -> tuple[Score, list[str]]:
+    """What the scenario's latency targets make of a strategy's latency: its latency score and
+    the must targets it misses (each an exclusion)."""
+    targets = latency_targets(
+        latency.total.value, latency.ttft.value, latency.p95.value, ctx.scenario.requirements
+    )
+    return latency_target_score(targets), latency_exclusions(targets)
 
 
 def _shape(
@@ -340,7 +426,9 @@ def _shape(
             "fit": Score(criterion="fit", value=fit_value, reason=fit_reason),
         }
         excluded[key] = excluded_by_compliance(verdicts[key])
-    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models))
+    # A model kept across edits (_Cache._models) prices the crossover grid once.
+    on_grid = {k: m.tco_kept(("grid",), GRID) for k, m in models.items()}
+    crossovers, tie_bands = find_tie_bands(models, find_crossovers(models, GRID, on_grid))
     return _Shape(
         volume=repr(v(s.workload.queries_per_month)),
         models=models,
@@ -352,6 +440,7 @@ def _shape(
         prices_used=_prices_used(ctx, models),
         warnings=sorted({w for m in models.values() for w in m.warnings}),
         latency=latency,
+        targeted={},
         staleness=staleness,
         verdicts=verdicts,
         indicators=indicators,
@@ -382,12 +471,22 @@ def _tco_figures(
 
 
 def _fixed(
-    ctx: Context, shape: _Shape, models: dict[str, CostModel], totals: dict[str, _Total]
+    ctx: Context,
+    shape: _Shape,
+    models: dict[str, CostModel],
+    totals: dict[str, _Total],
+    targets: str,
 ) -> _Fixed:
-    """The results at ``ctx``'s month-1 volume: the shape of its input set with ``models`` (the
-    shape's, at this volume) and their totals."""
+    """The results at ``ctx``'s month-1 volume and latency targets (``targets``: their key): the
+    shape of its input set with ``models`` (the shape's, at this volume) and their totals."""
     q0 = v(ctx.scenario.workload.queries_per_month)
     costs = cost_scores({k: t.tco.value for k, t in totals.items()}, ctx.money)
+    targeted = shape.targeted.get(targets)
+    if targeted is None:  # the strategies whose latency does not read the volume, judged once
+        targeted = {k: _targeted(ctx, latency) for k, latency in shape.latency.items()}
+        if len(shape.targeted) >= CACHE_SIZE:
+            del shape.targeted[next(iter(shape.targeted))]  # the oldest
+        shape.targeted[targets] = targeted
     partial: dict[str, dict[str, Any]] = {}
     scores: dict[str, dict[str, Score]] = {}
     excluded: dict[str, list[str]] = {}
@@ -395,9 +494,10 @@ def _fixed(
     for key in STRATEGIES:
         model, monthly = models[key], totals[key].monthly_fixed
         latency = shape.latency.get(key) or _latency(ctx, key, model)
+        score, exclusions = targeted.get(key) or _targeted(ctx, latency)
         average, worst = shape.staleness[key]
-        scores[key] = {"cost": costs[key], "latency": latency.score, **shape.scores[key]}
-        excluded[key] = shape.excluded[key] + latency.exclusions
+        scores[key] = {"cost": costs[key], "latency": score, **shape.scores[key]}
+        excluded[key] = shape.excluded[key] + exclusions
         partial[key] = {
             "ttft": latency.ttft,
             "total": latency.total,
@@ -525,6 +625,6 @@ def _curves(models: dict[str, CostModel], points: int, lo: float, hi: float) -> 
     volumes = np.logspace(np.log10(lo), np.log10(hi), points) if points else np.zeros(0)
     return Curves(
         volumes=volumes,
-        tco={k: m.tco(volumes) for k, m in models.items()},
+        tco={k: m.tco_kept(("curve", points, lo, hi), volumes) for k, m in models.items()},
         horizon_months=len(models["rag"].growth),
     )

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.context import Context, figure, opt, scalar, v
+from engine.context import Context, column, figure, opt, scalar, v
 from engine.hardware import ServingPlan
 from engine.model.results import Figure
 from engine.model.scenario import ServingMode
@@ -204,7 +204,7 @@ def p95_figure(ctx: Context, strategy: str, total: Figure, plan: ServingPlan | N
     else:
         q0 = v(s.workload.queries_per_month)
         peak = v(s.workload.peak_to_average_load)
-        replicas = scalar(plan.replicas(np.reshape(q0, (-1, 1)), peak))
+        replicas = scalar(plan.replicas(column(q0), peak))
         servers = replicas * plan.streams
         arrivals = q0 * peak / (plan.hours_per_month * 3600.0)  # queries/s in the peak hour
         offered = arrivals * plan.seconds_per_query_busy

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Protocol
 
 from engine.model.results import Figure
@@ -91,7 +92,27 @@ _TIGHT_UNITS = ("%", "×")
 
 
 def _rounded(value: float, decimals: int) -> float:
-    """ROUND_HALF_UP on the decimal text of ``value`` (what a person sees), not on binary."""
+    """ROUND_HALF_UP on the decimal text of ``value`` (what a person sees), not on binary.
+
+    Kept by value for non-zero floats (``float`` itself: an int, a numpy float or -0.0 would
+    share a key with a different number type or sign): an evaluation rounds the same prices,
+    token counts and totals again on every edit, and the decimal arithmetic costs ~3 µs."""
+    if type(value) is float and value:
+        return _rounded_float(value, decimals)
+    return _round_half_up(value, decimals)
+
+
+@lru_cache(maxsize=4096)
+def _rounded_float(value: float, decimals: int) -> float:
+    return _round_half_up(value, decimals)
+
+
+def forget() -> None:
+    """Forget the kept roundings (engine.evaluate.clear_cache: nothing kept from before)."""
+    _rounded_float.cache_clear()
+
+
+def _round_half_up(value: float, decimals: int) -> float:
     try:
         quantum = Decimal(1).scaleb(-decimals)
         return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))

@@ -152,6 +152,8 @@ def cost_scores(tco: Mapping[str, float], money: str) -> dict[str, Score]:
 
 def _linear(value: Num, target: Num) -> Num:
     falling = 100.0 * (LATENCY_ZERO_AT * target - value) / ((LATENCY_ZERO_AT - 1) * target)
+    if isinstance(falling, float):  # one number (the deterministic path): no array round trip
+        return 100.0 if value <= target else min(max(falling, 0.0), 100.0)
     return np.where(value <= target, 100.0, np.clip(falling, 0.0, 100.0))
 
 

@@ -1,8 +1,8 @@
 """The incremental engine gives what a full evaluation gives: after any sequence of edits
-(weights, names and descriptions, which reuse kept results; the volume, which keeps the cost
-models, crossovers and curves of the other inputs and rebuilds what reads the volume; other
-inputs, which compute everything; and edits back to an earlier state, which find it kept),
-each result equals the one computed from scratch with nothing kept."""
+(weights, names and descriptions, which reuse kept results; the volume and the latency targets,
+which keep the cost models, crossovers and curves of the other inputs and rebuild what reads
+them; other inputs, which compute everything; and edits back to an earlier state, which find
+it kept), each result equals the one computed from scratch with nothing kept."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from engine.costs import cost_models
 from engine.evaluate import clear_cache, context_for, evaluate_with_curves
 from engine.model.base import Estimate
 from engine.model.project import Project
+from engine.model.scenario import STRATEGIES, Serving
 from engine.report import evaluation_json
 from engine.templates import load_template
 
@@ -37,9 +38,15 @@ EDITS: list[tuple[tuple[str, ...], list[Any]]] = [
     (("workload", "horizon_months"), [12, 36]),
     (("requirements", "freshness_target_days"), [1.0, 14.0, 90.0]),
     (("requirements", "latency_target_s"), [1.0, 8.0]),
+    (("requirements", "latency_need"), ["prefer", "must", "off"]),
+    (("requirements", "latency_p95_target_s"), [6.0, 12.0]),
+    (("requirements", "latency_p95_need"), ["off", "must"]),
     (("rag", "top_k"), [3, 8]),
     (("workload", "peak_to_average_load"), [2.0, 6.0]),
     (("serving", "rag", "mode"), ["api", "self_hosted"]),
+    (("serving", "rag", "api_price_multiplier"), [1.0, 1.6]),
+    (("serving", "fine_tuning", "concurrent_streams_per_replica"), [16.0, 4.0]),
+    (("serving", "hybrid", "availability"), ["always_on", "business_hours"]),
     (("cost_overrides",), [{}, {"fine_tuning.serving": 900.0, "rag.vector_store": 70.0}]),
 ]
 
@@ -206,3 +213,99 @@ def test_a_volume_edit_reuses_what_the_volume_does_not_change() -> None:
         second[0].strategies["hybrid"].figures[replicas]
         != (first[0].strategies["hybrid"].figures[replicas])
     )
+
+
+def test_a_latency_target_edit_judges_the_same_latency_again() -> None:
+    """A latency target or its need changes the latency scores and exclusions, not the costs
+    or the latency figures: the curves and crossovers are the same objects, and every result
+    equals one from scratch — for the API strategy (RAG, whose judgement is kept per target)
+    as for the self-hosted ones — also at a volume typed after the targets, and back."""
+    clear_cache()
+    first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)
+    project = BASE
+    for path, value in (
+        (("requirements", "latency_target_s"), 5.0),  # RAG (5.09 s) now misses it
+        (("requirements", "latency_need"), "must"),  # … and is excluded
+        (("workload", "queries_per_month"), 30_000.0),
+        (("requirements", "latency_p95_need"), "must"),
+        (("requirements", "latency_p95_target_s"), 10.0),
+        (("requirements", "latency_need"), "prefer"),
+        (("workload", "queries_per_month"), 20_000.0),
+        (("requirements", "latency_p95_need"), "off"),
+        (("requirements", "latency_target_s"), 4.0),
+    ):
+        project = _edited(project, path, value)
+        scenario = project.scenarios[0]
+        incremental = evaluate_with_curves(project, scenario, points=60)
+        assert incremental[0].crossovers is first[0].crossovers
+        assert incremental[1] is first[1]
+        kept = evaluate_with_curves(project, scenario, points=60)
+        clear_cache()
+        full = evaluate_with_curves(project, scenario, points=60)
+        _same(incremental, full)
+        _same(kept, full)
+        clear_cache()
+        first = evaluate_with_curves(BASE, BASE.scenarios[0], points=60)
+        evaluate_with_curves(project, scenario, points=60)
+    excluded = _edited(
+        _edited(BASE, ("requirements", "latency_target_s"), 5.0),
+        ("requirements", "latency_need"),
+        "must",
+    )
+    assert evaluate_with_curves(excluded, excluded.scenarios[0])[0].strategies["rag"].excluded
+
+
+def test_the_serving_options_are_one_per_strategy() -> None:
+    """The engine keeps each strategy's cost model by the input set without the other
+    strategies' serving options (engine.evaluate, ``_Cache._models``): that holds while the
+    serving section is nothing but one option per strategy."""
+    assert tuple(Serving.model_fields) == STRATEGIES
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("serving", "fine_tuning", "concurrent_streams_per_replica"), 4.0),
+        (("serving", "rag", "api_price_multiplier"), 1.6),
+        (("serving", "rag", "mode"), "self_hosted"),
+        (("serving", "hybrid", "availability"), "business_hours"),
+    ],
+)
+def test_a_serving_option_edit_builds_that_strategy_s_model_alone(
+    path: tuple[str, ...], value: Any
+) -> None:
+    """An edit of one strategy's serving option builds that strategy's cost model again and
+    keeps the other two (their figures are the same objects), also after a volume edit (the
+    models moved to the volume are kept too); every result equals one from scratch."""
+    edited_key = path[1]
+    for volume in (None, 45_000.0):
+        clear_cache()
+        project = BASE
+        evaluate_with_curves(project, project.scenarios[0], points=60)
+        if volume is not None:
+            project = _edited(project, ("workload", "queries_per_month"), volume)
+        before, curves = evaluate_with_curves(project, project.scenarios[0], points=60)
+        project = _edited(project, path, value)
+        incremental = evaluate_with_curves(project, project.scenarios[0], points=60)
+        for key in STRATEGIES:
+            was = [c.figure for c in before.strategies[key].components]
+            now = [c.figure for c in incremental[0].strategies[key].components]
+            kept = all(a is b for a, b in zip(was, now, strict=True))
+            assert kept is (key != edited_key), key
+            # A kept model's curve is priced once (CostModel.tco_kept).
+            assert (incremental[1].tco[key] is curves.tco[key]) is (kept and volume is None)
+        clear_cache()
+        _same(incremental, evaluate_with_curves(project, project.scenarios[0], points=60))
+
+
+def test_a_kept_model_prices_each_curve_it_is_asked_for() -> None:
+    """The curves a kept model has priced (CostModel.tco_kept) are kept by their point count
+    and volume range: other points or another range are priced afresh, as from scratch."""
+    clear_cache()
+    scenario = BASE.scenarios[0]
+    for points, volume_range in ((60, None), (61, None), (60, (10.0, 1e6)), (60, None)):
+        kept = evaluate_with_curves(BASE, scenario, points=points, volume_range=volume_range)
+        fresh = cost_models(context_for(BASE, scenario))
+        for key, model in fresh.items():
+            np.testing.assert_array_equal(kept[1].tco[key], model.tco(kept[1].volumes))
+        assert len(kept[1].volumes) == points

@@ -4,6 +4,7 @@ JSON integers are still accepted for decimal fields."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -93,3 +94,24 @@ def test_one_money_formatter_rounds_half_up_everywhere() -> None:
     for strategy in ev.strategies.values():
         assert nf.money(strategy.tco.value, ev.currency) in text
         assert nf.money_per_query(strategy.per_query, ev.currency) in text
+
+
+def test_rounding_kept_by_value_gives_what_rounding_afresh_gives() -> None:
+    """Half-up rounding of a float is kept by value and places (engine.numbers._rounded):
+    the same value at other places, or a zero of the other sign, is rounded afresh."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from engine.numbers import _rounded
+
+    def afresh(value: float, decimals: int) -> float:
+        quantum = Decimal(1).scaleb(-decimals)
+        return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+    values = [2.675, 1234.5, 0.125, -7.45, 1e-7, 0.0, -0.0, 999.995]
+    for _ in range(2):  # the second pass reads what the first kept
+        for decimals in (0, 1, 2, 3):
+            for value in values:
+                rounded = _rounded(value, decimals)
+                assert rounded == afresh(value, decimals)
+                assert math.copysign(1.0, rounded) == math.copysign(1.0, afresh(value, decimals))
+    assert _rounded(float("inf"), 2) == float("inf")

@@ -211,3 +211,22 @@ def test_a_volume_of_zero_still_evaluates_and_names_the_next_crossover() -> None
     lines = evaluate(project, zero).recommendation.what_would_change
     above = next(line for line in lines if line.startswith("Next cost crossover above"))
     assert "today's volume" not in above and above.endswith("."), above
+
+
+def test_the_latency_score_of_one_number_is_the_one_of_a_sample_column() -> None:
+    """The deterministic path scores one latency without numpy (scoring._linear): the same
+    number as the Monte Carlo path gives for a column holding it, at and around the target
+    and the zero point, beyond them, and for a value that is not a number."""
+    import math
+
+    import numpy as np
+
+    from engine.scoring import _linear
+
+    target = 2.0
+    values = [0.0, 1.999, 2.0, 2.0000001, 3.0, 5.999, 6.0, 6.5, 1e9, float("nan")]
+    column = _linear(np.array(values).reshape(-1, 1), np.full((len(values), 1), target))
+    for value, expected in zip(values, np.reshape(column, -1), strict=True):
+        one = _linear(value, target)
+        assert isinstance(one, float)
+        assert one == expected or (math.isnan(one) and math.isnan(expected))
