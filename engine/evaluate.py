@@ -163,23 +163,31 @@ class _Fixed:
     figures: dict[str, dict[str, Figure]]
 
 
+_Held = tuple[Catalogs, Catalogs, Offerings]  # what a cache entry's key names by id
+
+
+def _held(ctx: Context, shipped: Catalogs) -> _Held:
+    return (shipped, ctx.catalogs, ctx.offerings)
+
+
 class _Cache:
     """The catalogs of a project's overrides, and for recent input sets the weight-independent
     results (keyed by the whole input set) and their shapes (keyed by the input set without
     the month-1 volume), by value.  Importing or removing price data replaces the shipped
-    catalogs object (engine.price_import clears its cache), whose identity is in every key;
-    the object is kept alive with its entries, so its id cannot be reused meanwhile."""
+    catalogs object (engine.price_import clears its cache), and an override edit builds new
+    catalogs and offers; their identities are in every key, and each entry holds the objects
+    its key names, so no id can be reused (and another override set's prices served) while
+    the entry is kept."""
 
     def __init__(self) -> None:
         self.catalogs: OrderedDict[tuple[Any, ...], tuple[Catalogs, Offerings, Catalogs]] = (
             OrderedDict()
         )
-        self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, Catalogs]] = OrderedDict()
-        self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, Catalogs]] = OrderedDict()
-        # The catalogs and offerings whose ids are in a model's key are kept alive with it.
-        self.models: OrderedDict[
-            tuple[Any, ...], tuple[CostModel, Catalogs, Catalogs, Offerings]
-        ] = OrderedDict()
+        # Every entry holds the catalogs and offerings whose ids are in its key (shipped, with
+        # the project's overrides, the regional offers), so no id is reused while it is kept.
+        self.results: OrderedDict[tuple[Any, ...], tuple[_Fixed, _Held]] = OrderedDict()
+        self.shapes: OrderedDict[tuple[Any, ...], tuple[_Shape, _Held]] = OrderedDict()
+        self.models: OrderedDict[tuple[Any, ...], tuple[CostModel, _Held]] = OrderedDict()
         self.dumps: OrderedDict[tuple[int, frozenset[str], bool], tuple[BaseModel, str]] = (
             OrderedDict()
         )
@@ -265,7 +273,7 @@ class _Cache:
         for strategy, key in self._model_keys(inputs, volume).items():
             found = self.models.get(key)
             if found is None:
-                found = (cost_model(ctx, strategy), shipped, ctx.catalogs, ctx.offerings)
+                found = (cost_model(ctx, strategy), _held(ctx, shipped))
                 self._remember(self.models, key, found, _MODELS_KEPT)
             else:
                 self.models.move_to_end(key)
@@ -283,7 +291,7 @@ class _Cache:
         """Keep models moved to a volume (``CostModel.at_volume``: each is the model built
         there) as :meth:`_models` would have built them."""
         for strategy, key in self._model_keys(inputs, volume).items():
-            kept = (models[strategy], shipped, ctx.catalogs, ctx.offerings)
+            kept = (models[strategy], _held(ctx, shipped))
             self._remember(self.models, key, kept, _MODELS_KEPT)
 
     @staticmethod
@@ -309,7 +317,7 @@ class _Cache:
             notes = {k: stale_prices_note(ctx, m) for k, m in models.items()}
             tco = _tco_figures(ctx, models, notes)  # out of range: said before anything else
             shape = _shape(ctx, models, notes, tco)
-            self._remember(self.shapes, inputs, (shape, shipped))
+            self._remember(self.shapes, inputs, (shape, _held(ctx, shipped)))
         else:
             self.shapes.move_to_end(inputs)
             shape = kept[0]
@@ -319,7 +327,7 @@ class _Cache:
                 self._keep_models(ctx, inputs, key[1], shipped, models)
             tco = _tco_figures(ctx, models, shape.notes)
         fixed = _fixed(ctx, shape, models, tco, targets)
-        self._remember(self.results, key, (fixed, shipped))
+        self._remember(self.results, key, (fixed, _held(ctx, shipped)))
         return fixed
 
     def clear(self) -> None:

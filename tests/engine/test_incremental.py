@@ -309,3 +309,36 @@ def test_a_kept_model_prices_each_curve_it_is_asked_for() -> None:
         for key, model in fresh.items():
             np.testing.assert_array_equal(kept[1].tco[key], model.tco(kept[1].volumes))
         assert len(kept[1].volumes) == points
+
+
+def test_every_kept_result_holds_the_catalogs_its_key_names() -> None:
+    """Cache keys name the shipped catalogs, the catalogs with the project's overrides and the
+    regional offers by identity; an entry that outlived those objects could see their ids
+    reused by another override set and serve its prices.  Each entry holds them."""
+    import gc
+
+    from engine import evaluate as ev
+    from engine.catalog import shipped_catalogs
+    from engine.model import Project
+
+    clear_cache()
+    project = load_template("seed-enterprise")
+    gpu = project.scenarios[0].fine_tuning.training_gpu
+    entry = shipped_catalogs().gpus.get(gpu).model_dump()
+    data = project.model_dump()
+    for step in range(ev.CACHE_SIZE * 3):  # more override sets than the catalogs kept
+        entry["on_demand_usd_per_hour"] = 2.0 + step / 8
+        data["catalog_overrides"]["gpus"] = {gpu: entry}
+        edited = Project.model_validate(data)
+        evaluate_with_curves(edited, edited.scenarios[0])
+        del edited
+        gc.collect()
+    cache = ev._cache
+    kept = [
+        *((key[0][:3], held) for key, (_r, held) in cache.results.items()),
+        *((key[:3], held) for key, (_s, held) in cache.shapes.items()),
+        *((key[0][:3], held) for key, (_m, held) in cache.models.items()),
+    ]
+    assert len(kept) >= 3 * ev.CACHE_SIZE // 2
+    for ids, held in kept:
+        assert tuple(id(obj) for obj in held) == ids
