@@ -27,6 +27,7 @@ only the sections it changes).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -200,6 +201,14 @@ class _Cache:
         if len(store) > size:
             store.popitem(last=False)
 
+    @staticmethod
+    def _touch(store: OrderedDict[Any, Any], key: Any) -> None:
+        """Mark an entry just read as recently used.  The solver and the uncertainty and
+        decision map workers evaluate on their own threads with this cache: another thread
+        may have dropped the entry since it was read, which costs nothing but a recompute."""
+        with contextlib.suppress(KeyError):
+            store.move_to_end(key)
+
     def section_key(
         self, section: BaseModel, fields: frozenset[str] = frozenset(), only: bool = False
     ) -> str:
@@ -276,7 +285,7 @@ class _Cache:
                 found = (cost_model(ctx, strategy), _held(ctx, shipped))
                 self._remember(self.models, key, found, _MODELS_KEPT)
             else:
-                self.models.move_to_end(key)
+                self._touch(self.models, key)
             models[strategy] = found[0]
         return models
 
@@ -309,7 +318,7 @@ class _Cache:
         key = (inputs, repr(v(ctx.scenario.workload.queries_per_month)), targets)
         found = self.results.get(key)
         if found is not None:
-            self.results.move_to_end(key)
+            self._touch(self.results, key)
             return found[0]
         kept = self.shapes.get(inputs)
         if kept is None:
@@ -319,7 +328,7 @@ class _Cache:
             shape = _shape(ctx, models, notes, tco)
             self._remember(self.shapes, inputs, (shape, _held(ctx, shipped)))
         else:
-            self.shapes.move_to_end(inputs)
+            self._touch(self.shapes, inputs)
             shape = kept[0]
             models = shape.models
             if key[1] != shape.volume:

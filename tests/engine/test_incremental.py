@@ -342,3 +342,17 @@ def test_every_kept_result_holds_the_catalogs_its_key_names() -> None:
     assert len(kept) >= 3 * ev.CACHE_SIZE // 2
     for ids, held in kept:
         assert tuple(id(obj) for obj in held) == ids
+
+
+def test_an_entry_dropped_by_another_thread_after_its_read_is_harmless() -> None:
+    """The solver and the analysis workers evaluate on their own threads with the same cache:
+    between one thread's read of an entry and its marking it recently used, another may have
+    dropped it (a full cache drops its oldest on every new input set)."""
+    from collections import OrderedDict
+
+    from engine import evaluate as ev
+
+    store: OrderedDict[str, int] = OrderedDict(kept=1)
+    ev._cache._touch(store, "dropped meanwhile")
+    ev._cache._touch(store, "kept")
+    assert list(store) == ["kept"]
