@@ -65,6 +65,8 @@ LINE_WIDTH = 2.5
 # the last change they are drawn smooth again.
 SETTLE_MS = 200
 TODAY_LABEL_POSITION = 0.97  # along the "today" line, from the bottom of the plot
+LABEL_POINTS = 10.0  # the axes' titles
+TITLE_MARGIN = 6  # px kept clear at each end of the y axis's title
 
 
 class _VolumeAxis(pg.AxisItem):  # type: ignore[misc]
@@ -147,6 +149,7 @@ class CrossoverChart(QWidget):
         self._y: dict[str, Array] = {}
         self._excluded: dict[str, bool] = {}
         self._text_cache: dict[str, str] = {}
+        self._left_titles = ("", "")  # the y axis's title, in full and short
         self._dark = is_dark(self.palette())
         self._export_colors = False  # light colours on white, for exports
         self._pen_scale = 1.0  # pen widths × this while exporting a large image
@@ -268,6 +271,7 @@ class CrossoverChart(QWidget):
         self._refreshing = False  # a refresh lays the labels out once, at its end
         item.getViewBox().sigRangeChanged.connect(self._on_view_changed)
         item.getViewBox().sigResized.connect(self._on_view_changed)
+        item.getViewBox().sigResized.connect(self._fit_left_title)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.viewport().installEventFilter(self)
         self._settle = QTimer(self)
@@ -644,17 +648,31 @@ class CrossoverChart(QWidget):
         months = self._curves_data.horizon_months if self._curves_data else 0
         if self._mode == "total":
             title = f"Total cost over {fmt.count(months)} months" if months else "Total cost"
+            short = "Total cost"
         else:
-            title = "Average cost per month"
+            title, short = "Average cost per month", "Cost per month"
         if currency:
             title += f" ({currency})"
-        self._set_cached("left_axis", title, self._set_left_label)
+            short += f" ({currency})"
+        self._left_titles = (title, short)
+        self._fit_left_title()
         self._set_cached(
             "bottom_axis", "Queries per month (logarithmic scale)", self._set_bottom_label
         )
         mode_text = f"Total over {fmt.count(months)} months" if months else "Total over the horizon"
         if self._mode_combo.itemText(0) != mode_text:
             self._mode_combo.setItemText(0, mode_text)
+
+    def _fit_left_title(self, *_: object) -> None:
+        """The y axis's title in full when it fits the plot's height, else its short form: the
+        title is drawn rotated along the axis, and a squeezed chart (the price catalog open on
+        a laptop screen) cut the full one at both ends."""
+        title, short = self._left_titles
+        font = QFont(self.font())
+        font.setPointSizeF(LABEL_POINTS)
+        room = self._plot.getPlotItem().getViewBox().height()
+        fits = QFontMetrics(font).horizontalAdvance(title) + 2 * TITLE_MARGIN <= room
+        self._set_cached("left_axis", title if fits else short, self._set_left_label)
 
     def _set_left_label(self, text: str) -> None:
         self._plot.getPlotItem().setLabel("left", html.escape(text), **self._label_style())
@@ -961,7 +979,7 @@ class CrossoverChart(QWidget):
         return self._dark and not self._export_colors
 
     def _label_style(self) -> dict[str, str]:
-        return {"color": self._foreground().name(), "font-size": "10pt"}
+        return {"color": self._foreground().name(), "font-size": f"{LABEL_POINTS:g}pt"}
 
     def _curve_pen(self, key: str) -> QPen:
         style = STRATEGY_STYLES[key]

@@ -317,3 +317,36 @@ def test_exports_carry_the_key_of_numbered_markers(qtbot: QtBot, tmp_path: Path)
     assert key[0].startswith("1  ") and key[0] in svg
     assert key[-1].startswith(f"{len(key)}  ") and key[-1] in svg
     assert tied.split(" effectively tied")[0] + " effectively tied" in svg
+
+
+@pytest.mark.parametrize("mode", ["total", "per_month"])
+def test_the_y_axis_title_is_never_cut_and_is_shortened_only_when_it_must(
+    qtbot: QtBot, mode: str
+) -> None:
+    """The y axis's title is drawn rotated along the plot's height: in full when it fits, in
+    its short form (no horizon) when the chart is squeezed, as with the price catalog open on
+    a laptop screen; never wider than the plot is high."""
+    project = load_template("support-assistant")
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.show()
+    qtbot.waitExposed(chart)
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    chart.set_data(curves, evaluation)
+    if mode != chart.mode():
+        chart.set_mode(mode)
+    axis = chart._plot.getPlotItem().getAxis("left")
+    view_box = chart._plot.getPlotItem().getViewBox()
+    titles = {}
+    for height in (560, 300, 240):
+        chart.resize(700, height)
+        chart.grab()  # lays out and paints
+        titles[height] = axis.labelText
+        assert axis.label.boundingRect().width() <= view_box.height(), (height, axis.labelText)
+    full = "Total cost over 24 months (USD)" if mode == "total" else "Average cost per month (USD)"
+    short = "Total cost (USD)" if mode == "total" else "Cost per month (USD)"
+    assert titles[560] == full
+    assert titles[240] == short
+    chart.resize(700, 560)
+    chart.grab()
+    assert axis.labelText == full  # back in full when there is room again
