@@ -296,7 +296,8 @@ class MainWindow(QMainWindow):
         self.recovery.autosaveFailed.connect(self._autosave_failed)
         self.scorecard.figureActivated.connect(self.show_figure)
 
-        self._combo_names: list[str] = []  # the names the scenario box shows
+        # What the scenario box last showed: the names, which are unopened, their scopes.
+        self._scenario_marks: tuple[list[str], list[bool], dict[str, str]] = ([], [], {})
         self._refresh_scenarios()
         self._update_title()
         self._update_file_actions()
@@ -682,19 +683,18 @@ class MainWindow(QMainWindow):
     def _refresh_scenarios(self) -> None:
         names = [s.name for s in self.document.project.scenarios]
         combo = self.scenario_combo
-        # The names the combo box shows, as last put in (only here): reading 200 items back
+        # The names the box shows are those last put in (only here): reading 200 items back
         # from Qt took a third of this on every keystroke of the largest project.
-        shown = self._combo_names
+        shown = self._scenario_marks
         blocked = combo.blockSignals(True)
         try:
-            if shown != names:
+            if shown[0] != names:
                 combo.clear()
                 combo.addItems(names)  # combo box items are always plain text
-                self._combo_names = names
             scopes = scenario_scopes(self.document.project)
             marks = (names, [self.document.is_unopened(i) for i in range(len(names))], scopes)
             # Nothing the items show changed (a keystroke): no per-scenario work.
-            same = shown == names and marks == getattr(self, "_scenario_marks", None)
+            same = marks == shown
             self._scenario_marks = marks
             for i, scenario in enumerate([] if same else self.document.project.scenarios):
                 notes = []
