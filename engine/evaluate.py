@@ -558,6 +558,8 @@ def _weighted(ctx: Context, fixed: _Fixed) -> Evaluation:
         flips,
         fixed.shape.tie_bands,
         fixed.shape.growth,
+        {k: t.value for k, t in fixed.tco.items()},
+        ctx.money,
     )
 
     strategies = {}

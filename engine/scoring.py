@@ -248,9 +248,13 @@ def recommend(
     flips: list[FlipPoint],
     tie_bands: Sequence[TieBand] = (),
     growth: Sequence[float] = (),
+    costs: Mapping[str, float] | None = None,
+    money: str = "",
 ) -> Recommendation:
     """``growth``: the volume of each month of the horizon as a multiple of today's (month 1
-    is 1.0), to say when a crossover above today's volume is reached."""
+    is 1.0), to say when a crossover above today's volume is reached.  ``costs``: each
+    strategy's total cost (in ``money``), to say a lead on cost against the runner-up rather
+    than against the cheapest of all, which may be a strategy a must rules out."""
     totals = {k: weighted_total(s, weights) for k, s in scores.items()}
     ranking = rank(totals, {k: bool(v) for k, v in excluded.items()})
     change = _what_would_change(ranking, crossovers, q0, flips, excluded, tie_bands, growth)
@@ -277,6 +281,7 @@ def recommend(
     else:
         other = ranking.runner_up
         margin = totals[win] - totals[other]
+        against = "" if costs is None else _cost_lead(win, other, costs, money)
         total_w = sum(weights.values())
         # The criteria that contribute most to the winner's lead, in points of the total.
         gains = sorted(
@@ -291,7 +296,7 @@ def recommend(
                 break
             reasons.append(
                 f"{criterion.capitalize()} (+{nf.fixed(lead / total_w, 1)} points over "
-                f"{STRATEGY_NAMES[other]}): {_lead_words(scores[win][criterion], other)}"
+                f"{STRATEGY_NAMES[other]}): {_lead_words(scores[win][criterion], other, against)}"
             )
         for key, why in excluded.items():
             if why:
@@ -302,7 +307,7 @@ def recommend(
         top = gains[0]
         top_lead = weights[top] * (scores[win][top].value - scores[other][top].value)
         advantage = (
-            f"Its biggest advantage is {top}: {_lead_words(scores[win][top], other)}"
+            f"Its biggest advantage is {top}: {_lead_words(scores[win][top], other, against)}"
             if top_lead / total_w >= 0.05
             # Nothing weighed separates them (a tie broken by order): no "advantage" to name.
             else "No weighted criterion separates the two."
@@ -330,15 +335,36 @@ def recommend(
 _TARGETED = frozenset({"latency", "freshness"})
 
 
-def _lead_words(score: Score, other: str) -> str:
+def _lead_words(score: Score, other: str, cost_lead: str = "") -> str:
     """A criterion the winner leads on, in words that never praise a figure that misses its
     target: below 100 the winner is only less far off than the runner-up.  Cost (scored
     against the cheapest strategy) and fit have no target, so they are said as they are: a
-    cost 0.1 % above an excluded strategy's does not "fall short"."""
+    cost 0.1 % above an excluded strategy's does not "fall short".  A lead on cost is said
+    against the runner-up (``cost_lead``) when the costs are known."""
+    if score.criterion == "cost" and cost_lead:
+        return cost_lead
     if score.value >= 100 or score.criterion not in _TARGETED:
         return score.reason
     reason = score.reason[:1].lower() + score.reason[1:]
     return f"less far off than {STRATEGY_NAMES[other]}, but it still falls short — {reason}"
+
+
+def _cost_lead(win: str, other: str, costs: Mapping[str, float], money: str) -> str:
+    """The winner's total cost against the runner-up's: 'Total cost EUR 299,840 against
+    Hybrid's EUR 353,847 — EUR 54,007 (15%) less.' (a lead on cost is a lower total)."""
+    mine, theirs = costs[win], costs[other]
+    saving = theirs - mine
+    if saving <= 0 or theirs <= 0:  # not a lead on cost after all: say the totals only
+        return (
+            f"Total cost {nf.money(mine, money)} against {STRATEGY_NAMES[other]}'s "
+            f"{nf.money(theirs, money)}."
+        )
+    share = 100.0 * saving / theirs
+    return (
+        f"Total cost {nf.money(mine, money)} against {STRATEGY_NAMES[other]}'s "
+        f"{nf.money(theirs, money)} — {nf.money(saving, money)} "
+        f"({nf.percent(share, 0 if share >= 9.5 else 1)}) less."
+    )
 
 
 def _how_far(ratio: float, below: bool = False) -> str:
@@ -353,16 +379,16 @@ def _how_far(ratio: float, below: bool = False) -> str:
 
 def _when(ratio: float, growth: Sequence[float]) -> str:
     """Whether the volume's growth reaches a crossover ``ratio`` × today's within the
-    horizon, and in which month: '; the growth entered reaches it in month 14' or '; beyond
-    the 3.2× today's volume the growth reaches by month 24'."""
+    horizon, and in which month: '; the growth entered reaches it in month 14' or '; the
+    growth entered reaches only 3.2× today's volume by month 24'."""
     if len(growth) < 2 or growth[-1] <= 1.0:
         return ""
     month = next((m for m, factor in enumerate(growth) if factor >= ratio), None)
     if month is not None:
         return f"; the growth entered reaches it in month {nf.count(month + 1)}"
     return (
-        f"; beyond the {nf.approximate(growth[-1], digits=2)}× today's volume the growth "
-        f"reaches by month {nf.count(len(growth))}"
+        f"; the growth entered reaches only {nf.approximate(growth[-1], digits=2)}× today's "
+        f"volume by month {nf.count(len(growth))}"
     )
 
 

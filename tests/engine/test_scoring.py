@@ -148,6 +148,37 @@ def test_a_lead_on_cost_or_fit_never_falls_short() -> None:
             assert "falls short" not in line, line
 
 
+def test_a_lead_on_cost_is_said_against_the_runner_up_not_a_ruled_out_strategy() -> None:
+    """The insurer's fine-tuning is the cheapest of all but ruled out by a must. RAG's lead on
+    cost over Hybrid was said as "1.00× the cheapest (Fine-tuning, …)", which tells a client
+    nothing about the choice in front of them: it is said against Hybrid, with the saving."""
+    from pathlib import Path
+
+    from engine import numbers as nf
+    from engine.brief import apply_brief, parse_brief
+
+    root = Path(__file__).resolve().parents[2]
+    brief = parse_brief((root / "docs" / "examples" / "eu-insurer-brief.json").read_text())
+    project = apply_brief(brief).project
+    ev = evaluate(project, project.scenarios[0])
+    rec = ev.recommendation
+    assert ev.strategies["fine_tuning"].excluded
+    assert (rec.strategy, rec.runner_up) == ("rag", "hybrid")
+    rag, hybrid = ev.strategies["rag"].tco.value, ev.strategies["hybrid"].tco.value
+    assert ev.strategies["fine_tuning"].tco.value < rag < hybrid
+    money = project.currency
+    said = (
+        f"Total cost {nf.money(rag, money)} against Hybrid's {nf.money(hybrid, money)} — "
+        f"{nf.money(hybrid - rag, money)} ({nf.percent(100 * (hybrid - rag) / hybrid)}) less."
+    )
+    cost_lines = [line for line in rec.reasons if line.startswith("Cost (+")]
+    assert len(cost_lines) == 1 and cost_lines[0].endswith(f" points over Hybrid): {said}")
+    assert "Fine-tuning" not in cost_lines[0]
+    assert rec.rationale.endswith(f"Its biggest advantage is cost: {said}")
+    # The cost score itself still says what it is measured against: the cheapest of all.
+    assert "the cheapest (Fine-tuning" in ev.strategies["rag"].scores["cost"].reason
+
+
 def test_a_far_crossover_says_how_far_from_today() -> None:
     """6 million queries a month reads differently beside today's 20,000: the line says so."""
     project = load_template("support-assistant")
@@ -164,7 +195,7 @@ def test_a_crossover_above_today_says_whether_the_growth_reaches_it() -> None:
         for w in evaluate(project, scenario).recommendation.what_would_change
         if w.startswith("Next cost crossover above")
     )
-    assert "beyond the 2× today's volume the growth reaches by month 24" in line, line
+    assert "the growth entered reaches only 2× today's volume by month 24" in line, line
     # At 30 %/month the volume passes 310× today's within 24 months: the month is named, and
     # it is the first month whose volume is at or above the crossover.
     fast = scenario.model_copy(
