@@ -381,3 +381,38 @@ def test_the_latency_sentence_names_only_the_missed_target(
         ("the full answer", seconds(full_answer_s), 2.0, TargetNeed(need)),
     )
     assert latency_sentence(timings) == said
+
+
+def _insurer_from_its_brief() -> Project:
+    from engine.brief import apply_brief, parse_brief
+
+    root = Path(__file__).resolve().parents[2]
+    brief = parse_brief((root / "docs" / "examples" / "eu-insurer-brief.json").read_text())
+    return apply_brief(brief).project
+
+
+def test_the_assumptions_that_matter_price_own_servers_when_a_strategy_runs_on_them() -> None:
+    """The insurer's RAG and Hybrid run on the client's own servers. The summary said so ("Own
+    servers (see Owned hardware)", a section only the full report has) but not what the servers
+    cost; and the servers' GPU was listed as "Serving GPU" with no strategy, even when nothing
+    ran on them."""
+    project = _insurer_from_its_brief()
+    texts = story_texts(build_story(report_data(project, mode="summary")))
+    assert "GPU offer (region, RAG): Own servers (the lines marked “own servers”)" in texts
+    assert "Server purchase price (own servers): EUR 300,000" in texts
+    assert "Amortisation period (own servers): 36 months" in texts
+    assert "GPU (own servers): NVIDIA H100 SXM5 80GB" in texts
+    assert not any("(see Owned hardware)" in text or ") (" in text for text in texts)
+
+    # Nothing on the client's servers: not a line about them, whatever the servers hold.
+    data = project.model_dump()
+    for scenario in data["scenarios"]:
+        for strategy in scenario["serving"].values():
+            strategy["gpu_offering"] = ""
+        assert scenario["owned_hardware"]["gpu"]
+    elsewhere = Project.model_validate(data)
+    texts = story_texts(build_story(report_data(elsewhere, mode="summary")))
+    assert not any("(own servers)" in text for text in texts), [
+        text for text in texts if "(own servers)" in text
+    ]
+    assert not any("Serving GPU:" in text for text in texts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine.assumptions import Assumption, assumptions
 from engine.labels import field_label, unit_text
-from engine.model.scenario import COMPLIANCE_ITEMS, STRATEGIES, STRATEGY_NAMES
+from engine.model.scenario import COMPLIANCE_ITEMS, OWNED_OFFER, STRATEGIES, STRATEGY_NAMES
 from engine.text import one_line
 from gui import format as fmt
 from gui.report.blocks import bullets, heading, para
@@ -200,9 +200,17 @@ def risks_and_next_steps(data: ReportData) -> list[Flowable]:
 
 # Where a strategy is hosted decides residency: shown when an offering is chosen.
 HOSTING_SUFFIXES = (".api_offering", ".gpu_offering", ".training_gpu_offering")
+# The client's own servers: every input that prices them, shown when a strategy runs on them.
+OWNED = "owned_hardware."
 
 
-def _matters(row: Assumption) -> bool:
+def _on_own_servers(rows: list[Assumption]) -> bool:
+    return any(row.path.endswith(HOSTING_SUFFIXES) and row.value == OWNED_OFFER for row in rows)
+
+
+def _matters(row: Assumption, own_servers: bool) -> bool:
+    if row.path.startswith(OWNED):
+        return own_servers  # their GPU and costs price a strategy, or nothing at all
     if row.path.endswith(HOSTING_SUFFIXES):
         return bool(row.value)
     return (
@@ -217,8 +225,13 @@ def _line(row: Assumption, currency: str) -> str:
     label = row.label or field_label(row.name)
     parts = row.path.split(".")
     if parts[0] == "serving" and len(parts) == 3 and parts[1] in STRATEGY_NAMES:
-        label = f"{label} ({STRATEGY_NAMES[parts[1]]})"  # each strategy serves on its own
-    text = f"{label}: {assumption_value(row, currency)}"
+        label = _qualified(label, STRATEGY_NAMES[parts[1]])  # each strategy serves on its own
+    elif row.path.startswith(OWNED):
+        label = _qualified("GPU" if row.name == "gpu" else label, "own servers")
+    value = assumption_value(row, currency)
+    if row.value == OWNED_OFFER:  # the lines that price them are in the same list
+        value = "Own servers (the lines marked “own servers”)"
+    text = f"{label}: {value}"
     money = fmt.money_unit(unit_text(row.unit, currency))
     if money is not None:  # the unit is on the value already
         ends = range_ends(row, lambda end: fmt.money(end, money[0]))
@@ -227,6 +240,13 @@ def _line(row: Assumption, currency: str) -> str:
     if ends is not None:
         text += f" (range {ends[0]} – {ends[1]})"
     return text
+
+
+def _qualified(label: str, whose: str) -> str:
+    """'Serving GPU (RAG)'; 'GPU offer (region, RAG)', not 'GPU offer (region) (RAG)'."""
+    if label.endswith(")"):
+        return f"{label[:-1]}, {whose})"
+    return f"{label} ({whose})"
 
 
 def key_assumptions(data: ReportData) -> list[Flowable]:
@@ -247,11 +267,10 @@ def key_assumptions(data: ReportData) -> list[Flowable]:
     )
     first: dict[str, str] = {}
     for index, report in enumerate(data.scenarios):
+        every = [row for group in assumptions(data.project, report.scenario) for row in group.rows]
+        own_servers = _on_own_servers(every)
         rows = [
-            row
-            for group in assumptions(data.project, report.scenario)
-            for row in group.rows
-            if _matters(row) or row.path.startswith(OVERRIDES)
+            row for row in every if _matters(row, own_servers) or row.path.startswith(OVERRIDES)
         ]
         lines = {
             row.path: _line(row, currency) for row in rows if not row.path.startswith(OVERRIDES)
