@@ -239,6 +239,9 @@ def rank(totals: Mapping[str, float], excluded: Mapping[str, bool]) -> Ranking:
     return Ranking(winner, runner, dict(totals))
 
 
+MINOR_LEAD = 0.5  # points of 100: a smaller contribution to the lead is not given as a reason
+
+
 def recommend(
     scores: Mapping[str, Mapping[str, Score]],
     weights: Mapping[str, float],
@@ -292,7 +295,10 @@ def recommend(
             lead = weights[criterion] * (
                 scores[win][criterion].value - scores[other][criterion].value
             )
-            if lead / total_w < 0.05:  # would print as +0.0 points
+            # A reason must weigh something: +0.1 points beside a 9-point lead is not why the
+            # winner wins.  The biggest contribution is always named (a narrow lead has only
+            # small ones), the others when they give at least half a point.
+            if lead / total_w < (0.05 if not reasons else MINOR_LEAD):  # 0.05: prints +0.0
                 break
             reasons.append(
                 f"{criterion.capitalize()} (+{nf.fixed(lead / total_w, 1)} points over "
