@@ -21,7 +21,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPalette, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QFontMetricsF, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsItem,
@@ -1035,6 +1035,11 @@ class CrossoverChart(QWidget):
         tick_height = QFontMetrics(tick_font).height()
         label_height = QFontMetrics(self.font()).height()
         item.getAxis("bottom").setHeight(tick_height + label_height + 18)
+        # The left axis centres each label on its tick and lets the top one run above the plot
+        # (pyqtgraph's default for a vertical axis): room for half a label, or it is cut.
+        left, _top, right, bottom = item.layout.getContentsMargins()
+        top = math.ceil(QFontMetricsF(tick_font).ascent() / 2.0)
+        item.layout.setContentsMargins(left, top, right, bottom)
         self._apply_curve_pens()
         legend_bg = QColor(bg)
         legend_bg.setAlpha(225)

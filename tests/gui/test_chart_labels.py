@@ -350,3 +350,38 @@ def test_the_y_axis_title_is_never_cut_and_is_shortened_only_when_it_must(
     chart.resize(700, 560)
     chart.grab()
     assert axis.labelText == full  # back in full when there is room again
+
+
+@pytest.mark.parametrize("size", [(700, 560), (700, 300), (560, 240)], ids=str)
+def test_every_tick_label_of_either_axis_is_drawn_whole(
+    qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    """The left axis lets its labels run past the plot's top and bottom (pyqtgraph's default
+    for a vertical axis), and nothing left them room: the top label ('500k', '6M') was drawn
+    cut in half by the chart's edge."""
+    for name in template_names():
+        project = load_template(name)
+        chart = CrossoverChart()
+        qtbot.addWidget(chart)
+        chart.show()
+        qtbot.waitExposed(chart)
+        evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+        chart.set_data(curves, evaluation)
+        chart.resize(*size)
+        chart.grab()  # lays out and paints
+        view = chart._plot
+        shown = QRectF(view.viewport().rect())
+        image = QImage(10, 10, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            for side in ("left", "bottom"):
+                axis = view.getPlotItem().getAxis(side)
+                specs = axis.generateDrawSpecs(painter)
+                assert specs is not None
+                texts = [(rect, text) for rect, _flags, text in specs[2] if text]
+                assert texts, (name, side)
+                for rect, text in texts:
+                    on_view = view.mapFromScene(axis.mapRectToScene(rect)).boundingRect()
+                    assert shown.contains(QRectF(on_view)), (name, side, text, on_view, shown)
+        finally:
+            painter.end()
