@@ -552,6 +552,7 @@ def _serving_components(
         gpu_hour_price=price,
         gpus_per_replica=None if typed_gpus is None else np.round(typed_gpus),
         target_utilisation=v(option.target_utilisation),
+        server_gpus=np.round(v(s.owned_hardware.gpus_per_server)) if owned else None,
     )
     peak = v(s.workload.peak_to_average_load)
     streams = np.round(v(option.concurrent_streams_per_replica))
@@ -665,23 +666,45 @@ def _serving_components(
                 "target utilisation": (plan.target_utilisation, ""),
             },
         )
-        serving = figure(
-            f"{strategy}.serving",
-            "Self-hosted serving (GPUs)",
-            monthly,
-            f"{money}/month",
-            "replicas × GPUs per replica × serving hours × price per GPU-hour",
-            {
-                "replicas": (replicas, ""),
-                "GPUs per replica": (plan.gpus_per_replica, ""),
-                "hours": (hours, "h/month"),
-                "price": (price, f"{money}/GPU-hour"),
-                "price source": (price_source, ""),
-            },
-        )
         if owned:
             gpus_used = replicas * plan.gpus_per_replica
+            serving = figure(
+                f"{strategy}.serving",
+                "Self-hosted serving (GPUs)",
+                monthly,
+                f"{money}/month",
+                "whole servers × GPUs per server × serving hours × price per GPU-hour: a "
+                "bought server costs its whole month, its idle GPUs too",
+                {
+                    "replicas": (replicas, ""),
+                    "GPUs per replica": (plan.gpus_per_replica, ""),
+                    "GPUs used": (gpus_used, "GPUs"),
+                    "GPUs per server": (plan.server_gpus, ""),
+                    "GPUs paid (whole servers)": (
+                        scalar(plan.gpus_paid(column(q0), peak)),
+                        "GPUs",
+                    ),
+                    "hours": (hours, "h/month"),
+                    "price": (price, f"{money}/GPU-hour"),
+                    "price source": (price_source, ""),
+                },
+            )
             read["owned_capex"] = owned_capex_figure(at, strategy, gpus_used)
+        else:
+            serving = figure(
+                f"{strategy}.serving",
+                "Self-hosted serving (GPUs)",
+                monthly,
+                f"{money}/month",
+                "replicas × GPUs per replica × serving hours × price per GPU-hour",
+                {
+                    "replicas": (replicas, ""),
+                    "GPUs per replica": (plan.gpus_per_replica, ""),
+                    "hours": (hours, "h/month"),
+                    "price": (price, f"{money}/GPU-hour"),
+                    "price source": (price_source, ""),
+                },
+            )
         component = _component(
             at, strategy, "serving", serving, monthly_fn=serving_fn, at_volume=at_volume
         )

@@ -288,6 +288,9 @@ class ServingPlan:
     sizing: ReplicaSizing | None = None
     comm_seconds_per_step: float = 0.0  # tensor-parallel all-reduces in one decode step
     step: Callable[[Any], Any] | None = None  # decode step time for a batch of b streams
+    # Bought, not rented: GPUs come in whole servers of this many, each paid for in full
+    # whether its other GPUs are busy or not (None: rented by the GPU).
+    server_gpus: Any = None
 
     @property
     def replica_tokens_per_s(self) -> float:
@@ -318,9 +321,23 @@ class ServingPlan:
     def monthly_cost(
         self, queries_per_month: NDArray[np.float64], peak: float
     ) -> NDArray[np.float64]:
-        per_replica = self.gpus_per_replica * self.hours_per_month * self.gpu_hour_price
-        cost: NDArray[np.float64] = self.replicas(queries_per_month, peak) * per_replica
+        cost: NDArray[np.float64]
+        if self.server_gpus is None:
+            per_replica = self.gpus_per_replica * self.hours_per_month * self.gpu_hour_price
+            cost = self.replicas(queries_per_month, peak) * per_replica
+        else:
+            per_gpu = self.hours_per_month * self.gpu_hour_price
+            cost = self.gpus_paid(queries_per_month, peak) * per_gpu
         return cost
+
+    def gpus_paid(self, queries_per_month: NDArray[np.float64], peak: float) -> NDArray[np.float64]:
+        """The GPUs the month is paid for: those the replicas use, or, on bought servers, every
+        GPU of the whole servers they need (⌈GPUs used ÷ GPUs per server⌉ × GPUs per server)."""
+        used = self.replicas(queries_per_month, peak) * self.gpus_per_replica
+        if self.server_gpus is None:
+            return used
+        paid: NDArray[np.float64] = np.ceil(used / self.server_gpus - 1e-9) * self.server_gpus
+        return paid
 
     def at_load(self, queries_per_month: Any, peak: float) -> LoadedReplica:
         """One replica at the peak hour, with the replicas the volume needs: its utilisation,
@@ -373,6 +390,7 @@ def serving_plan(
     gpu_hour_price: float,
     gpus_per_replica: float | None = None,
     target_utilisation: float = DEFAULT_TARGET_UTILISATION,
+    server_gpus: Any = None,
 ) -> ServingPlan:
     n = parameters(model)
     weights = n * bytes_per_param
@@ -418,4 +436,5 @@ def serving_plan(
         sizing=sizing,
         comm_seconds_per_step=tp_comm_seconds(model, gpu, g, streams),
         step=step,
+        server_gpus=server_gpus,
     )

@@ -4,9 +4,13 @@
                                + hosting + support
     cost per GPU-hour        = monthly cost of a server ÷ (GPUs per server × 730 h)
 
-An owned server costs the same whether it is busy 220 or 730 hours a month, so serving on owned
-GPUs is always priced for the whole month.  The purchase itself (capex) is shown beside the
-running figures: the TCO carries the amortised share of it that falls inside the horizon.
+An owned server costs the same whether it is busy 220 or 730 hours a month, and whether one of
+its GPUs serves or all of them: serving on owned GPUs is priced for the whole month and for whole
+servers (⌈GPUs used ÷ GPUs per server⌉ of them).  A client who shares servers with other work
+enters its share as the server (its part of the price, the GPUs it gets).  The purchase itself
+(capex) is shown beside the running figures: the TCO carries the amortised share of it that falls
+inside the horizon.  Training on owned GPUs is priced by the GPU-hours it uses: the servers' other
+hours are assumed to go to other work.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def _offering_entries(
                 "priced on the Owned hardware page · on premises",
                 "The client's own servers: an effective cost per GPU-hour from the purchase "
                 "price, amortisation, power, hosting and support (People page's neighbour: "
-                "Owned hardware).",
+                "Owned hardware); serving pays for whole servers, idle GPUs included.",
             )
         )
         for offer in offers.gpu.values():

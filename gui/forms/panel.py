@@ -285,8 +285,10 @@ class InputPanel(QWidget):
             ("owned_hardware",),
             intro="Servers the client buys and runs. They become an effective cost per "
             "GPU-hour (amortised purchase + power + hosting + support over a 730-hour month), "
-            "used wherever 'Own servers' is picked as the GPU offer (Serving, Fine-tuning); the "
-            "breakdown shows the capex — the servers to buy — beside it.",
+            "used wherever 'Own servers' is picked as the GPU offer (Serving, Fine-tuning). "
+            "Serving pays for whole servers, idle GPUs included; if the servers are shared "
+            "with other work, enter the client's share (its part of the price, the GPUs it "
+            "gets). The breakdown shows the capex — the servers to buy — beside it.",
         )
 
     def _people_page(self) -> QWidget:

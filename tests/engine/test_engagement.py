@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from engine.context import server_monthly_cost
 from engine.evaluate import evaluate
 from engine.latency import erlang_c, p95_wait_seconds
 from engine.model import Project
@@ -318,7 +319,11 @@ def test_owned_servers_give_an_effective_gpu_hour_and_show_the_capex() -> None:
     serving = next(c for c in result.components if c.key == "serving")
     gpus = result.figures["serving_gpus_per_replica"].value
     replicas = result.figures["serving_replicas"].value
-    assert serving.figure.value == pytest.approx(replicas * gpus * 730 * expected)
+    per_server = hw.gpus_per_server.likely
+    servers = math.ceil(replicas * gpus / per_server)
+    assert replicas * gpus < per_server  # the case that matters: most of the server idle
+    # A bought server is paid for whole: its idle GPUs cost as much as the busy one.
+    assert serving.figure.value == pytest.approx(servers * per_server * 730 * expected)
     # Business hours cost the same: an owned server is paid for all month.
     office = _serving(
         project,
@@ -334,6 +339,34 @@ def test_owned_servers_give_an_effective_gpu_hour_and_show_the_capex() -> None:
     assert again.figure.value == pytest.approx(serving.figure.value)
     verdict = next(c for c in result.compliance if c.item == "data_residency")
     assert "embedding" in verdict.reason and "serving" not in verdict.reason  # own servers pass
+
+
+def test_serving_on_owned_servers_pays_for_whole_servers_and_a_share_is_entered_as_one() -> None:
+    """One GPU of an eight-GPU server was charged as an eighth of the server, so the insurer's
+    RAG came out at EUR 38,755 of server cost over 24 months while the summary asked the
+    client to buy a EUR 300,000 server; the solver chose own servers for that reason."""
+    project = _in_eu(load_template("support-assistant"))
+    scenario = _serving(project, "rag", mode="self_hosted", gpu="h100-sxm", gpu_offering="owned")
+    hw = scenario.owned_hardware
+    ev = evaluate(project, scenario).strategies["rag"]
+    serving = next(c for c in ev.components if c.key == "serving").figure
+    month = server_monthly_cost(hw)
+    assert serving.value == pytest.approx(month)  # one server, whole
+    paid = next(i for i in serving.inputs if i.name == "GPUs paid (whole servers)")
+    assert paid.value == hw.gpus_per_server.likely
+    # A client who shares servers with other work enters its share as the server: two GPUs
+    # for a quarter of the price (and of the running costs) cost what two rented-by-the-hour
+    # GPUs at the same effective rate would.
+    share = hw.model_copy(
+        update={
+            name: getattr(hw, name).model_copy(update={"likely": getattr(hw, name).likely / 4})
+            for name in ("server_price", "power_kw", "hosting_per_month", "support_per_month")
+        }
+        | {"gpus_per_server": hw.gpus_per_server.model_copy(update={"likely": 2.0})}
+    )
+    shared = evaluate(project, scenario.model_copy(update={"owned_hardware": share}))
+    serving_shared = next(c for c in shared.strategies["rag"].components if c.key == "serving")
+    assert serving_shared.figure.value == pytest.approx(month / 4)
 
 
 def test_a_self_hosted_embedding_takes_a_share_of_a_server() -> None:

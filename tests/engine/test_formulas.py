@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -131,6 +132,29 @@ def test_decode_speed_of_70b_on_two_h100s_matches_spec() -> None:
     assert plan.gpus_per_replica == 2
     assert plan.single_stream_tokens_per_s < bound
     assert plan.single_stream_tokens_per_s == pytest.approx(bound, rel=0.1)
+
+
+def test_bought_servers_are_paid_for_whole_as_the_volume_grows() -> None:
+    rented = serving_plan(
+        L8B,
+        H100,
+        bytes_per_param=2,
+        prompt_tokens=500,
+        output_tokens=300,
+        streams=8,
+        bandwidth_efficiency=0.7,
+        mfu=0.4,
+        hours_per_month=730,
+        gpu_hour_price=2.0,
+    )
+    bought = replace(rented, server_gpus=8.0)
+    volumes = np.geomspace(1e3, 1e9, 400)
+    used = rented.replicas(volumes, 3.0) * rented.gpus_per_replica
+    paid = bought.gpus_paid(volumes, 3.0)
+    assert used.max() > 8  # the range crosses from one server to several
+    assert np.all(paid % 8 == 0) and np.all(paid >= used) and np.all(paid < used + 8)
+    assert np.allclose(bought.monthly_cost(volumes, 3.0), paid * 730 * 2.0)
+    assert np.allclose(rented.monthly_cost(volumes, 3.0), used * 730 * 2.0)
 
 
 def test_kv_cache_of_llama_3_1_8b() -> None:

@@ -114,22 +114,20 @@ def test_the_recommendation_reasons_are_whole_sentences() -> None:
 
 
 def test_what_would_change_leaves_out_crossings_with_a_ruled_out_strategy() -> None:
-    """The insurer's fine-tuning (ruled out: it cannot cite sources) gets cheaper than RAG
-    above some volume; that crossing cannot change the answer, so it is not offered as one."""
-    from pathlib import Path
-
-    from engine.brief import apply_brief, parse_brief
-
-    root = Path(__file__).resolve().parents[2]
-    brief = parse_brief((root / "docs" / "examples" / "eu-insurer-brief.json").read_text())
-    project = apply_brief(brief).project
-    evaluation = evaluate(project, project.scenarios[0])
+    """With citations a must, the enterprise case's fine-tuning is ruled out, yet its cost
+    curve still crosses RAG's and Hybrid's; those crossings cannot change the answer, so they
+    are not offered as ones that would."""
+    project = load_template("seed-enterprise")
+    data = project.model_dump()
+    data["requirements"]["compliance"]["cite_sources"] = "hard"
+    evaluation = evaluate(Project.model_validate(data))
     assert evaluation.strategies["fine_tuning"].excluded
     assert any("fine_tuning" in c.between for c in evaluation.crossovers)
     said = " ".join(evaluation.recommendation.what_would_change)
     for c in evaluation.crossovers:
         if "fine_tuning" in c.between:
             assert c.label not in said, said
+    assert "involve a strategy ruled out by a must" in said
 
 
 def test_a_lead_on_cost_or_fit_never_falls_short() -> None:

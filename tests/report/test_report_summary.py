@@ -392,11 +392,15 @@ def _insurer_from_its_brief() -> Project:
 
 
 def test_the_assumptions_that_matter_price_own_servers_when_a_strategy_runs_on_them() -> None:
-    """The insurer's RAG and Hybrid run on the client's own servers. The summary said so ("Own
+    """The insurer's RAG and Hybrid on the client's own servers. The summary said so ("Own
     servers (see Owned hardware)", a section only the full report has) but not what the servers
     cost; and the servers' GPU was listed as "Serving GPU" with no strategy, even when nothing
     ran on them."""
     project = _insurer_from_its_brief()
+    data = project.model_dump()
+    for strategy in ("rag", "hybrid"):  # the servers hold the GPU both serve on
+        data["scenarios"][0]["serving"][strategy]["gpu_offering"] = "owned"
+    project = Project.model_validate(data)
     texts = story_texts(build_story(report_data(project, mode="summary")))
     assert "GPU offer (region, RAG): Own servers (the lines marked “own servers”)" in texts
     assert "Server purchase price (own servers): EUR 300,000" in texts
