@@ -319,6 +319,17 @@ def test_exports_carry_the_key_of_numbered_markers(qtbot: QtBot, tmp_path: Path)
     assert tied.split(" effectively tied")[0] + " effectively tied" in svg
 
 
+def shown_chart(qtbot: QtBot, project: Project) -> CrossoverChart:
+    """A chart on screen with the project's first scenario drawn."""
+    chart = CrossoverChart()
+    qtbot.addWidget(chart)
+    chart.show()
+    qtbot.waitExposed(chart)
+    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
+    chart.set_data(curves, evaluation)
+    return chart
+
+
 @pytest.mark.parametrize("mode", ["total", "per_month"])
 def test_the_y_axis_title_is_never_cut_and_is_shortened_only_when_it_must(
     qtbot: QtBot, mode: str
@@ -326,13 +337,7 @@ def test_the_y_axis_title_is_never_cut_and_is_shortened_only_when_it_must(
     """The y axis's title is drawn rotated along the plot's height: in full when it fits, in
     its short form (no horizon) when the chart is squeezed, as with the price catalog open on
     a laptop screen; never wider than the plot is high."""
-    project = load_template("support-assistant")
-    chart = CrossoverChart()
-    qtbot.addWidget(chart)
-    chart.show()
-    qtbot.waitExposed(chart)
-    evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
-    chart.set_data(curves, evaluation)
+    chart = shown_chart(qtbot, load_template("support-assistant"))
     if mode != chart.mode():
         chart.set_mode(mode)
     axis = chart._plot.getPlotItem().getAxis("left")
@@ -360,13 +365,7 @@ def test_every_tick_label_of_either_axis_is_drawn_whole(
     for a vertical axis), and nothing left them room: the top label ('500k', '6M') was drawn
     cut in half by the chart's edge."""
     for name in template_names():
-        project = load_template(name)
-        chart = CrossoverChart()
-        qtbot.addWidget(chart)
-        chart.show()
-        qtbot.waitExposed(chart)
-        evaluation, curves = evaluate_with_curves(project, project.scenarios[0])
-        chart.set_data(curves, evaluation)
+        chart = shown_chart(qtbot, load_template(name))
         chart.resize(*size)
         chart.grab()  # lays out and paints
         view = chart._plot
