@@ -480,7 +480,7 @@ class Scorecard(QWidget):
             for column, key in enumerate(STRATEGIES):
                 text = STRATEGY_NAMES[key]
                 if self._excluded and self._excluded[column]:
-                    text += " (excluded)"
+                    text += "\n(excluded)"  # on one line it is cut off in a laptop's window
                 elif key == self._winner:
                     text += "  ★"
                 item = table.horizontalHeaderItem(column)
@@ -497,6 +497,7 @@ class Scorecard(QWidget):
                     reasons = self._evaluation.strategies[key].exclusion_reasons
                     tip = "Excluded from the recommendation: " + reasons_text(reasons)
                 set_tooltip(item, tip)
+            fit_height(table)  # a title on two lines makes the header taller
 
     def _highlight_winner(self) -> None:
         highlight = tinted(self.palette().color(QPalette.ColorRole.Highlight), 34)

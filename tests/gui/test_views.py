@@ -228,9 +228,37 @@ def test_scorecard_marks_excluded_strategies(qtbot: QtBot) -> None:
     card.set_evaluation(evaluation)
     header = card.scores_table().horizontalHeaderItem(STRATEGIES.index("fine_tuning"))
     assert header is not None
-    assert header.text() == "Fine-tuning (excluded)"
+    assert header.text() == "Fine-tuning\n(excluded)"
     assert "Per-user / per-tenant access control" in card._excluded_note.text()
     assert card._excluded_note.isVisible()
+
+
+def test_every_column_title_of_the_scorecard_fits_its_column_in_a_laptops_window(
+    qtbot: QtBot,
+) -> None:
+    """With every strategy excluded (the insurer's case as entered), 'Fine-tuning (excluded)'
+    was cut to 'Fine-tuning (excluded' in a 1366 × 768 window."""
+    from gui.mainwindow import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_project(load_template("eu-insurer-claims"))
+    evaluation = window.document.evaluation
+    assert evaluation is not None
+    assert all(evaluation.strategies[key].excluded for key in STRATEGIES)
+    card = window.scorecard
+    for table in (card.scores_table(), card._figures):
+        header = table.horizontalHeader()
+        for column in range(len(STRATEGIES)):
+            needed = header.sectionSizeFromContents(column).width()
+            assert needed <= header.sectionSize(column), (
+                table.horizontalHeaderItem(column).text(),  # type: ignore[union-attr]
+                needed,
+                header.sectionSize(column),
+            )
 
 
 def test_bold_best_skips_excluded_strategies(qtbot: QtBot) -> None:
