@@ -420,3 +420,16 @@ def test_the_assumptions_that_matter_price_own_servers_when_a_strategy_runs_on_t
         text for text in texts if "(own servers)" in text
     ]
     assert not any("Serving GPU:" in text for text in texts)
+
+
+def test_costs_least_says_of_what_when_a_ruled_out_strategy_costs_less() -> None:
+    """The insurer's fine-tuning is ruled out (it cannot cite sources) and costs less than
+    RAG; "It costs least" was not true of RAG, only of the strategies that qualify."""
+    data = report_data(_insurer_from_its_brief())
+    evaluation = data.scenarios[0].evaluation
+    rag, ft = (evaluation.strategies[k].tco.value for k in ("rag", "fine_tuning"))
+    assert evaluation.recommendation.strategy == "rag"
+    assert evaluation.strategies["fine_tuning"].excluded and ft < rag
+    text = "\n".join(story_texts(build_story(data)))
+    assert f"It costs least of the strategies that qualify: {fmt.money(rag, 'EUR')} over" in text
+    assert "It costs least:" not in text

@@ -61,8 +61,15 @@ def plain_reasons(evaluation: Evaluation, scenario: Scenario) -> list[str]:
             f"{fmt.money(v, currency)} for {STRATEGY_NAMES[k]}"
             for k, v in sorted(tcos.items(), key=lambda kv: kv[1])
         )
+        # A strategy ruled out by a must may cost less: then "least" is of those that qualify.
+        cheaper_ruled_out = any(
+            evaluation.strategies[k].tco.value < s.tco.value
+            for k in STRATEGIES
+            if k != key and k not in others
+        )
+        least = "least of the strategies that qualify" if cheaper_ruled_out else "least"
         said["cost"] = (
-            f"It costs least: {fmt.money(s.tco.value, currency)} over {months} months, "
+            f"It costs {least}: {fmt.money(s.tco.value, currency)} over {months} months, "
             f"against {rest}."
         )
     elif others:
