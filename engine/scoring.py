@@ -452,10 +452,15 @@ def _what_would_change(
         )
     out.extend(f.description for f in flips)
     for key, why in excluded.items():
-        if why:
+        if len(why) == 1:
             out.append(
-                f"{STRATEGY_NAMES[key]} would compete if this requirement were not hard: "
+                f"{STRATEGY_NAMES[key]} would compete if this were not a must: "
                 f"{why[0].rstrip('.')}."
+            )
+        elif why:  # relaxing one of them is not enough: every one has to go
+            out.append(
+                f"{STRATEGY_NAMES[key]} would compete only if none of these were a must: "
+                f"{reasons_text(why)}"
             )
     return out
 

@@ -231,6 +231,26 @@ def test_a_narrow_lead_still_names_its_biggest_contribution() -> None:
     assert [line.split(" (+")[0] for line in rec.reasons] == ["Cost"]
 
 
+def test_a_strategy_ruled_out_twice_would_compete_only_if_both_musts_went() -> None:
+    """The insurer's fine-tuning cannot cite sources and misses the p95 must. "Fine-tuning would
+    compete if this requirement were not hard: <the first reason>" was false: relaxing that one
+    leaves it ruled out by the other."""
+    project = load_template("eu-insurer-claims")
+    ev = evaluate(project, project.scenarios[0])
+    lines = ev.recommendation.what_would_change
+    for key in ("fine_tuning", "rag"):
+        why = ev.strategies[key].exclusion_reasons
+        name = "Fine-tuning" if key == "fine_tuning" else "RAG"
+        [line] = [line for line in lines if line.startswith(f"{name} would compete")]
+        if len(why) == 1:
+            assert line == f"{name} would compete if this were not a must: {why[0].rstrip('.')}."
+        else:
+            assert line.startswith(f"{name} would compete only if none of these were a must: ")
+            assert all(reason.rstrip(".") in line for reason in why), (line, why)
+    assert len(ev.strategies["fine_tuning"].exclusion_reasons) == 2
+    assert len(ev.strategies["rag"].exclusion_reasons) == 1
+
+
 def test_a_far_crossover_says_how_far_from_today() -> None:
     """6 million queries a month reads differently beside today's 20,000: the line says so."""
     project = load_template("support-assistant")
