@@ -30,6 +30,7 @@ however shallow — is always reported as a crossing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from itertools import pairwise
 
@@ -311,8 +312,17 @@ def _refine(
     return (lo + hi) / 2
 
 
-def paybacks(models: dict[str, CostModel], q0: float) -> list[Payback]:
-    """When each strategy's extra up-front spend is paid back against the cheapest up-front one."""
+def paybacks(
+    models: dict[str, CostModel], q0: float, running: Collection[str] | None = None
+) -> list[Payback]:
+    """When each strategy's extra up-front spend is paid back against the cheapest up-front one,
+    among the strategies ``running`` (those no must rules out): a payback against a strategy
+    that cannot be chosen decides nothing.  With one strategy running there is none to say;
+    with none running (or ``running`` not given) all three are compared."""
+    if running is not None and running:
+        if len(running) < 2:
+            return []
+        models = {key: model for key, model in models.items() if key in running}
     cheapest = min(models, key=lambda k: models[k].one_time)
     base = models[cheapest].cumulative(q0)
     months = len(base)

@@ -537,7 +537,7 @@ def _fixed(
         scores=scores,
         excluded=excluded,
         partial=partial,
-        paybacks=paybacks(models, q0),
+        paybacks=paybacks(models, q0, [key for key in STRATEGIES if not excluded[key]]),
         figures=figures,
     )
 

@@ -6,6 +6,7 @@ import pytest
 
 from engine.evaluate import evaluate
 from engine.model import Project
+from engine.model.scenario import STRATEGIES
 from engine.scoring import CRITERIA, freshness_score, latency_score
 from engine.templates import load_template
 
@@ -249,6 +250,34 @@ def test_a_strategy_ruled_out_twice_would_compete_only_if_both_musts_went() -> N
             assert all(reason.rstrip(".") in line for reason in why), (line, why)
     assert len(ev.strategies["fine_tuning"].exclusion_reasons) == 2
     assert len(ev.strategies["rag"].exclusion_reasons) == 1
+
+
+def test_paybacks_are_between_strategies_no_must_rules_out() -> None:
+    """The insurer's summary said RAG's extra up-front spend "is not paid back against
+    Fine-tuning", a strategy that cannot cite sources and so cannot be chosen."""
+    from pathlib import Path
+
+    from engine.brief import apply_brief, parse_brief
+    from engine.costs import cost_models
+    from engine.crossover import paybacks
+    from engine.evaluate import context_for
+
+    root = Path(__file__).resolve().parents[2]
+    brief = parse_brief((root / "docs" / "examples" / "eu-insurer-brief.json").read_text())
+    project = apply_brief(brief).project
+    ev = evaluate(project, project.scenarios[0])
+    assert ev.strategies["fine_tuning"].excluded
+    assert not ev.strategies["rag"].excluded and not ev.strategies["hybrid"].excluded
+    assert [(p.strategy, p.versus) for p in ev.paybacks] == [("hybrid", "rag")]
+    models = cost_models(context_for(project, project.scenarios[0]))
+    assert paybacks(models, ev.queries_per_month, ["rag"]) == []
+    # With only one strategy left there is no payback to say; with none, all three compared.
+    data = project.model_dump()
+    data["requirements"]["latency_p95_target_s"] = 0.01
+    none = Project.model_validate(data)
+    ev = evaluate(none, none.scenarios[0])
+    assert all(ev.strategies[k].excluded for k in STRATEGIES)
+    assert {p.versus for p in ev.paybacks} == {"fine_tuning"}
 
 
 def test_a_far_crossover_says_how_far_from_today() -> None:
