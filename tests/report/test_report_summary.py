@@ -433,3 +433,26 @@ def test_costs_least_says_of_what_when_a_ruled_out_strategy_costs_less() -> None
     text = "\n".join(story_texts(build_story(data)))
     assert f"It costs least of the strategies that qualify: {fmt.money(rag, 'EUR')} over" in text
     assert "It costs least:" not in text
+
+
+def test_the_servers_to_buy_are_a_key_figure_when_a_strategy_runs_on_own_servers() -> None:
+    """The purchase of the client's own servers is paid up front but is not in the one-time
+    cost (the total carries its amortised part): a client deciding on cash needs to see it."""
+    data = _insurer_from_its_brief().model_dump()
+    data["scenarios"][0]["serving"]["rag"]["gpu_offering"] = "owned"
+    owned = Project.model_validate(data)
+    story = build_story(report_data(owned, mode="summary"))
+    [table] = [
+        item
+        for item in walk(story)
+        if isinstance(item, Table)
+        and any("Own servers to buy" in text for text in story_texts([item]))
+    ]
+    [row] = [r for r in table.rows if "".join(t for t, _ in r.cells[0].runs).startswith("Own")]
+    texts = ["".join(t for t, _ in c.runs) for c in row.cells]
+    price = owned.scenarios[0].owned_hardware.server_price.likely
+    assert texts == ["Own servers to buy (capex)", "—", fmt.money(price, "EUR"), "—"]
+    assert any("outside the one-time cost" in text for text in story_texts(story))
+    # No strategy on own servers: no such row, no such note.
+    plain = story_texts(build_story(report_data(load_template("support-assistant"))))
+    assert not any("Own servers to buy" in text for text in plain)

@@ -12,7 +12,7 @@ from gui.report.blocks import cell, cell_runs, header_row, heading, para, scenar
 from gui.report.flow import CondPageBreak, Flowable, KeepTogether, Row, Style, Table
 from gui.report.model import ReportData, ScenarioReport
 from gui.report.sections.chart import cost_chart
-from gui.report.sections.key_figures import key_figures_table
+from gui.report.sections.key_figures import CAPEX_NOTE, has_capex, key_figures_table
 from gui.report.styles import BODY, CELL, CELL_MUTED, HIGHLIGHT, SMALL
 
 SUMMARY_CHART_ASPECT = 0.40
@@ -99,7 +99,8 @@ def scenario_glance(data: ReportData, report: ScenarioReport, figure_number: int
                 key_figures_table(evaluation),
                 para(
                     "Lowest value of each row in bold; the recommended strategy shaded. Each "
-                    "figure is rounded once, from its exact value.",
+                    "figure is rounded once, from its exact value."
+                    + (f" {CAPEX_NOTE}" if has_capex(evaluation) else ""),
                     SMALL,
                     space_after=6.0,
                 ),

@@ -29,6 +29,17 @@ from gui.report.styles import (
     HIGHLIGHT,
 )
 
+CAPEX = "owned_capex"  # engine.owned: the whole servers a strategy's serving needs
+CAPEX_LABEL = "Own servers to buy (capex)"
+CAPEX_NOTE = (
+    "Own servers to buy: paid up front, outside the one-time cost; the total cost carries the "
+    "part of their price amortised within the horizon."
+)
+
+
+def has_capex(evaluation: Evaluation) -> bool:
+    return any(CAPEX in evaluation.strategies[k].figures for k in STRATEGIES)
+
 
 def key_figures_table(evaluation: Evaluation) -> Table:
     """Each strategy's headline figures (average staleness and retrains are in the technical
@@ -69,6 +80,22 @@ def key_figures_table(evaluation: Evaluation) -> Table:
                 )
             )
         rows.append(Row(cells))
+    capex = [evaluation.strategies[k].figures.get(CAPEX) for k in STRATEGIES]
+    if any(capex):  # own servers: a purchase up front that the one-time cost does not hold
+        rows.append(
+            Row(
+                [cell(CAPEX_LABEL, CELL)]
+                + [
+                    cell(
+                        "—" if figure is None else fmt.figure_value(figure),
+                        CELL,
+                        "right",
+                        background=highlight(k),
+                    )
+                    for k, figure in zip(STRATEGIES, capex, strict=True)
+                ]
+            )
+        )
     rows.append(
         Row(
             [cell("Weighted score (of 100)", CELL_BOLD)]
