@@ -41,6 +41,7 @@ from engine.model.scenario import (
     STRATEGY_NAMES,
     Availability,
     ServingMode,
+    ServingOption,
     TrainingVenue,
 )
 from engine.owned import owned_capex_figure, owned_price_figure
@@ -534,7 +535,7 @@ def _serving_components(
     price, price_source = ctx.gpu_hour_price(gpu, option.gpu_hour_price, option.gpu_offering)
     hours = HOURS_ALWAYS_ON if option.availability is Availability.always_on else HOURS_BUSINESS
     typed_gpus = opt(option.gpus_per_replica)
-    owned = option.gpu_offering == OWNED_OFFER and option.gpu_hour_price is None
+    owned = _on_owned_servers(option)
     if owned and hours != HOURS_ALWAYS_ON:
         # An owned server costs the whole month whether it serves 220 or 730 hours.
         price = price * HOURS_ALWAYS_ON / hours
@@ -553,6 +554,7 @@ def _serving_components(
         gpus_per_replica=None if typed_gpus is None else np.round(typed_gpus),
         target_utilisation=v(option.target_utilisation),
         server_gpus=np.round(v(s.owned_hardware.gpus_per_server)) if owned else None,
+        extra_gpus=_embedding_share_on_owned(ctx, strategy),
     )
     peak = v(s.workload.peak_to_average_load)
     streams = np.round(v(option.concurrent_streams_per_replica))
@@ -667,7 +669,7 @@ def _serving_components(
             },
         )
         if owned:
-            gpus_used = replicas * plan.gpus_per_replica
+            gpus_used = replicas * plan.gpus_per_replica + plan.extra_gpus
             serving = figure(
                 f"{strategy}.serving",
                 "Self-hosted serving (GPUs)",
@@ -678,6 +680,11 @@ def _serving_components(
                 {
                     "replicas": (replicas, ""),
                     "GPUs per replica": (plan.gpus_per_replica, ""),
+                    **(
+                        {"self-hosted embedding": (plan.extra_gpus, "GPUs")}
+                        if plan.extra_gpus
+                        else {}
+                    ),
                     "GPUs used": (gpus_used, "GPUs"),
                     "GPUs per server": (plan.server_gpus, ""),
                     "GPUs paid (whole servers)": (
@@ -939,11 +946,43 @@ def _estimate_note(store: VectorStoreEntry) -> str:
     )
 
 
+def _on_owned_servers(option: ServingOption) -> bool:
+    """Self-hosted serving on the client's own servers, priced by them (no typed price)."""
+    return (
+        option.mode is ServingMode.self_hosted
+        and option.gpu_offering == OWNED_OFFER
+        and option.gpu_hour_price is None
+    )
+
+
+def _embedding_share_on_owned(ctx: Context, strategy: str) -> float:
+    """The GPU share a self-hosted embedding model takes on the own servers that the
+    strategy's serving pays for whole (0 when it does not run there)."""
+    s = ctx.scenario
+    if strategy not in ("rag", "hybrid") or not _on_owned_servers(s.serving.for_strategy(strategy)):
+        return 0.0
+    if not ctx.catalogs.embedding_models.get(s.rag.embedding_model).self_hosted:
+        return 0.0
+    share: float = v(s.rag.embedding_server_gpus)
+    return share
+
+
 def _retrieval_servers(ctx: Context, strategy: str) -> Component:
     """A self-hosted embedding model keeps a share of a GPU busy all month."""
     s = ctx.scenario
     emb = ctx.catalogs.embedding_models.get(s.rag.embedding_model)
     money = ctx.money
+    if emb.self_hosted and _on_owned_servers(s.serving.for_strategy(strategy)):
+        fig = figure(
+            f"{strategy}.retrieval_servers",
+            "Self-hosted embedding (server share)",
+            0.0,
+            f"{money}/month",
+            f"the embedding model ({emb.name}) runs on the own servers that serving pays for "
+            "whole: its GPU share is counted with serving's GPUs there",
+            {"GPU share": (v(s.rag.embedding_server_gpus), "GPUs")},
+        )
+        return _component(ctx, strategy, "retrieval_servers", fig)
     if not emb.self_hosted:
         fig = figure(
             f"{strategy}.retrieval_servers",

@@ -291,6 +291,9 @@ class ServingPlan:
     # Bought, not rented: GPUs come in whole servers of this many, each paid for in full
     # whether its other GPUs are busy or not (None: rented by the GPU).
     server_gpus: Any = None
+    # GPUs other services keep busy on those servers (a self-hosted embedding model's share):
+    # counted before rounding up to whole servers; nothing when rented.
+    extra_gpus: Any = 0.0
 
     @property
     def replica_tokens_per_s(self) -> float:
@@ -336,6 +339,7 @@ class ServingPlan:
         used = self.replicas(queries_per_month, peak) * self.gpus_per_replica
         if self.server_gpus is None:
             return used
+        used = used + self.extra_gpus
         paid: NDArray[np.float64] = np.ceil(used / self.server_gpus - 1e-9) * self.server_gpus
         return paid
 
@@ -391,6 +395,7 @@ def serving_plan(
     gpus_per_replica: float | None = None,
     target_utilisation: float = DEFAULT_TARGET_UTILISATION,
     server_gpus: Any = None,
+    extra_gpus: Any = 0.0,
 ) -> ServingPlan:
     n = parameters(model)
     weights = n * bytes_per_param
@@ -437,4 +442,5 @@ def serving_plan(
         comm_seconds_per_step=tp_comm_seconds(model, gpu, g, streams),
         step=step,
         server_gpus=server_gpus,
+        extra_gpus=extra_gpus,
     )

@@ -6,7 +6,8 @@
 
 An owned server costs the same whether it is busy 220 or 730 hours a month, and whether one of
 its GPUs serves or all of them: serving on owned GPUs is priced for the whole month and for whole
-servers (⌈GPUs used ÷ GPUs per server⌉ of them).  A client who shares servers with other work
+servers (⌈GPUs used ÷ GPUs per server⌉ of them, a self-hosted embedding's GPU share counted
+among the GPUs used).  A client who shares servers with other work
 enters its share as the server (its part of the price, the GPUs it gets).  The purchase itself
 (capex) is shown beside the running figures: the TCO carries the amortised share of it that falls
 inside the horizon.  Training on owned GPUs is priced by the GPU-hours it uses: the servers' other

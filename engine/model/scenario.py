@@ -440,9 +440,10 @@ class RagSetup(Section):
         decimals=2,
         label="Self-hosted embedding: GPU share",
         description="When the embedding model is self-hosted, the share of a GPU it keeps busy "
-        "all month (priced like the strategy's serving GPU: its offer, owned servers or the "
-        "catalog). Assumption: a small embedding model fits on a quarter of a GPU shared with "
-        "other services.",
+        "all month (priced like the strategy's serving GPU: its offer or the catalog; on owned "
+        "servers it is counted with serving's GPUs before rounding up to whole servers). "
+        "Assumption: a small embedding model fits on a quarter of a GPU shared with other "
+        "services.",
     )
     hosted_services_region: Region = Field(
         default=Region.us,

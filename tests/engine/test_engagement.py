@@ -383,6 +383,40 @@ def test_a_self_hosted_embedding_takes_a_share_of_a_server() -> None:
     assert share.value == pytest.approx(0.25 * 730 * float(price))
 
 
+def test_a_self_hosted_embedding_on_own_servers_runs_on_the_servers_serving_pays_for() -> None:
+    """Serving pays for whole owned servers, idle GPUs included: the embedding's quarter GPU
+    fits on one of them and costs nothing more, unless it needs a server of its own."""
+    project = load_template("support-assistant")
+    scenario = _serving(project, "rag", mode="self_hosted", gpu="h100-sxm", gpu_offering="owned")
+    rag = type(scenario.rag).model_validate(
+        {**dict(scenario.rag), "embedding_model": "bge-large-en-v1.5-self-hosted"}
+    )
+    scenario = scenario.model_copy(update={"rag": rag})
+    hw = scenario.owned_hardware
+    result = evaluate(project, scenario).strategies["rag"]
+    parts = {c.key: c.figure for c in result.components}
+    assert parts["retrieval_servers"].value == 0.0
+    assert "counted with serving's GPUs" in parts["retrieval_servers"].formula
+    inputs = {i.name: i.value for i in parts["serving"].inputs}
+    assert inputs["self-hosted embedding"] == rag.embedding_server_gpus.likely
+    assert inputs["GPUs used"] == pytest.approx(1.0 + rag.embedding_server_gpus.likely)
+    assert parts["serving"].value == pytest.approx(server_monthly_cost(hw))  # still one server
+    # Servers of one GPU each (a share entered as the server): the quarter GPU needs a second.
+    one = hw.model_copy(
+        update={
+            name: getattr(hw, name).model_copy(update={"likely": getattr(hw, name).likely / 8})
+            for name in ("server_price", "power_kw", "hosting_per_month", "support_per_month")
+        }
+        | {"gpus_per_server": hw.gpus_per_server.model_copy(update={"likely": 1.0})}
+    )
+    small = evaluate(project, scenario.model_copy(update={"owned_hardware": one}))
+    parts = {c.key: c.figure for c in small.strategies["rag"].components}
+    assert parts["serving"].value == pytest.approx(2 * server_monthly_cost(one))
+    assert small.strategies["rag"].figures["owned_capex"].value == pytest.approx(
+        2 * one.server_price.likely
+    )
+
+
 def test_report_assumptions_carry_people_defaults_and_whose_requirements() -> None:
     from engine.assumptions import assumptions
 
