@@ -13,7 +13,7 @@ from engine.evaluate import evaluate
 from engine.latency import erlang_c, p95_wait_seconds
 from engine.model import Project
 from engine.model.base import Estimate
-from engine.model.scenario import Requirements, Scenario, TargetNeed
+from engine.model.scenario import OwnedHardware, Requirements, Scenario, TargetNeed
 from engine.regions import shipped_offerings
 from engine.templates import load_template
 from engine.uncertainty import outcomes, uncertain_inputs
@@ -341,6 +341,18 @@ def test_owned_servers_give_an_effective_gpu_hour_and_show_the_capex() -> None:
     assert "embedding" in verdict.reason and "serving" not in verdict.reason  # own servers pass
 
 
+def _share_of(hw: OwnedHardware, gpus: int) -> OwnedHardware:
+    """The part of the servers ``hw`` describes that holds ``gpus`` GPUs, entered as a server
+    of its own (the client's share of servers it shares with other work)."""
+    part = gpus / hw.gpus_per_server.likely
+    update: dict[str, Estimate] = {
+        name: getattr(hw, name).model_copy(update={"likely": getattr(hw, name).likely * part})
+        for name in ("server_price", "power_kw", "hosting_per_month", "support_per_month")
+    }
+    update["gpus_per_server"] = hw.gpus_per_server.model_copy(update={"likely": float(gpus)})
+    return hw.model_copy(update=update)
+
+
 def test_serving_on_owned_servers_pays_for_whole_servers_and_a_share_is_entered_as_one() -> None:
     """One GPU of an eight-GPU server was charged as an eighth of the server, so the insurer's
     RAG came out at EUR 38,755 of server cost over 24 months while the summary asked the
@@ -357,13 +369,7 @@ def test_serving_on_owned_servers_pays_for_whole_servers_and_a_share_is_entered_
     # A client who shares servers with other work enters its share as the server: two GPUs
     # for a quarter of the price (and of the running costs) cost what two rented-by-the-hour
     # GPUs at the same effective rate would.
-    share = hw.model_copy(
-        update={
-            name: getattr(hw, name).model_copy(update={"likely": getattr(hw, name).likely / 4})
-            for name in ("server_price", "power_kw", "hosting_per_month", "support_per_month")
-        }
-        | {"gpus_per_server": hw.gpus_per_server.model_copy(update={"likely": 2.0})}
-    )
+    share = _share_of(hw, 2)
     shared = evaluate(project, scenario.model_copy(update={"owned_hardware": share}))
     serving_shared = next(c for c in shared.strategies["rag"].components if c.key == "serving")
     assert serving_shared.figure.value == pytest.approx(month / 4)
@@ -402,13 +408,7 @@ def test_a_self_hosted_embedding_on_own_servers_runs_on_the_servers_serving_pays
     assert inputs["GPUs used"] == pytest.approx(1.0 + rag.embedding_server_gpus.likely)
     assert parts["serving"].value == pytest.approx(server_monthly_cost(hw))  # still one server
     # Servers of one GPU each (a share entered as the server): the quarter GPU needs a second.
-    one = hw.model_copy(
-        update={
-            name: getattr(hw, name).model_copy(update={"likely": getattr(hw, name).likely / 8})
-            for name in ("server_price", "power_kw", "hosting_per_month", "support_per_month")
-        }
-        | {"gpus_per_server": hw.gpus_per_server.model_copy(update={"likely": 1.0})}
-    )
+    one = _share_of(hw, 1)
     small = evaluate(project, scenario.model_copy(update={"owned_hardware": one}))
     parts = {c.key: c.figure for c in small.strategies["rag"].components}
     assert parts["serving"].value == pytest.approx(2 * server_monthly_cost(one))
