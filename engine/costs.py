@@ -668,50 +668,37 @@ def _serving_components(
                 "target utilisation": (plan.target_utilisation, ""),
             },
         )
+        formula = "replicas × GPUs per replica × serving hours × price per GPU-hour"
+        inputs: dict[str, tuple[float | str, str]] = {
+            "replicas": (replicas, ""),
+            "GPUs per replica": (plan.gpus_per_replica, ""),
+        }
         if owned:
             gpus_used = replicas * plan.gpus_per_replica + plan.extra_gpus
-            serving = figure(
-                f"{strategy}.serving",
-                "Self-hosted serving (GPUs)",
-                monthly,
-                f"{money}/month",
+            formula = (
                 "whole servers × GPUs per server × serving hours × price per GPU-hour: a "
-                "bought server costs its whole month, its idle GPUs too",
-                {
-                    "replicas": (replicas, ""),
-                    "GPUs per replica": (plan.gpus_per_replica, ""),
-                    **(
-                        {"self-hosted embedding": (plan.extra_gpus, "GPUs")}
-                        if plan.extra_gpus
-                        else {}
-                    ),
-                    "GPUs used": (gpus_used, "GPUs"),
-                    "GPUs per server": (plan.server_gpus, ""),
-                    "GPUs paid (whole servers)": (
-                        scalar(plan.gpus_paid(column(q0), peak)),
-                        "GPUs",
-                    ),
-                    "hours": (hours, "h/month"),
-                    "price": (price, f"{money}/GPU-hour"),
-                    "price source": (price_source, ""),
-                },
+                "bought server costs its whole month, its idle GPUs too"
+            )
+            if plan.extra_gpus:
+                inputs["self-hosted embedding"] = (plan.extra_gpus, "GPUs")
+            inputs["GPUs used"] = (gpus_used, "GPUs")
+            inputs["GPUs per server"] = (plan.server_gpus, "")
+            inputs["GPUs paid (whole servers)"] = (
+                scalar(plan.gpus_paid(column(q0), peak)),
+                "GPUs",
             )
             read["owned_capex"] = owned_capex_figure(at, strategy, gpus_used)
-        else:
-            serving = figure(
-                f"{strategy}.serving",
-                "Self-hosted serving (GPUs)",
-                monthly,
-                f"{money}/month",
-                "replicas × GPUs per replica × serving hours × price per GPU-hour",
-                {
-                    "replicas": (replicas, ""),
-                    "GPUs per replica": (plan.gpus_per_replica, ""),
-                    "hours": (hours, "h/month"),
-                    "price": (price, f"{money}/GPU-hour"),
-                    "price source": (price_source, ""),
-                },
-            )
+        inputs["hours"] = (hours, "h/month")
+        inputs["price"] = (price, f"{money}/GPU-hour")
+        inputs["price source"] = (price_source, "")
+        serving = figure(
+            f"{strategy}.serving",
+            "Self-hosted serving (GPUs)",
+            monthly,
+            f"{money}/month",
+            formula,
+            inputs,
+        )
         component = _component(
             at, strategy, "serving", serving, monthly_fn=serving_fn, at_volume=at_volume
         )

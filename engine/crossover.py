@@ -319,7 +319,7 @@ def paybacks(
     among the strategies ``running`` (those no must rules out): a payback against a strategy
     that cannot be chosen decides nothing.  With one strategy running there is none to say;
     with none running (or ``running`` not given) all three are compared."""
-    if running is not None and running:
+    if running:
         if len(running) < 2:
             return []
         models = {key: model for key, model in models.items() if key in running}

@@ -284,7 +284,10 @@ def recommend(
     else:
         other = ranking.runner_up
         margin = totals[win] - totals[other]
-        against = "" if costs is None else _cost_lead(win, other, costs, money)
+        # A lead on cost is a lower total (the cost score falls as the total rises): said
+        # against the runner-up's, when there is one to say.
+        leads_on_cost = scores[win]["cost"].value > scores[other]["cost"].value
+        against = _cost_lead(win, other, costs, money) if costs and leads_on_cost else ""
         total_w = sum(weights.values())
         # The criteria that contribute most to the winner's lead, in points of the total.
         gains = sorted(
@@ -356,15 +359,10 @@ def _lead_words(score: Score, other: str, cost_lead: str = "") -> str:
 
 
 def _cost_lead(win: str, other: str, costs: Mapping[str, float], money: str) -> str:
-    """The winner's total cost against the runner-up's: 'Total cost EUR 299,840 against
-    Hybrid's EUR 353,847 — EUR 54,007 (15%) less.' (a lead on cost is a lower total)."""
+    """The winner's total cost against the runner-up's, which is higher: 'Total cost
+    EUR 299,840 against Hybrid's EUR 353,847 — EUR 54,007 (15%) less.'"""
     mine, theirs = costs[win], costs[other]
     saving = theirs - mine
-    if saving <= 0 or theirs <= 0:  # not a lead on cost after all: say the totals only
-        return (
-            f"Total cost {nf.money(mine, money)} against {STRATEGY_NAMES[other]}'s "
-            f"{nf.money(theirs, money)}."
-        )
     share = 100.0 * saving / theirs
     return (
         f"Total cost {nf.money(mine, money)} against {STRATEGY_NAMES[other]}'s "
